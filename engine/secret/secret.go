@@ -1,0 +1,165 @@
+// Package secret keeps the values of a session that must never reach a log,
+// a trace, an error message or a transcript, and finds them in byte streams.
+package secret
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+)
+
+// Marker replaces a secret in text meant for people (logs, errors, traces).
+const Marker = "***"
+
+// minLen keeps one-character values (an empty password, a "0") from
+// blanking out half of every trace.
+const minLen = 2
+
+// Set is a concurrency-safe set of secret values. The zero value is empty
+// and ready to use; a nil *Set holds nothing.
+type Set struct {
+	mu     sync.RWMutex
+	values [][]byte
+	maxLen int
+}
+
+// Add records v as secret. Values shorter than two bytes are ignored.
+func (s *Set) Add(v string) {
+	if s == nil || len(v) < minLen {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, have := range s.values {
+		if string(have) == v {
+			return
+		}
+	}
+	s.values = append(s.values, []byte(v))
+	// Longest first, so a secret that contains another is replaced whole.
+	for i := len(s.values) - 1; i > 0 && len(s.values[i]) > len(s.values[i-1]); i-- {
+		s.values[i], s.values[i-1] = s.values[i-1], s.values[i]
+	}
+	s.maxLen = max(s.maxLen, len(v))
+}
+
+// MaxLen is the length of the longest secret, 0 when there is none. A
+// streaming redactor must hold back MaxLen()-1 bytes to catch a secret split
+// across two chunks.
+func (s *Set) MaxLen() int {
+	if s == nil {
+		return 0
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.maxLen
+}
+
+// Span is a half-open byte range [Start, End) holding a secret.
+type Span struct{ Start, End int }
+
+// Spans returns the non-overlapping places where secrets occur in b, in
+// order.
+func (s *Set) Spans(b []byte) []Span {
+	if s == nil {
+		return nil
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if len(s.values) == 0 {
+		return nil
+	}
+	var spans []Span
+	for i := 0; i < len(b); {
+		hit := 0
+		for _, v := range s.values {
+			if bytes.HasPrefix(b[i:], v) {
+				hit = len(v)
+				break
+			}
+		}
+		if hit == 0 {
+			i++
+			continue
+		}
+		spans = append(spans, Span{i, i + hit})
+		i += hit
+	}
+	return spans
+}
+
+// Redact returns s with every secret replaced by Marker.
+func (s *Set) Redact(text string) string {
+	spans := s.Spans([]byte(text))
+	if len(spans) == 0 {
+		return text
+	}
+	var b strings.Builder
+	last := 0
+	for _, sp := range spans {
+		b.WriteString(text[last:sp.Start])
+		b.WriteString(Marker)
+		last = sp.End
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
+
+// LearnCommand adds the secret arguments of AT commands that carry one: the
+// password of AT+QMTCONN (4th parameter), the password of AT+QICSGP (5th),
+// and the PINs of AT+CPIN. It returns the values it learned.
+func (s *Set) LearnCommand(cmd string) []string {
+	name, args, ok := splitCommand(cmd)
+	if !ok {
+		return nil
+	}
+	var pick []int
+	switch name {
+	case "+QMTCONN":
+		pick = []int{3}
+	case "+QICSGP":
+		pick = []int{4}
+	case "+CPIN":
+		pick = []int{0, 1}
+	case "+CPWD":
+		pick = []int{1, 2}
+	}
+	var learned []string
+	for _, i := range pick {
+		if i < len(args) && args[i] != "" {
+			s.Add(args[i])
+			learned = append(learned, args[i])
+		}
+	}
+	return learned
+}
+
+// splitCommand splits `AT+NAME=a,"b",c` into "+NAME" and its arguments with
+// quotes removed. Commas inside quotes do not split.
+func splitCommand(cmd string) (string, []string, bool) {
+	cmd = strings.TrimRight(cmd, "\r\n")
+	if len(cmd) < 3 || !strings.EqualFold(cmd[:2], "AT") {
+		return "", nil, false
+	}
+	eq := strings.IndexByte(cmd, '=')
+	if eq < 0 || strings.HasPrefix(cmd[eq:], "=?") {
+		return "", nil, false
+	}
+	name := strings.ToUpper(strings.TrimSpace(cmd[2:eq]))
+	var args []string
+	var cur strings.Builder
+	quoted := false
+	for _, r := range cmd[eq+1:] {
+		switch {
+		case r == '"':
+			quoted = !quoted
+		case r == ',' && !quoted:
+			args = append(args, strings.TrimSpace(cur.String()))
+			cur.Reset()
+		default:
+			cur.WriteRune(r)
+		}
+	}
+	args = append(args, strings.TrimSpace(cur.String()))
+	return name, args, true
+}
