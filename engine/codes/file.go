@@ -1,0 +1,55 @@
+package codes
+
+import "strconv"
+
+// UploadChecksum computes the checksum AT+QFUPL reports for the uploaded
+// bytes, in the modem's wire form: the XOR of the data taken as big-endian
+// 16-bit words (an odd last byte is the high byte of its word), printed as
+// lower-case hex without leading zeros ("2d13").
+func UploadChecksum(b []byte) string {
+	var c uint16
+	for i := 0; i < len(b); i += 2 {
+		w := uint16(b[i]) << 8
+		if i+1 < len(b) {
+			w |= uint16(b[i+1])
+		}
+		c ^= w
+	}
+	return strconv.FormatUint(uint64(c), 16)
+}
+
+// decodeQFUPL explains "+QFUPL: <size>,<checksum>", the end of an upload.
+func decodeQFUPL(in info, _ lineCtx) Note {
+	size, ok := in.intParam(0)
+	sum := in.param(1)
+	if !ok || sum == "" || !isHex(sum) {
+		return Note{}
+	}
+	return Note{
+		Meaning: "upload done: " + itoa(size) + " bytes, checksum " + sum,
+		Hint:    "compare with the local file: its exact byte count (no line-ending conversion) and the XOR of its 16-bit big-endian words",
+	}
+}
+
+// decodeQFLST explains a listing line "+QFLST: "<name>",<size>".
+func decodeQFLST(in info, _ lineCtx) Note {
+	size, ok := in.intParam(1)
+	if !ok || !isQuoted(in.param(0)) {
+		return Note{}
+	}
+	return Note{Meaning: "file " + unquote(in.param(0)) + ", " + itoa(size) + " bytes"}
+}
+
+// isHex reports whether s is a non-empty run of hex digits.
+func isHex(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if !(b >= '0' && b <= '9' || b >= 'a' && b <= 'f' || b >= 'A' && b <= 'F') {
+			return false
+		}
+	}
+	return true
+}

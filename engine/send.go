@@ -1,0 +1,260 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"time"
+)
+
+// Option adjusts one command.
+type Option func(*options)
+
+type options struct {
+	timeout  time.Duration
+	prefix   *string
+	fixed    bool
+	chunk    int
+	progress func(sent, total int)
+	dataLen  int
+}
+
+// Timeout sets how long to wait for the command's answer (and, for
+// SendPrompt and Upload, for each of its two steps).
+func Timeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
+
+// ResponsePrefix sets the prefix of the command's own information lines,
+// where the one derived from the command name (+CSQ: for AT+CSQ) is wrong;
+// "" claims none.
+func ResponsePrefix(p string) Option { return func(o *options) { o.prefix = &p } }
+
+// FixedLength makes SendPrompt write exactly the payload, for commands that
+// announced its length (AT+QMTPUBEX=...,<len>), instead of payload + Ctrl+Z.
+func FixedLength() Option { return func(o *options) { o.fixed = true } }
+
+// ChunkSize sets how many bytes Upload writes at a time (1024 by default).
+func ChunkSize(n int) Option { return func(o *options) { o.chunk = n } }
+
+// Progress is called by Upload after each chunk with the bytes sent so far.
+func Progress(fn func(sent, total int)) Option { return func(o *options) { o.progress = fn } }
+
+// ExpectData makes the n bytes after the command's CONNECT raw data,
+// returned in Response.Data, rather than lines.
+func ExpectData(n int) Option { return func(o *options) { o.dataLen = n } }
+
+// DefaultTimeout is how long a command waits for its answer unless told
+// otherwise: the modem's documented maximum response time plus a margin for
+// the slow ones, 5 s for the rest.
+func DefaultTimeout(cmd string) time.Duration {
+	upper := strings.ToUpper(cmd)
+	for _, t := range slowCommands {
+		if strings.HasPrefix(upper, t.prefix) {
+			return t.timeout
+		}
+	}
+	return 5 * time.Second
+}
+
+var slowCommands = []struct {
+	prefix  string
+	timeout time.Duration
+}{
+	{"AT+COPS=?", 180 * time.Second},
+	{"AT+COPS=", 180 * time.Second},
+	{"AT+CGATT=", 140 * time.Second},
+	{"AT+CGACT=", 150 * time.Second},
+	{"AT+QIACT=", 150 * time.Second},
+	{"AT+QIDEACT=", 40 * time.Second},
+	{"AT+CFUN=", 15 * time.Second},
+	{"AT+QPOWD", 60 * time.Second},
+}
+
+func (c *Conn) options(cmd string, opts []Option) options {
+	o := options{timeout: c.timeout, chunk: 1024}
+	if o.timeout <= 0 {
+		o.timeout = DefaultTimeout(cmd)
+	}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o
+}
+
+// show returns text with secrets redacted, for errors.
+func (c *Conn) show(text string) string { return c.secrets.Redact(text) }
+
+// Send writes cmd and CR, and returns the command's information lines and
+// final result. An error result (ERROR, +CME ERROR, NO CARRIER ...) is a
+// *ModemError, returned with the response.
+func (c *Conn) Send(ctx context.Context, cmd string, opts ...Option) (*Response, error) {
+	o := c.options(cmd, opts)
+	if err := validate(cmd); err != nil {
+		return nil, err
+	}
+	if err := c.begin(c.show(cmd)); err != nil {
+		return nil, err
+	}
+	defer c.end()
+	cm, err := c.start(cmd, o)
+	if err != nil {
+		return nil, err
+	}
+	err = c.await(ctx, cm.shown, o.timeout, func() bool { return cm.done })
+	return c.finish(cm, err)
+}
+
+// SendPrompt writes cmd, waits for the `>` prompt, writes payload and
+// Ctrl+Z (or exactly the payload with FixedLength), and returns the final
+// result. If the prompt does not come in time, or ctx ends first, it sends
+// ESC so the modem does not stay at the prompt.
+func (c *Conn) SendPrompt(ctx context.Context, cmd string, payload []byte, opts ...Option) (*Response, error) {
+	o := c.options(cmd, opts)
+	if err := validate(cmd); err != nil {
+		return nil, err
+	}
+	if !o.fixed && bytes.ContainsAny(payload, "\x1a\x1b") {
+		return nil, &CommandError{Command: cmd, Reason: "the payload holds Ctrl+Z or ESC, which would end the prompt early; send it with a declared length (FixedLength)"}
+	}
+	if err := c.begin(c.show(cmd)); err != nil {
+		return nil, err
+	}
+	defer c.end()
+	cm, err := c.start(cmd, o, func(cm *command) { cm.wantPrompt = true })
+	if err != nil {
+		return nil, err
+	}
+	err = c.await(ctx, cm.shown+" (waiting for the > prompt)", o.timeout, func() bool { return cm.prompted || cm.done })
+	if err != nil || cm.done {
+		if _, portFailed := err.(*PortError); err != nil && !portFailed {
+			_ = c.write([]byte{0x1b})
+		}
+		return c.finish(cm, err)
+	}
+	data := payload
+	if !o.fixed {
+		data = append(append([]byte(nil), payload...), 0x1a)
+	}
+	if err := c.write(data); err != nil {
+		return c.finish(cm, err)
+	}
+	err = c.await(ctx, cm.shown, o.timeout, func() bool { return cm.done })
+	return c.finish(cm, err)
+}
+
+// Upload writes cmd, waits for CONNECT, streams data in chunks, and returns
+// the final result with the lines the modem sent after the data (such as
+// +QFUPL: <size>,<checksum>). An error result instead of CONNECT (+CME
+// ERROR: 407, the file exists) is a *ModemError.
+func (c *Conn) Upload(ctx context.Context, cmd string, data []byte, opts ...Option) (*Response, error) {
+	o := c.options(cmd, opts)
+	if err := validate(cmd); err != nil {
+		return nil, err
+	}
+	if err := c.begin(c.show(cmd)); err != nil {
+		return nil, err
+	}
+	defer c.end()
+	cm, err := c.start(cmd, o, func(cm *command) { cm.wantConnect = true })
+	if err != nil {
+		return nil, err
+	}
+	err = c.await(ctx, cm.shown+" (waiting for CONNECT)", o.timeout, func() bool { return cm.connected || cm.done })
+	if err != nil || cm.done {
+		return c.finish(cm, err)
+	}
+	if err := c.stream(ctx, data, o); err != nil {
+		return c.finish(cm, err)
+	}
+	err = c.await(ctx, cm.shown, o.timeout, func() bool { return cm.done })
+	return c.finish(cm, err)
+}
+
+func (c *Conn) stream(ctx context.Context, data []byte, o options) error {
+	for sent := 0; sent < len(data); {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n := min(max(o.chunk, 1), len(data)-sent)
+		if err := c.write(data[sent : sent+n]); err != nil {
+			return err
+		}
+		sent += n
+		if o.progress != nil {
+			o.progress(sent, len(data))
+		}
+	}
+	return nil
+}
+
+// start registers a command and writes it. A command still unanswered
+// becomes the orphan: frames that arrive before the new command is fully
+// written go to it first, since they can only be its late answer.
+func (c *Conn) start(text string, o options, setup ...func(*command)) (*command, error) {
+	c.mu.Lock()
+	cm := newCommand(text, c.secrets.Redact(text), c.urcs)
+	if o.prefix != nil {
+		cm.prefix = *o.prefix
+	}
+	cm.dataLen = o.dataLen
+	cm.wantConnect = o.dataLen > 0
+	for _, f := range setup {
+		f(cm)
+	}
+	if c.cmd != nil && !c.cmd.done {
+		c.orphan = c.cmd
+	}
+	c.cmd = cm
+	c.mu.Unlock()
+	start := c.clk.Now()
+	if err := c.write([]byte(text + "\r")); err != nil {
+		return nil, c.drop(cm, err)
+	}
+	c.mu.Lock()
+	cm.armed = true
+	cm.started = start
+	c.mu.Unlock()
+	return cm, nil
+}
+
+func (c *Conn) drop(cm *command, err error) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cmd == cm {
+		c.cmd = nil
+	}
+	return err
+}
+
+// finish ends a command: on a wait error, the command becomes the orphan so
+// that its late answer is not taken for the next command's; otherwise its
+// response is built, and an error result becomes a *ModemError.
+func (c *Conn) finish(cm *command, err error) (*Response, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cmd == cm {
+		c.cmd = nil
+	}
+	if err != nil {
+		// A command that got nothing while an orphan took a final result
+		// was most likely answered in the orphan's place: do not let it
+		// claim the next command's answer in turn, or every command after
+		// one lost answer would be off by one.
+		var te *TimeoutError
+		if !cm.done && !(cm.shadowed && errors.As(err, &te)) {
+			c.orphan = cm
+		}
+		return nil, err
+	}
+	resp := &Response{
+		Command: cm.shown,
+		Lines:   cm.lines,
+		Final:   cm.final,
+		Data:    cm.data,
+		Elapsed: c.clk.Now().Sub(cm.started),
+	}
+	if cm.result == failure {
+		return resp, newModemError(cm)
+	}
+	return resp, nil
+}

@@ -1,0 +1,144 @@
+package engine
+
+import (
+	"strings"
+	"time"
+)
+
+// URC is an unsolicited frame: a line no command claimed (or a prompt or
+// data with no one waiting), kept with the time it arrived.
+type URC struct {
+	Kind Kind
+	Text string
+	At   time.Time
+}
+
+// DefaultURCs are the unsolicited result codes a Quectel modem sends,
+// recognised from the start. A line with one of these prefixes is a URC even
+// while a command is pending, unless that command claims it as its own
+// response (`+CPIN: READY` answers AT+CPIN?; `+CREG: 0,1` answers AT+CREG?).
+var DefaultURCs = []string{
+	"RDY", "APP RDY", "POWERED DOWN", "RING",
+	"+CFUN:", "+CPIN:", "+QUSIM:", "+USIM:", "+QIND:",
+	"+CREG:", "+CGREG:", "+CEREG:",
+	"+QMTOPEN:", "+QMTCONN:", "+QMTSUB:", "+QMTUNS:", "+QMTPUB:", "+QMTPUBEX:",
+	"+QMTDISC:", "+QMTCLOSE:", "+QMTRECV:", "+QMTSTAT:", "+QMTPING:",
+	"+QIURC:", "+QIOPEN:", "+QPING:", "+QSSLURC:", "+QSSLOPEN:", "+CMTI:",
+}
+
+// urcTable recognises URCs: `+NAME:` prefixes and whole words by map lookup,
+// so routing costs the same however many codes are known, then any matchers
+// a script registered.
+type urcTable struct {
+	prefixes map[string]bool
+	words    map[string]bool
+	custom   []Matcher
+}
+
+func newURCTable(codes []string) *urcTable {
+	t := &urcTable{prefixes: map[string]bool{}, words: map[string]bool{}}
+	for _, c := range codes {
+		t.add(c)
+	}
+	return t
+}
+
+// add registers a code: `+NAME:` as a prefix, a bare word (RDY) as the
+// whole line, anything else as a literal prefix.
+func (t *urcTable) add(code string) {
+	switch {
+	case strings.HasPrefix(code, "+") && strings.HasSuffix(code, ":") && !strings.Contains(code[:len(code)-1], ":"):
+		t.prefixes[code] = true
+	case isWord(code):
+		t.words[code] = true
+	default:
+		t.custom = append(t.custom, Prefix(code))
+	}
+}
+
+func isWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'A' && c <= 'Z' || c == ' ') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func (t *urcTable) matches(text string) bool {
+	if len(text) > 1 && text[0] == '+' {
+		if i := strings.IndexByte(text, ':'); i > 0 && t.prefixes[text[:i+1]] {
+			return true
+		}
+	} else if t.words[text] {
+		return true
+	}
+	for _, m := range t.custom {
+		if m.Match(text) {
+			return true
+		}
+	}
+	return false
+}
+
+// codeName returns the `+NAME:` of a line, or "" if it has none.
+func codeName(text string) string {
+	if len(text) < 2 || text[0] != '+' {
+		return ""
+	}
+	if i := strings.IndexByte(text, ':'); i > 0 {
+		return text[:i+1]
+	}
+	return ""
+}
+
+// urcQueue is a bounded FIFO of URCs. When full, the oldest entry is dropped
+// and counted: the reader must never block on a script that does not read.
+type urcQueue struct {
+	items   []URC // a ring of len(items) slots
+	head, n int
+	dropped int
+}
+
+func newURCQueue(size int) *urcQueue {
+	return &urcQueue{items: make([]URC, max(size, 1))}
+}
+
+func (q *urcQueue) push(u URC) {
+	if q.n == len(q.items) {
+		q.items[q.head] = URC{}
+		q.head = (q.head + 1) % len(q.items)
+		q.n--
+		q.dropped++
+	}
+	q.items[(q.head+q.n)%len(q.items)] = u
+	q.n++
+}
+
+// take removes and returns the oldest entry that ok accepts, keeping the
+// order of the others.
+func (q *urcQueue) take(ok func(URC) bool) (URC, bool) {
+	for i := 0; i < q.n; i++ {
+		u := q.items[(q.head+i)%len(q.items)]
+		if !ok(u) {
+			continue
+		}
+		for j := i; j < q.n-1; j++ {
+			q.items[(q.head+j)%len(q.items)] = q.items[(q.head+j+1)%len(q.items)]
+		}
+		q.n--
+		q.items[(q.head+q.n)%len(q.items)] = URC{}
+		return u, true
+	}
+	return URC{}, false
+}
+
+// snapshot returns the queued entries, oldest first.
+func (q *urcQueue) snapshot() []URC {
+	out := make([]URC, q.n)
+	for i := range out {
+		out[i] = q.items[(q.head+i)%len(q.items)]
+	}
+	return out
+}
