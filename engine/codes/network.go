@@ -299,8 +299,8 @@ func decodeQIACT(in info, _ lineCtx) Note {
 		return Note{Meaning: "PDP context " + itoa(cid) + " deactivated", Hint: "activate it with AT+QIACT=" + itoa(cid)}
 	}
 	var addrs []string
-	for _, p := range in.params[3:] {
-		addrs = append(addrs, unquote(p))
+	for i := 3; i < len(in.params); i++ {
+		addrs = append(addrs, unquote(in.params[i]))
 	}
 	return Note{Meaning: join(", address ", "PDP context "+itoa(cid)+" active", strings.Join(addrs, " and "))}
 }
