@@ -1,0 +1,299 @@
+package transcript
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+)
+
+// Version is the format version this package writes.
+const Version = 1
+
+// supported lists the format versions Parse accepts.
+func supported() []int { return []int{1} }
+
+const (
+	magic    = "atrun-transcript"
+	hole     = "<redacted>"
+	timeUnit = time.Microsecond
+	// startLayout keeps the start time at the resolution of event times.
+	startLayout = "2006-01-02T15:04:05.000000Z07:00"
+)
+
+// Kind says what an event is.
+type Kind byte
+
+const (
+	// Host is bytes the host wrote to the modem.
+	Host Kind = iota + 1
+	// Modem is bytes the modem sent.
+	Modem
+	// End marks when the session closed.
+	End
+)
+
+func (k Kind) String() string {
+	switch k {
+	case Host:
+		return "host"
+	case Modem:
+		return "modem"
+	case End:
+		return "end"
+	}
+	return "kind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Text is a byte string from which secrets may have been cut out. Holes
+// lists the offsets in Bytes at which a redacted span stood, ascending and
+// each at most once: two secrets side by side leave one hole, since a hole
+// stands for any number of bytes.
+type Text struct {
+	Bytes []byte
+	Holes []int
+}
+
+// Plain returns s as a Text with no hole.
+func Plain(s string) Text { return Text{Bytes: []byte(s)} }
+
+// IsEmpty reports whether t holds neither bytes nor holes.
+func (t Text) IsEmpty() bool { return len(t.Bytes) == 0 && len(t.Holes) == 0 }
+
+// String renders t as it appears in a transcript: quoted runs of bytes and
+// <redacted> where a secret stood.
+func (t Text) String() string { return string(appendText(nil, t)) }
+
+func (t *Text) addHole() {
+	n := len(t.Bytes)
+	if k := len(t.Holes); k == 0 || t.Holes[k-1] != n {
+		t.Holes = append(t.Holes, n)
+	}
+}
+
+// hasHole reports whether a hole stands right before Bytes[off].
+func (t Text) hasHole(off int) bool {
+	for _, h := range t.Holes {
+		if h == off {
+			return true
+		}
+		if h > off {
+			break
+		}
+	}
+	return false
+}
+
+// Event is one timed line of a transcript's body.
+type Event struct {
+	At   time.Duration // since the transcript's start, microsecond resolution
+	Kind Kind
+	Data Text // the bytes; empty for End
+	Line int  // where Parse found it; 0 for events built in code
+}
+
+// String renders the event as its transcript line, without the newline.
+func (e Event) String() string {
+	b := appendEvent(nil, e)
+	return string(b[:len(b)-1])
+}
+
+// Param is one of the script's parameters, as given on the command line.
+type Param struct {
+	Name  string
+	Value Text
+}
+
+// Header says where a transcript came from. Every field is optional.
+type Header struct {
+	Version int       // the format version read; writers always write Version
+	Script  string    // the script that ran
+	Port    string    // the port it ran on
+	Baud    int       // the port's speed; 0 when unknown or not a serial line
+	Atrun   string    // the atrun version that recorded the session
+	Start   time.Time // when the session started; event times count from here
+	Params  []Param   // the script's parameters, secrets redacted
+}
+
+// Transcript is a parsed transcript file.
+type Transcript struct {
+	Name   string // the file name, for messages
+	Header Header
+	Events []Event // in file order; an End event, if any, is the last
+}
+
+// WriteTo writes t in the v1 format. It refuses a transcript it could not
+// read back (times going backwards, an event after End, a bad parameter
+// name, an empty event).
+func (t *Transcript) WriteTo(w io.Writer) (int64, error) {
+	if err := t.validate(); err != nil {
+		return 0, err
+	}
+	b := appendHeader(nil, t.Header)
+	for _, e := range t.Events {
+		b = appendEvent(b, e)
+	}
+	n, err := w.Write(b)
+	return int64(n), err
+}
+
+func (t *Transcript) validate() error {
+	for _, p := range t.Header.Params {
+		if !validName(p.Name) {
+			return fmt.Errorf("transcript: parameter name %q is not a word of letters, digits, _ . -", p.Name)
+		}
+	}
+	if t.Header.Baud < 0 {
+		return errors.New("transcript: negative baud rate")
+	}
+	var last time.Duration
+	for i, e := range t.Events {
+		switch {
+		case e.At < last:
+			return fmt.Errorf("transcript: event %d goes back in time", i)
+		case e.Kind == End && i != len(t.Events)-1:
+			return fmt.Errorf("transcript: event %d: end must be the last event", i)
+		case e.Kind == End && !e.Data.IsEmpty():
+			return fmt.Errorf("transcript: event %d: end carries no data", i)
+		case (e.Kind == Host || e.Kind == Modem) && e.Data.IsEmpty():
+			return fmt.Errorf("transcript: event %d carries no data", i)
+		case e.Kind != Host && e.Kind != Modem && e.Kind != End:
+			return fmt.Errorf("transcript: event %d has unknown kind %v", i, e.Kind)
+		}
+		last = e.At
+	}
+	return nil
+}
+
+func validName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		ok := c == '_' || c == '.' || c == '-' || '0' <= c && c <= '9' ||
+			'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// appendHeader writes the magic line and the non-empty header fields,
+// followed by a blank line that sets them apart from the events.
+func appendHeader(b []byte, h Header) []byte {
+	b = append(b, "# atrun session transcript; the format is described in docs/transcripts.md\n"...)
+	b = fmt.Appendf(b, "%s v%d\n", magic, Version)
+	field := func(key, v string) {
+		if v != "" {
+			b = append(b, key...)
+			b = append(b, ' ')
+			b = appendQuoted(b, []byte(v))
+			b = append(b, '\n')
+		}
+	}
+	field("script", h.Script)
+	field("port", h.Port)
+	if h.Baud > 0 {
+		b = fmt.Appendf(b, "baud %d\n", h.Baud)
+	}
+	field("atrun", h.Atrun)
+	if !h.Start.IsZero() {
+		b = append(b, "start "...)
+		b = h.Start.UTC().AppendFormat(b, startLayout)
+		b = append(b, '\n')
+	}
+	for _, p := range h.Params {
+		b = append(b, "param "...)
+		b = append(b, p.Name...)
+		b = append(b, ' ')
+		b = appendText(b, p.Value)
+		b = append(b, '\n')
+	}
+	return append(b, '\n')
+}
+
+// appendEvent writes one event line. The kind is padded so that the data of
+// host and modem lines start in the same column.
+func appendEvent(b []byte, e Event) []byte {
+	b = appendTime(b, e.At)
+	b = append(b, ' ')
+	switch e.Kind {
+	case Host:
+		b = append(b, "host  "...)
+	case Modem:
+		b = append(b, "modem "...)
+	default:
+		return append(append(b, e.Kind.String()...), '\n')
+	}
+	return append(appendText(b, e.Data), '\n')
+}
+
+// appendTime writes d as seconds with exactly six decimals.
+func appendTime(b []byte, d time.Duration) []byte {
+	us := int64(d / timeUnit)
+	b = strconv.AppendInt(b, us/1e6, 10)
+	frac := us % 1e6
+	b = append(b, '.')
+	for div := int64(1e5); div > 0; div /= 10 {
+		b = append(b, byte('0'+frac/div%10))
+	}
+	return b
+}
+
+// appendText writes the quoted runs of t with a <redacted> token at each
+// hole, separated by single spaces.
+func appendText(b []byte, t Text) []byte {
+	if t.IsEmpty() {
+		return append(b, `""`...)
+	}
+	prev, first := 0, true
+	sep := func() {
+		if !first {
+			b = append(b, ' ')
+		}
+		first = false
+	}
+	for _, h := range t.Holes {
+		if h > prev {
+			sep()
+			b = appendQuoted(b, t.Bytes[prev:h])
+		}
+		sep()
+		b = append(b, hole...)
+		prev = h
+	}
+	if prev < len(t.Bytes) {
+		sep()
+		b = appendQuoted(b, t.Bytes[prev:])
+	}
+	return b
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendQuoted writes p as a double-quoted string that is also a valid Go
+// string literal. Only printable ASCII appears as itself, so the file stays
+// ASCII and every invisible or non-ASCII byte is visible in review.
+func appendQuoted(b, p []byte) []byte {
+	b = append(b, '"')
+	for _, c := range p {
+		switch {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c == '\r':
+			b = append(b, `\r`...)
+		case c == '\n':
+			b = append(b, `\n`...)
+		case c == '\t':
+			b = append(b, `\t`...)
+		case c < 0x20 || c >= 0x7f:
+			b = append(b, '\\', 'x', hexDigits[c>>4], hexDigits[c&15])
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, '"')
+}

@@ -1,0 +1,280 @@
+package transcript
+
+import (
+	"bytes"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/atrun/atrun/engine/secret"
+	"github.com/atrun/atrun/engine/tap"
+)
+
+// maxEventBytes bounds the literal bytes of one event line, so that long
+// payloads stay readable and diffs stay local.
+const maxEventBytes = 100
+
+// Recorder is a tap.Sink that writes a transcript as the session runs. Each
+// Tap ends in one Write of whole lines, so a session that crashes or is
+// interrupted leaves a valid transcript of everything recorded so far.
+//
+// Secrets never reach the writer. Host writes are scanned for commands that
+// carry one (secret.Set.LearnCommand) before they are recorded. Modem bytes
+// may split a secret across reads, so up to MaxLen()-1 bytes of the modem
+// stream are held back until the next read, a host write or End shows
+// whether they begin a secret. Held bytes keep the time they arrived at.
+type Recorder struct {
+	mu      sync.Mutex
+	w       io.Writer
+	secrets *secret.Set
+	start   time.Time
+	last    time.Duration // time of the last event; keeps times in order
+	held    []byte        // modem bytes not yet written
+	marks   []mark        // when the held bytes arrived
+	buf     []byte        // lines of the current Tap, reused
+	err     error
+	ended   bool
+}
+
+// mark says that the bytes from off on arrived at at.
+type mark struct {
+	off int
+	at  time.Duration
+}
+
+// NewRecorder writes h (redacting its fields with secrets) to w and returns
+// a recorder for the session. A zero h.Start means now. A nil secrets gets a
+// set of its own, so that passwords in commands are still learned.
+func NewRecorder(w io.Writer, h Header, secrets *secret.Set) (*Recorder, error) {
+	if secrets == nil {
+		secrets = new(secret.Set)
+	}
+	if h.Start.IsZero() {
+		h.Start = time.Now()
+	}
+	r := &Recorder{w: w, secrets: secrets, start: h.Start}
+	h.Start = h.Start.Truncate(timeUnit)
+	h.Script = secrets.Redact(h.Script)
+	h.Port = secrets.Redact(h.Port)
+	h.Atrun = secrets.Redact(h.Atrun)
+	params := make([]Param, len(h.Params))
+	for i, p := range h.Params {
+		params[i] = Param{Name: p.Name, Value: redactText(p.Value, secrets)}
+	}
+	h.Params = params
+	t := Transcript{Header: h}
+	if err := t.validate(); err != nil {
+		return nil, err
+	}
+	if _, err := w.Write(appendHeader(nil, h)); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// redactText cuts the secrets out of the literal bytes of t.
+func redactText(t Text, secrets *secret.Set) Text {
+	var out Text
+	prev := 0
+	for _, h := range t.Holes {
+		appendRedacted(&out, t.Bytes[prev:h], secrets.Spans(t.Bytes[prev:h]))
+		out.addHole()
+		prev = h
+	}
+	appendRedacted(&out, t.Bytes[prev:], secrets.Spans(t.Bytes[prev:]))
+	return out
+}
+
+// appendRedacted appends p to t with a hole in place of each span.
+func appendRedacted(t *Text, p []byte, spans []secret.Span) {
+	prev := 0
+	for _, s := range spans {
+		t.Bytes = append(t.Bytes, p[prev:s.Start]...)
+		t.addHole()
+		prev = s.End
+	}
+	t.Bytes = append(t.Bytes, p[prev:]...)
+}
+
+// Tap records p. Errors are kept for End and Err; after one, and after End,
+// Tap does nothing.
+func (r *Recorder) Tap(dir tap.Dir, at time.Time, p []byte) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.err != nil || r.ended || len(p) == 0 {
+		return
+	}
+	r.buf = r.buf[:0]
+	if dir == tap.ToModem {
+		r.learn(p)
+		// Held modem bytes arrived before this write: out they go, first.
+		r.release(len(r.held))
+		r.emit(Host, p, []mark{{0, r.offset(at)}}, r.secrets.Spans(p))
+	} else {
+		r.held = append(r.held, p...)
+		r.marks = append(r.marks, mark{len(r.held) - len(p), r.offset(at)})
+		r.release(len(r.held) - max(r.secrets.MaxLen()-1, 0))
+	}
+	r.flush()
+}
+
+// learn looks for secrets in every command line of a host write.
+func (r *Recorder) learn(p []byte) {
+	for _, line := range bytes.FieldsFunc(p, func(c rune) bool { return c == '\r' || c == '\n' }) {
+		r.secrets.LearnCommand(string(line))
+	}
+}
+
+// End writes what is held back and the end event, and reports the first
+// write error of the recording. It does not close the writer.
+func (r *Recorder) End(at time.Time) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.err != nil || r.ended {
+		return r.err
+	}
+	r.ended = true
+	r.buf = r.buf[:0]
+	r.release(len(r.held))
+	r.buf = appendEvent(r.buf, Event{At: r.offset(at), Kind: End})
+	r.flush()
+	return r.err
+}
+
+// Err reports the first error writing the transcript.
+func (r *Recorder) Err() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.err
+}
+
+func (r *Recorder) flush() {
+	if len(r.buf) > 0 {
+		_, r.err = r.w.Write(r.buf)
+	}
+}
+
+// offset turns a time into an event time: at microsecond resolution and
+// never before the previous event.
+func (r *Recorder) offset(at time.Time) time.Duration {
+	d := max(at.Sub(r.start).Truncate(timeUnit), r.last)
+	r.last = d
+	return d
+}
+
+// release emits the first n held modem bytes, or more when n falls inside a
+// secret: that secret is complete (Spans finds only whole ones), so it goes
+// out whole. A secret that starts before n is always complete, since at
+// least MaxLen()-1 bytes follow it.
+func (r *Recorder) release(n int) {
+	if n <= 0 {
+		return
+	}
+	spans := r.secrets.Spans(r.held)
+	keep := spans[:0]
+	for _, s := range spans {
+		if s.Start >= n {
+			break
+		}
+		n = max(n, s.End)
+		keep = append(keep, s)
+	}
+	cut := 0
+	for cut < len(r.marks) && r.marks[cut].off < n {
+		cut++
+	}
+	r.emit(Modem, r.held[:n], r.marks[:cut], keep)
+	// The bytes left over arrived at the time of the last mark before n,
+	// unless a mark starts exactly at n.
+	rest := r.marks[cut:]
+	if n < len(r.held) && (len(rest) == 0 || rest[0].off > n) {
+		rest = append([]mark{{n, r.marks[cut-1].at}}, rest...)
+	}
+	marks := make([]mark, 0, len(rest))
+	for _, m := range rest {
+		marks = append(marks, mark{m.off - n, m.at})
+	}
+	r.marks = marks
+	r.held = append(r.held[:0], r.held[n:]...)
+}
+
+// emit appends the event lines for data to r.buf. A new event starts after
+// each line's end, where the arrival time changes, and every maxEventBytes
+// literal bytes; never inside a secret. A secret that arrived across two
+// reads takes the later time, when it was complete.
+func (r *Recorder) emit(kind Kind, data []byte, marks []mark, spans []secret.Span) {
+	cuts := splitPoints(data, marks, spans)
+	start := 0
+	for _, end := range cuts {
+		ev := Event{At: timeAt(marks, start, spans), Kind: kind}
+		var sub []secret.Span
+		for _, s := range spans {
+			if s.Start >= start && s.End <= end {
+				sub = append(sub, secret.Span{Start: s.Start - start, End: s.End - start})
+			}
+		}
+		appendRedacted(&ev.Data, data[start:end], sub)
+		r.buf = appendEvent(r.buf, ev)
+		start = end
+	}
+}
+
+// timeAt is the arrival time of the event starting at off: the time of the
+// last mark at or before it, a mark inside a secret counting from the
+// secret's start.
+func timeAt(marks []mark, off int, spans []secret.Span) time.Duration {
+	var at time.Duration
+	for _, m := range marks {
+		if spanStart(m.off, spans) <= off {
+			at = m.at
+		}
+	}
+	return at
+}
+
+// spanStart moves an offset inside a secret to the secret's start.
+func spanStart(off int, spans []secret.Span) int {
+	for _, s := range spans {
+		if s.Start < off && off < s.End {
+			return s.Start
+		}
+	}
+	return off
+}
+
+// splitPoints returns the offsets at which the events of data end, the last
+// being len(data).
+//
+// A line ends after its terminator (CR LF, a lone LF or a lone CR), but only
+// once it has text: the CR LF that opens a verbose result code stays with
+// it, so "\r\nOK\r\n" is one event and an echo "AT\r" is another.
+func splitPoints(data []byte, marks []mark, spans []secret.Span) []int {
+	var cuts []int
+	start, text := 0, false
+	for i, c := range data {
+		end := i + 1
+		cut := false
+		switch c {
+		case '\n':
+			cut = text
+		case '\r':
+			cut = text && (end == len(data) || data[end] != '\n')
+		default:
+			text = true
+		}
+		if end-start >= maxEventBytes {
+			cut = true
+		}
+		for _, m := range marks {
+			if m.off > start && spanStart(m.off, spans) == end {
+				cut = true
+			}
+		}
+		if !cut || end == len(data) || spanStart(end, spans) != end {
+			continue
+		}
+		cuts = append(cuts, end)
+		start, text = end, false
+	}
+	return append(cuts, len(data))
+}

@@ -1,0 +1,339 @@
+package transcript
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/atrun/atrun/engine/clock"
+	"github.com/atrun/atrun/engine/secret"
+)
+
+// DefaultChunk is how many bytes a replay's Read returns at most, unless
+// Options.Chunk says otherwise. It is small on purpose: a modem line arrives
+// in pieces, as it does from a real UART, and framing bugs show.
+const DefaultChunk = 3
+
+// recentEvents is how many events a MismatchError shows before the failure.
+const recentEvents = 4
+
+// Options tune a replay.
+type Options struct {
+	// Chunk is the most bytes one Read returns; 0 means DefaultChunk.
+	Chunk int
+	// AllowUnfinished lets the script end before the transcript's last
+	// write without Finish reporting it.
+	AllowUnfinished bool
+	// Secrets, if set, learns the secrets of the commands the script writes
+	// and the values that match redacted spans, and keeps the secrets it
+	// holds out of mismatch messages.
+	Secrets *secret.Set
+}
+
+// Replay plays the modem's side of a transcript. It is the port the engine
+// reads and writes in place of a serial line, and it drives the virtual
+// clock (Clock) the session must run on. See the package documentation for
+// what the engine and the script runner must do.
+type Replay struct {
+	t       *Transcript
+	clk     *clock.Virtual
+	start   time.Time
+	chunk   int
+	allow   bool
+	secrets *secret.Set
+	cancel  context.CancelFunc
+	stopped chan struct{} // closed on failure or Close
+
+	mu         sync.Mutex
+	wake       *sync.Cond // tells the reader that out, err or closed changed
+	next       int        // the first event not yet delivered or fully matched
+	off        int        // bytes of events[next] matched, when it is a host write
+	got        Text       // what the script wrote for events[next]
+	holeVal    []byte     // bytes matched by the hole at off so far
+	echo       [][]byte   // values the last run of writes gave its holes
+	echoNext   int        // the next echo value a modem hole takes
+	echoStale  bool       // modem bytes came since the echo values were taken
+	out        []byte     // modem bytes the reader has not read yet
+	readerBusy bool       // the reader goroutine counts as busy on the clock
+	ended      bool       // Finish was called: the script is over
+	closed     bool
+	err        error // why the replay stopped, a *MismatchError
+}
+
+// ReplayFile reads the transcript at path and starts replaying it.
+func ReplayFile(path string, opts Options) (*Replay, error) {
+	t, err := ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return NewReplay(t, opts), nil
+}
+
+// NewReplay starts replaying t: its virtual clock reads t's start time, and
+// a driver goroutine feeds the modem's bytes until Close.
+//
+// The reader goroutine the engine will start is counted busy from now until
+// its first Read finds nothing to return.
+func NewReplay(t *Transcript, opts Options) *Replay {
+	if opts.Chunk <= 0 {
+		opts.Chunk = DefaultChunk
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &Replay{
+		t:          t,
+		clk:        clock.NewVirtual(t.Header.Start),
+		start:      t.Header.Start,
+		chunk:      opts.Chunk,
+		allow:      opts.AllowUnfinished,
+		secrets:    opts.Secrets,
+		cancel:     cancel,
+		stopped:    make(chan struct{}),
+		readerBusy: true,
+	}
+	r.wake = sync.NewCond(&r.mu)
+	r.clk.Busy()
+	go r.drive(ctx)
+	return r
+}
+
+// Clock is the virtual clock the session must use for every wait.
+func (r *Replay) Clock() *clock.Virtual { return r.clk }
+
+// Err is the mismatch that stopped the replay, nil if none did. The engine
+// may wrap the error Write returned; this one is the original.
+func (r *Replay) Err() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.err
+}
+
+// Stopped is closed once the replay failed or was closed. A runner can
+// watch it to cancel a script that waits on something that will not come.
+func (r *Replay) Stopped() <-chan struct{} { return r.stopped }
+
+// Read returns the next few modem bytes, blocking while there are none. On a
+// mismatch it returns the *MismatchError; after Close, an error wrapping
+// os.ErrClosed. When Read returns an error the reader goroutine no longer
+// counts as busy: it is expected to stop reading.
+func (r *Replay) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for len(r.out) == 0 {
+		if err := r.stopErr(); err != nil {
+			return 0, err
+		}
+		if r.readerBusy {
+			r.readerBusy = false
+			r.clk.Idle()
+		}
+		r.wake.Wait()
+	}
+	n := copy(p[:min(len(p), r.chunk)], r.out)
+	r.out = r.out[n:]
+	return n, nil
+}
+
+// Write matches p against the recorded host writes, as a byte stream. If
+// modem bytes recorded before the expected write are still undelivered (the
+// script wrote sooner than it did live), they are delivered first, at their
+// recorded times. A mismatch stops the replay and is returned as a
+// *MismatchError; n counts the bytes that matched.
+func (r *Replay) Write(p []byte) (int, error) {
+	r.learn(p)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for n := 0; n < len(p); {
+		if err := r.stopErr(); err != nil {
+			return n, err
+		}
+		i, ok := r.current()
+		switch {
+		case !ok:
+			return n, r.fail(ExtraWrite, p[n:])
+		case r.t.Events[i].Kind == Modem:
+			r.advanceUnlocked(r.t.Events[i].At)
+			if r.next == i {
+				r.deliver()
+			}
+			continue
+		}
+		k, matched := r.match(p[n:])
+		n += k
+		if !matched {
+			return n, r.fail(WrongBytes, p[n:])
+		}
+	}
+	return len(p), nil
+}
+
+// learn adds the secrets of the commands in p to the replay's secret set.
+func (r *Replay) learn(p []byte) {
+	if r.secrets == nil {
+		return
+	}
+	for _, line := range bytes.FieldsFunc(p, func(c rune) bool { return c == '\r' || c == '\n' }) {
+		r.secrets.LearnCommand(string(line))
+	}
+}
+
+// Finish tells the replay that the script has ended and reports the
+// verdict: the error that stopped the replay, or, unless AllowUnfinished,
+// an EndedEarly *MismatchError when recorded writes remain. Modem bytes
+// left after the last write are not an error.
+//
+// Call it from the script's goroutine before that goroutine's clock Idle:
+// once the session is idle, the replay would otherwise take a finished
+// script for a stalled one.
+func (r *Replay) Finish() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ended || r.err != nil {
+		return r.err
+	}
+	r.ended = true
+	r.closeTrailingHole()
+	for i := r.next; i < len(r.t.Events); i++ {
+		if r.t.Events[i].Kind == Host && !r.allow {
+			return r.fail(EndedEarly, nil)
+		}
+	}
+	return nil
+}
+
+// Close stops the replay: Read and Write return an error wrapping
+// os.ErrClosed. It does not wait for the driver goroutine, which exits on
+// its own, so that a timer function may close the port.
+func (r *Replay) Close() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.closed {
+		r.closed = true
+		r.stop()
+	}
+	return nil
+}
+
+// stop ends the driver, wakes the reader and tells watchers, once.
+func (r *Replay) stop() {
+	r.cancel()
+	r.wake.Broadcast()
+	select {
+	case <-r.stopped:
+	default:
+		close(r.stopped)
+	}
+}
+
+func (r *Replay) stopErr() error {
+	if r.closed {
+		return fmt.Errorf("replay of %s: %w", r.t.Name, os.ErrClosed)
+	}
+	return r.err
+}
+
+// current returns the index of the next event to deliver or match, or false
+// when only the end, or nothing, is left.
+func (r *Replay) current() (int, bool) {
+	if r.next >= len(r.t.Events) || r.t.Events[r.next].Kind == End {
+		return 0, false
+	}
+	return r.next, true
+}
+
+// advanceUnlocked moves the virtual clock to the event time at. It lets go
+// of the lock meanwhile, since due timers run their functions, which may
+// call back into the session.
+func (r *Replay) advanceUnlocked(at time.Duration) {
+	r.mu.Unlock()
+	r.clk.AdvanceTo(r.start.Add(at))
+	r.mu.Lock()
+}
+
+// deliver hands the modem event at next to the reader, waking it (busy on
+// its behalf, as a clock.Waiter is woken) if it is blocked in Read.
+//
+// A hole in modem bytes is most often the echo of a secret the script just
+// wrote, so it is filled with the value the script gave the matching hole of
+// its last run of writes; failing that, with secret.Marker.
+func (r *Replay) deliver() {
+	d := r.t.Events[r.next].Data
+	r.next++
+	prev := 0
+	for _, h := range d.Holes {
+		r.out = append(r.out, d.Bytes[prev:h]...)
+		if r.echoNext < len(r.echo) {
+			r.out = append(r.out, r.echo[r.echoNext]...)
+			r.echoNext++
+		} else {
+			r.out = append(r.out, secret.Marker...)
+		}
+		prev = h
+	}
+	r.out = append(r.out, d.Bytes[prev:]...)
+	r.echoStale = true
+	if !r.readerBusy {
+		r.readerBusy = true
+		r.clk.Busy()
+		r.wake.Broadcast()
+	}
+}
+
+// fail stops the replay with a mismatch of the given kind at the current
+// position; rest is what the script wrote from there on.
+func (r *Replay) fail(kind Mismatch, rest []byte) error {
+	e := &MismatchError{Kind: kind, File: r.t.Name, At: r.clk.Now().Sub(r.start)}
+	e.Recent = append([]Event(nil), r.t.Events[max(r.next-recentEvents, 0):min(r.next, len(r.t.Events))]...)
+	switch kind {
+	case ExtraWrite:
+		if n := len(r.t.Events); n > 0 {
+			e.Line = r.t.Events[n-1].Line
+		}
+		e.Got = r.redact(rest)
+	default:
+		i := r.next
+		for i < len(r.t.Events)-1 && r.t.Events[i].Kind != Host {
+			i++
+		}
+		if i < len(r.t.Events) {
+			e.Line, e.Expected = r.t.Events[i].Line, r.t.Events[i].Data
+		}
+		if i == r.next {
+			e.Got = r.got
+		}
+		if kind == WrongBytes {
+			// Enough of the rest to show the difference, never the whole
+			// of a long upload.
+			rest = rest[:min(len(rest), len(e.Expected.Bytes)-r.off+16)]
+			e.Got = concat(e.Got, r.redact(rest))
+		}
+	}
+	r.err = e
+	r.stop()
+	return e
+}
+
+// redact cuts the secrets the replay knows out of p.
+func (r *Replay) redact(p []byte) Text {
+	var t Text
+	appendRedacted(&t, p, r.secrets.Spans(p))
+	return t
+}
+
+// concat joins two texts; a hole ending a and one starting b are one hole.
+func concat(a, b Text) Text {
+	out := Text{Bytes: append([]byte(nil), a.Bytes...), Holes: append([]int(nil), a.Holes...)}
+	prev := 0
+	for _, h := range b.Holes {
+		out.Bytes = append(out.Bytes, b.Bytes[prev:h]...)
+		out.addHole()
+		prev = h
+	}
+	out.Bytes = append(out.Bytes, b.Bytes[prev:]...)
+	return out
+}
