@@ -1,6 +1,9 @@
 package engine
 
-import "strings"
+import (
+	"bytes"
+	"strings"
+)
 
 // Kind says what sort of frame the modem sent.
 type Kind uint8
@@ -80,13 +83,7 @@ func (f *framer) feed(p []byte, emit func(Frame)) {
 // line consumes p up to and including the next line end, emitting the line
 // if it is complete, and returns the rest.
 func (f *framer) line(p []byte, emit func(Frame)) []byte {
-	end := -1
-	for i, c := range p {
-		if c == '\r' || c == '\n' {
-			end = i
-			break
-		}
-	}
+	end := lineEnd(p)
 	if end < 0 {
 		f.buf = append(f.buf, p...)
 		return nil
@@ -104,6 +101,19 @@ func (f *framer) line(p []byte, emit func(Frame)) []byte {
 	return p[end+1:]
 }
 
+// lineEnd returns the index of the first CR or LF in p, or -1. Two
+// vectorised byte searches beat one loop testing both bytes.
+func lineEnd(p []byte) int {
+	lf := bytes.IndexByte(p, '\n')
+	if lf < 0 {
+		return bytes.IndexByte(p, '\r')
+	}
+	if cr := bytes.IndexByte(p[:lf], '\r'); cr >= 0 {
+		return cr
+	}
+	return lf
+}
+
 // gluedFinals are results after which a modem has been seen to send the
 // next command's echo with no line end in between (`SEND OKAT+QIRD=0,0`).
 var gluedFinals = []string{"OK", "ERROR", "SEND OK", "SEND FAIL", "NO CARRIER"}
@@ -112,6 +122,27 @@ func (f *framer) emitLine(text string, emit func(Frame)) {
 	if isBlank(text) {
 		return
 	}
+	if mayBeGlued(text) {
+		f.splitGlued(text, emit)
+		return
+	}
+	emit(Frame{Kind: Line, Text: text})
+}
+
+// mayBeGlued is a cheap test, run on every line, for a line that starts
+// with a final result and goes on.
+func mayBeGlued(text string) bool {
+	if len(text) < 4 {
+		return false
+	}
+	switch text[0] {
+	case 'O', 'E', 'S', 'N':
+		return true
+	}
+	return false
+}
+
+func (f *framer) splitGlued(text string, emit func(Frame)) {
 	for _, final := range gluedFinals {
 		rest, ok := strings.CutPrefix(text, final)
 		if ok && len(rest) >= 2 && strings.EqualFold(rest[:2], "AT") {

@@ -1,0 +1,160 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+	"golang.org/x/sys/unix"
+)
+
+// openPTY returns the master of a new pseudo-terminal, usable with
+// deadlines and unblocked by Close, and the path of its slave. The slave
+// stays open for the test's life so that master reads do not fail with EIO
+// while no client has it open.
+func openPTY(t testing.TB) (*os.File, string) {
+	t.Helper()
+	master, tty, err := pty.Open()
+	if err != nil {
+		t.Skip("no pseudo-terminals here:", err)
+	}
+	// pty.Open leaves the master blocking, which makes it ignore deadlines
+	// and keeps Close from unblocking a Read; a non-blocking duplicate
+	// fixes both.
+	fd, err := unix.Dup(int(master.Fd()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	master.Close()
+	if err := unix.SetNonblock(fd, true); err != nil {
+		t.Fatal(err)
+	}
+	m := os.NewFile(uintptr(fd), "/dev/ptmx")
+	t.Cleanup(func() {
+		m.Close()
+		tty.Close()
+	})
+	return m, tty.Name()
+}
+
+// startPTY runs the scripted fake modem on a pty master and returns a Conn
+// on the slave, opened the way a user's serial port is.
+func startPTY(t *testing.T, script ...step) (*Conn, *fakeModem) {
+	t.Helper()
+	master, path := openPTY(t)
+	m := &fakeModem{t: t, port: master, grew: make(chan struct{}), done: make(chan struct{})}
+	go m.read()
+	go m.run(script)
+	port, err := Open(ctxT(t), path, SerialConfig{Baud: 115200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := New(port, Config{Name: path})
+	t.Cleanup(func() { c.Close() })
+	return c, m
+}
+
+func TestPTYConversation(t *testing.T) {
+	data := []byte(strings.Repeat("0123456789abcdef", 300) + "!")
+	sum := FormatChecksum(QFUPLChecksum(data))
+	c, m := startPTY(t,
+		step{"AT\r", "AT\r\r\nOK\r\n"},
+		step{"AT+CSQ\r", "\r\n+CSQ: 19,99\r\n\r\nOK\r\n\r\n+QMTOPEN: 0,0\r\n"},
+		step{"AT+QMTPUB=0,0,0,0,\"t\"\r", "\r\n> "},
+		step{"hi\x1a", "\r\nOK\r\n\r\n+QMTPUB: 0,0,0\r\n"},
+		step{"AT+QFUPL=\"RAM:ca.pem\",4801,10\r", "\r\nCONNECT\r\n"},
+		step{string(data), "\r\n+QFUPL: 4801," + sum + "\r\n\r\nOK\r\n"},
+	)
+	ctx := ctxT(t)
+	if _, err := c.Send(ctx, "AT"); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := c.Send(ctx, "AT+CSQ")
+	if v, _ := resp.Value("+CSQ:"); err != nil || v != "19,99" {
+		t.Fatalf("%+v %v", resp, err)
+	}
+	if u, err := c.WaitURC(ctx, Prefix("+QMTOPEN:"), time.Second); err != nil || u.Text != "+QMTOPEN: 0,0" {
+		t.Fatalf("%+v %v", u, err)
+	}
+	if _, err := c.SendPrompt(ctx, `AT+QMTPUB=0,0,0,0,"t"`, []byte("hi")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.WaitURC(ctx, Prefix("+QMTPUB:"), time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UploadFile(ctx, "RAM:ca.pem", data, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	m.finished(t)
+}
+
+func TestPTYFarEndCloses(t *testing.T) {
+	c, m := startPTY(t, step{"AT\r", "\r\nOK\r\n"})
+	ctx := ctxT(t)
+	if _, err := c.Send(ctx, "AT"); err != nil {
+		t.Fatal(err)
+	}
+	m.finished(t)
+	errc := make(chan error)
+	go func() {
+		_, err := c.WaitURC(ctx, Prefix("RDY"), time.Hour)
+		errc <- err
+	}()
+	m.port.Close() // the modem side vanishes
+	select {
+	case err := <-errc:
+		var pe *PortError
+		if !errors.As(err, &pe) || pe.Op != "read" {
+			t.Fatalf("err = %v, want a read PortError", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("wait hung after the modem side closed")
+	}
+}
+
+func TestPTYHardwareFlowControl(t *testing.T) {
+	_, path := openPTY(t)
+	port, err := Open(ctxT(t), path, SerialConfig{Baud: 9600, RTSCTS: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer port.Close()
+	on, err := hardwareFlow(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !on {
+		t.Fatal("RTS/CTS is off after opening with RTSCTS")
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name, port string
+		cfg        SerialConfig
+		want       string
+	}{
+		{"missing device", "/dev/ttyDOESNOTEXIST9", SerialConfig{}, "atrun ports"},
+		{"bad parity", "/dev/null", SerialConfig{Parity: "purple"}, "unknown parity"},
+		{"bad stop bits", "/dev/null", SerialConfig{StopBits: 3}, "stop bits"},
+		{"not a tty", "/dev/null", SerialConfig{}, "/dev/null"},
+		{"refused tcp", "tcp://127.0.0.1:1", SerialConfig{}, "refused"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Open(ctx, tt.port, tt.cfg)
+			var pe *PortError
+			if !errors.As(err, &pe) || pe.Op != "open" || pe.Port != tt.port {
+				t.Fatalf("err = %v", err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("%q does not mention %q", err, tt.want)
+			}
+		})
+	}
+}
