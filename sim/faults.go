@@ -1,0 +1,197 @@
+package sim
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Faults switches on failure behaviours by name. The zero value is a healthy
+// modem on a healthy network. Each fault shows on the wire the way the real
+// modem shows the matching real-world failure.
+type Faults struct {
+	// NoSIM: no SIM card. Boot shows "+CPIN: NOT READY", AT+CPIN? answers
+	// "+CME ERROR: 10", the modem never registers.
+	NoSIM bool
+	// SIMPIN locks the SIM with this PIN: "+CPIN: SIM PIN" until AT+CPIN=<pin>.
+	SIMPIN string
+	// NoSignal: "+CSQ: 99,99" and registration stays at 2 (searching).
+	NoSignal bool
+	// SlowRegistration keeps registration at stat 2 for this long after the
+	// radio comes up, then stat 1.
+	SlowRegistration time.Duration
+	// RegistrationDenied: stat 3 on +CREG/+CGREG/+CEREG.
+	RegistrationDenied bool
+	// BadCredentials: the modem sends a wrong password on AT+QMTCONN, so the
+	// broker refuses the CONNECT (+QMTCONN: <id>,0,4 with the embedded broker).
+	BadCredentials bool
+	// ServerDown: AT+QMTOPEN dials a closed port instead of the one given,
+	// so the TCP connect is refused (+QMTOPEN: <id>,-1).
+	ServerDown bool
+	// TLSFailure: the modem verifies the server against a CA that is not the
+	// broker's, whatever the SSL context says, so the handshake fails
+	// (+QMTOPEN: <id>,-1).
+	TLSFailure bool
+	// DropConnection cuts the TCP link this long after the MQTT session came
+	// up (+QMTCONN: <id>,0,0), giving "+QMTSTAT: <id>,1".
+	DropConnection time.Duration
+	// URCStorm emits a harmless URC (+QIND: "csq",.. / +CREG: .. / +CGREG: ..
+	// / +CEREG: ..) every URCStorm while the modem is idle.
+	URCStorm time.Duration
+	// LineNoise inserts 1 to 3 junk bytes (never CR, LF, '>', '+', Ctrl+Z or
+	// ESC) at line boundaries only: before an unsolicited block while idle and
+	// between a command's echo and its response. Never inside a line, never
+	// between a response's lines, never after a prompt or in data mode.
+	LineNoise bool
+	// SlowLine paces output at this baud rate (10 bits per byte).
+	SlowLine int
+	// Silent: the modem sends its boot URCs, then never answers again.
+	Silent bool
+	// Split writes output one byte per write.
+	Split bool
+}
+
+// DefaultURCStorm is the storm interval when "urc-storm" has no value.
+const DefaultURCStorm = 100 * time.Millisecond
+
+type faultSpec struct {
+	name string
+	help string
+	set  func(f *Faults, v string) error
+	get  func(f *Faults) (on bool, value string)
+}
+
+// faultSpecs is the single table behind ParseFaults, String and FaultNames.
+var faultSpecs = []faultSpec{
+	flag("no-sim", "no SIM card (+CME ERROR: 10)", func(f *Faults) *bool { return &f.NoSIM }),
+	{name: "sim-pin", help: "SIM locked with PIN=<pin>",
+		set: func(f *Faults, v string) error {
+			if v == "" {
+				return fmt.Errorf("sim-pin needs a value, e.g. sim-pin=1234")
+			}
+			f.SIMPIN = v
+			return nil
+		},
+		get: func(f *Faults) (bool, string) { return f.SIMPIN != "", f.SIMPIN }},
+	flag("no-signal", "+CSQ: 99,99, never registers", func(f *Faults) *bool { return &f.NoSignal }),
+	dur("slow-registration", "registration stat 2 for =<duration>", false, func(f *Faults) *time.Duration { return &f.SlowRegistration }),
+	flag("registration-denied", "registration stat 3", func(f *Faults) *bool { return &f.RegistrationDenied }),
+	flag("bad-credentials", "wrong MQTT password (+QMTCONN: <id>,0,4)", func(f *Faults) *bool { return &f.BadCredentials }),
+	flag("server-down", "AT+QMTOPEN hits a closed port (+QMTOPEN: <id>,-1)", func(f *Faults) *bool { return &f.ServerDown }),
+	flag("tls-failure", "TLS handshake fails (+QMTOPEN: <id>,-1)", func(f *Faults) *bool { return &f.TLSFailure }),
+	dur("drop-connection", "cut the link =<duration> after +QMTCONN (+QMTSTAT: <id>,1)", false, func(f *Faults) *time.Duration { return &f.DropConnection }),
+	dur("urc-storm", "a harmless URC every [=<duration>] (default 100ms)", true, func(f *Faults) *time.Duration { return &f.URCStorm }),
+	flag("line-noise", "junk bytes at line boundaries", func(f *Faults) *bool { return &f.LineNoise }),
+	{name: "slow-line", help: "output paced at =<baud> (10 bits a byte)",
+		set: func(f *Faults, v string) error {
+			baud, err := strconv.Atoi(v)
+			if err != nil || baud < 10 {
+				return fmt.Errorf("slow-line needs a baud rate of at least 10, e.g. slow-line=9600")
+			}
+			f.SlowLine = baud
+			return nil
+		},
+		get: func(f *Faults) (bool, string) { return f.SlowLine > 0, strconv.Itoa(f.SlowLine) }},
+	flag("silent", "stops answering after boot", func(f *Faults) *bool { return &f.Silent }),
+	flag("split", "output written one byte per write", func(f *Faults) *bool { return &f.Split }),
+}
+
+func flag(name, help string, field func(*Faults) *bool) faultSpec {
+	return faultSpec{name: name, help: help,
+		set: func(f *Faults, v string) error {
+			if v != "" {
+				b, err := strconv.ParseBool(v)
+				if err != nil {
+					return fmt.Errorf("%s takes no value (or true/false), got %q", name, v)
+				}
+				*field(f) = b
+				return nil
+			}
+			*field(f) = true
+			return nil
+		},
+		get: func(f *Faults) (bool, string) { return *field(f), "" }}
+}
+
+func dur(name, help string, optional bool, field func(*Faults) *time.Duration) faultSpec {
+	return faultSpec{name: name, help: help,
+		set: func(f *Faults, v string) error {
+			if v == "" && optional {
+				*field(f) = DefaultURCStorm
+				return nil
+			}
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return fmt.Errorf("%s needs a positive duration, e.g. %s=2s", name, name)
+			}
+			*field(f) = d
+			return nil
+		},
+		get: func(f *Faults) (bool, string) { d := *field(f); return d > 0, d.String() }}
+}
+
+// ParseFaults reads a comma-separated fault list such as
+// "no-sim,slow-registration=3s,drop-connection=2s". Names are
+// case-insensitive; an empty string gives no faults.
+func ParseFaults(list string) (Faults, error) {
+	var f Faults
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if err := f.Set(item); err != nil {
+			return Faults{}, err
+		}
+	}
+	return f, nil
+}
+
+// Set switches on one fault given as "name" or "name=value".
+func (f *Faults) Set(item string) error {
+	name, value, _ := strings.Cut(item, "=")
+	name = strings.ToLower(strings.TrimSpace(name))
+	for _, s := range faultSpecs {
+		if s.name == name {
+			return s.set(f, strings.TrimSpace(value))
+		}
+	}
+	return fmt.Errorf("unknown fault %q (known: %s)", name, strings.Join(FaultNames(), ", "))
+}
+
+// String renders the faults in the form ParseFaults reads.
+func (f Faults) String() string {
+	var out []string
+	for _, s := range faultSpecs {
+		on, v := s.get(&f)
+		switch {
+		case !on:
+		case v == "":
+			out = append(out, s.name)
+		default:
+			out = append(out, s.name+"="+v)
+		}
+	}
+	return strings.Join(out, ",")
+}
+
+// FaultNames lists every fault name, sorted.
+func FaultNames() []string {
+	names := make([]string, len(faultSpecs))
+	for i, s := range faultSpecs {
+		names[i] = s.name
+	}
+	sort.Strings(names)
+	return names
+}
+
+// FaultHelp returns one "name: what it does" line per fault, for --help text.
+func FaultHelp() []string {
+	lines := make([]string, len(faultSpecs))
+	for i, s := range faultSpecs {
+		lines[i] = s.name + ": " + s.help
+	}
+	return lines
+}

@@ -1,0 +1,407 @@
+package sim
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
+)
+
+// linkState is where one MQTT client is, from AT+QMTOPEN to AT+QMTCLOSE.
+type linkState int
+
+const (
+	linkClosed        linkState = iota
+	linkOpening                 // TCP/TLS being set up
+	linkOpen                    // network up, no MQTT session ("initializing")
+	linkConnecting              // CONNECT sent
+	linkConnected               // CONNACK accepted
+	linkDisconnecting           // DISCONNECT being sent
+)
+
+const (
+	dialTimeout = 30 * time.Second
+	recvSlots   = 5 // buffers of recv/mode 1
+)
+
+// mqttLink is one of the six MQTT clients. The network side is a real TCP
+// (and TLS) connection dialled at AT+QMTOPEN and handed to a paho client at
+// AT+QMTCONN. Loop-owned; goroutines report back with the gen they started
+// under, and results for an older gen are dropped.
+type mqttLink struct {
+	idx    int
+	state  linkState
+	gen    int
+	host   string
+	port   int
+	cancel context.CancelFunc
+	raw    net.Conn // the TCP connection (closing it cuts the link)
+	conn   net.Conn // what MQTT runs over: raw or TLS on raw
+	watch  *linkWatch
+	cli    paho.Client
+	drop   Timer
+	slots  [recvSlots]*inMsg
+}
+
+// inMsg is a message the broker delivered.
+type inMsg struct {
+	topic   string
+	payload []byte
+	id      uint16
+}
+
+func (m *Modem) link(idx int) *mqttLink {
+	if m.links[idx] == nil {
+		m.links[idx] = &mqttLink{idx: idx}
+	}
+	return m.links[idx]
+}
+
+// openLink starts AT+QMTOPEN; the outcome is the URC +QMTOPEN: <idx>,<result>.
+func (m *Modem) openLink(l *mqttLink, host string, port int) {
+	cfg := m.st.mcfg[l.idx]
+	if l.state != linkClosed {
+		m.urc(fmt.Sprintf("+QMTOPEN: %d,2", l.idx)) // identifier occupied
+		return
+	}
+	if !m.activate(cfg.pdpcid) {
+		m.urc(fmt.Sprintf("+QMTOPEN: %d,3", l.idx)) // PDP cannot be activated
+		return
+	}
+	var tlsCfg *tls.Config
+	var handshake time.Duration
+	if cfg.ssl {
+		var err error
+		if tlsCfg, handshake, err = m.tlsConfig(cfg.sslCtx, host); err != nil {
+			m.urc(fmt.Sprintf("+QMTOPEN: %d,-1", l.idx))
+			return
+		}
+	}
+	addr := net.JoinHostPort(host, strconv.Itoa(port))
+	if m.faults.ServerDown {
+		addr = closedAddr()
+	}
+	l.state, l.host, l.port = linkOpening, host, port
+	ctx, cancel := context.WithCancel(m.ctx)
+	l.cancel = cancel
+	gen, dial := l.gen, m.opts.Dial
+	m.goBackground(func() {
+		raw, conn, code := dialLink(ctx, dial, addr, tlsCfg, handshake)
+		m.post(func() { m.linkOpened(l, gen, raw, conn, code) })
+	})
+}
+
+// dialLink opens TCP and, with tlsCfg, TLS. Its code is the +QMTOPEN
+// result: 0, 4 when the name does not resolve, -1 for any other failure
+// (refused, unreachable, handshake), which is what EC25/BG95/BG96 print.
+func dialLink(ctx context.Context, dial func(context.Context, string, string) (net.Conn, error),
+	addr string, tlsCfg *tls.Config, handshake time.Duration) (raw, conn net.Conn, code int) {
+	dctx, cancel := context.WithTimeout(ctx, dialTimeout)
+	defer cancel()
+	raw, err := dial(dctx, "tcp", addr)
+	if err != nil {
+		var dnsErr *net.DNSError
+		if errors.As(err, &dnsErr) {
+			return nil, nil, 4
+		}
+		return nil, nil, -1
+	}
+	if tlsCfg == nil {
+		return raw, raw, 0
+	}
+	hctx, cancel2 := context.WithTimeout(ctx, handshake)
+	defer cancel2()
+	tc := tls.Client(raw, tlsCfg)
+	if err := tc.HandshakeContext(hctx); err != nil {
+		raw.Close()
+		return nil, nil, -1
+	}
+	return raw, tc, 0
+}
+
+// closedAddr returns a local address nothing listens on (server-down).
+func closedAddr() string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "127.0.0.1:1"
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+func (m *Modem) linkOpened(l *mqttLink, gen int, raw, conn net.Conn, code int) {
+	if gen != l.gen || l.state != linkOpening {
+		if raw != nil {
+			raw.Close()
+		}
+		return
+	}
+	if code != 0 {
+		l.state = linkClosed
+		m.urc(fmt.Sprintf("+QMTOPEN: %d,%d", l.idx, code))
+		return
+	}
+	l.raw, l.conn, l.state = raw, conn, linkOpen
+	l.watch = m.watchIdle(l, gen)
+	m.urc(fmt.Sprintf("+QMTOPEN: %d,0", l.idx))
+}
+
+// linkWatch notices a link that dies between AT+QMTOPEN and AT+QMTCONN (a
+// broker dropping a connection that sends no CONNECT shows as +QMTSTAT:
+// <idx>,1 right after +QMTOPEN: <idx>,0 on the real module).
+type linkWatch struct {
+	stopping atomic.Bool
+	done     chan error
+}
+
+func (m *Modem) watchIdle(l *mqttLink, gen int) *linkWatch {
+	w := &linkWatch{done: make(chan error, 1)}
+	conn := l.conn
+	m.goBackground(func() {
+		var b [1]byte
+		_, err := conn.Read(b[:])
+		if err == nil {
+			err = errors.New("broker sent data before CONNECT")
+		}
+		w.done <- err
+		if !w.stopping.Load() {
+			m.post(func() { m.linkLost(l, gen, linkOpen, 1) })
+		}
+	})
+	return w
+}
+
+// stop ends the watch so MQTT can take the connection over. The read is
+// ended by a deadline, which leaves a TLS connection intact.
+func (w *linkWatch) stop(conn net.Conn) error {
+	w.stopping.Store(true)
+	_ = conn.SetReadDeadline(time.Now())
+	err := <-w.done
+	_ = conn.SetReadDeadline(time.Time{})
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return nil
+	}
+	return err
+}
+
+// linkLost reports a link that broke in state want as +QMTSTAT: <idx>,<code>.
+func (m *Modem) linkLost(l *mqttLink, gen int, want linkState, code int) {
+	if gen != l.gen || l.state != want {
+		return
+	}
+	l.teardown(m)
+	m.urc(fmt.Sprintf("+QMTSTAT: %d,%d", l.idx, code))
+}
+
+// teardown closes whatever the link holds and forgets it; anything still
+// running for it reports under an old gen and is ignored.
+func (l *mqttLink) teardown(m *Modem) {
+	l.gen++
+	if l.cancel != nil {
+		l.cancel()
+	}
+	if l.drop != nil {
+		l.drop.Stop()
+	}
+	if l.raw != nil {
+		l.raw.Close()
+	}
+	if cli := l.cli; cli != nil {
+		m.goBackground(func() { cli.Disconnect(0) })
+	}
+	*l = mqttLink{idx: l.idx, gen: l.gen}
+}
+
+// connectOutcome is how AT+QMTCONN ended.
+type connectOutcome struct {
+	cli      paho.Client
+	accepted bool
+	refused  int // CONNACK return code 1..5 when refused
+}
+
+// connectLink starts AT+QMTCONN; the outcome is +QMTCONN: <idx>,<result>[,<ret_code>].
+func (m *Modem) connectLink(l *mqttLink, clientID, user, pass string) {
+	cfg := m.st.mcfg[l.idx]
+	if m.faults.BadCredentials {
+		pass = "not-" + pass
+	}
+	l.state = linkConnecting
+	gen, conn, watch := l.gen, l.conn, l.watch
+	opts := m.pahoOptions(l, gen, cfg, clientID, user, pass, conn)
+	m.goBackground(func() {
+		var out connectOutcome
+		if watch.stop(conn) == nil {
+			out = runConnect(opts, cfg.wait(), conn)
+		}
+		m.post(func() { m.linkConnected(l, gen, out) })
+	})
+}
+
+// runConnect performs the MQTT CONNECT over the open connection.
+func runConnect(opts *paho.ClientOptions, wait time.Duration, conn net.Conn) connectOutcome {
+	cli := paho.NewClient(opts)
+	tok := cli.Connect()
+	if !tok.WaitTimeout(wait) {
+		conn.Close() // ends paho's attempt
+		tok.Wait()
+	}
+	if tok.Error() == nil {
+		return connectOutcome{cli: cli, accepted: true}
+	}
+	rc := tok.(*paho.ConnectToken).ReturnCode()
+	if rc >= 1 && rc <= 5 {
+		return connectOutcome{refused: int(rc)}
+	}
+	return connectOutcome{}
+}
+
+func (m *Modem) pahoOptions(l *mqttLink, gen int, cfg mqttConfig, clientID, user, pass string, conn net.Conn) *paho.ClientOptions {
+	var used atomic.Bool
+	o := paho.NewClientOptions().
+		AddBroker("tcp://"+net.JoinHostPort(l.host, strconv.Itoa(l.port))).
+		SetClientID(clientID).SetUsername(user).SetPassword(pass).
+		SetCleanSession(cfg.clean == 1).
+		SetKeepAlive(time.Duration(cfg.keepalive) * time.Second).
+		SetProtocolVersion(uint(cfg.version)).
+		SetAutoReconnect(false).SetConnectRetry(false).
+		SetConnectTimeout(time.Duration(cfg.pktTimeout) * time.Second).
+		SetDefaultPublishHandler(func(_ paho.Client, msg paho.Message) {
+			in := inMsg{topic: msg.Topic(), payload: msg.Payload(), id: msg.MessageID()}
+			m.post(func() { m.deliver(l, gen, in) })
+		}).
+		SetConnectionLostHandler(func(_ paho.Client, err error) {
+			code := 1 // closed or reset by peer
+			if err != nil && strings.Contains(err.Error(), "pingresp") {
+				code = 2
+			}
+			m.post(func() { m.linkLost(l, gen, linkConnected, code) })
+		}).
+		SetCustomOpenConnectionFn(func(*url.URL, paho.ClientOptions) (net.Conn, error) {
+			if used.Swap(true) {
+				return nil, errors.New("the link was opened by AT+QMTOPEN and is used once")
+			}
+			return conn, nil
+		})
+	if w := cfg.will; w.flag == 1 {
+		o.SetWill(w.topic, w.msg, byte(w.qos), w.retain == 1)
+	}
+	return o
+}
+
+func (m *Modem) linkConnected(l *mqttLink, gen int, out connectOutcome) {
+	if gen != l.gen || l.state != linkConnecting {
+		if out.cli != nil {
+			m.goBackground(func() { out.cli.Disconnect(0) })
+		}
+		return
+	}
+	switch {
+	case out.accepted:
+		l.cli, l.state = out.cli, linkConnected
+		m.urc(fmt.Sprintf("+QMTCONN: %d,0,0", l.idx))
+		m.armDrop(l)
+	case out.refused > 0:
+		l.teardown(m) // the broker closes the link after a refusal
+		m.urc(fmt.Sprintf("+QMTCONN: %d,0,%d", l.idx, out.refused))
+	default:
+		l.teardown(m)
+		m.urc(fmt.Sprintf("+QMTCONN: %d,2", l.idx))
+	}
+}
+
+// armDrop schedules the drop-connection fault: the TCP link is cut, and
+// the MQTT client sees its peer gone (+QMTSTAT: <idx>,1).
+func (m *Modem) armDrop(l *mqttLink) {
+	if m.faults.DropConnection <= 0 {
+		return
+	}
+	gen := l.gen
+	l.drop = m.after(m.faults.DropConnection, func() {
+		if gen == l.gen && l.state == linkConnected {
+			l.raw.Close()
+		}
+	})
+}
+
+// disconnectLink is AT+QMTDISC: +QMTDISC: <idx>,0, then +QMTSTAT: <idx>,5
+// as the link closes behind the DISCONNECT.
+func (m *Modem) disconnectLink(l *mqttLink) {
+	if l.state != linkConnected {
+		m.urc(fmt.Sprintf("+QMTDISC: %d,-1", l.idx))
+		return
+	}
+	l.state = linkDisconnecting
+	gen, cli := l.gen, l.cli
+	m.goBackground(func() {
+		cli.Disconnect(250)
+		m.post(func() {
+			if gen != l.gen {
+				return
+			}
+			l.cli = nil
+			l.teardown(m)
+			m.urc(fmt.Sprintf("+QMTDISC: %d,0", l.idx))
+			m.urc(fmt.Sprintf("+QMTSTAT: %d,5", l.idx))
+		})
+	})
+}
+
+// deliver turns a broker message into +QMTRECV per recv/mode.
+func (m *Modem) deliver(l *mqttLink, gen int, in inMsg) {
+	if gen != l.gen || (l.state != linkConnected && l.state != linkDisconnecting) {
+		return
+	}
+	cfg := m.st.mcfg[l.idx]
+	if cfg.recvMode == 0 {
+		m.urc(recvLine(l.idx, in, cfg.recvLen == 1))
+		return
+	}
+	for i, s := range l.slots {
+		if s == nil {
+			l.slots[i] = &in
+			m.urc(fmt.Sprintf("+QMTRECV: %d,%d", l.idx, i))
+			return
+		}
+	}
+	// All buffers full: the message is lost, as on the module.
+}
+
+// recvLine is +QMTRECV: <idx>,<msgid>,"<topic>"[,<len>],"<payload>" with the
+// payload raw between the quotes.
+func recvLine(idx int, in inMsg, withLen bool) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `+QMTRECV: %d,%d,"%s",`, idx, in.id, in.topic)
+	if withLen {
+		fmt.Fprintf(&b, "%d,", len(in.payload))
+	}
+	b.WriteByte('"')
+	b.Write(in.payload)
+	b.WriteByte('"')
+	return b.String()
+}
+
+// mqttRequest runs a paho operation for an AT command in the background and
+// reports it as a URC built from whether it completed in time.
+func (m *Modem) mqttRequest(l *mqttLink, op func(paho.Client) paho.Token, urc func(tok paho.Token, ok bool) string) {
+	gen, cli, wait := l.gen, l.cli, m.st.mcfg[l.idx].wait()
+	m.goBackground(func() {
+		tok := op(cli)
+		ok := tok.WaitTimeout(wait) && tok.Error() == nil
+		text := urc(tok, ok)
+		m.post(func() {
+			if gen == l.gen {
+				m.urc(text)
+			}
+		})
+	})
+}

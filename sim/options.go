@@ -1,0 +1,95 @@
+package sim
+
+import (
+	"context"
+	"net"
+	"time"
+)
+
+// Options configure a simulator. The zero value is a healthy EC20 on the USB
+// AT port, with an embedded broker when used through Start.
+type Options struct {
+	// Faults to switch on; see ParseFaults.
+	Faults Faults
+
+	// Broker selects the broker Start runs or uses (embedded by default).
+	Broker BrokerOptions
+
+	// Dir receives the broker's CA file. Empty: a temporary directory that
+	// Close removes.
+	Dir string
+
+	// Link, if set, is a symlink Start creates to the pseudo-terminal (like
+	// socat's link=), removed by Close.
+	Link string
+
+	// Port is which modem port the simulated line is: "usbat" (default),
+	// "usbmodem", "uart1" or "uart2". URCs reach the line only when
+	// AT+QURCCFG="urcport" names this port or "all", as on the real module.
+	Port string
+
+	// Clock drives every simulated delay; nil means the wall clock.
+	Clock Clock
+
+	// Seed makes the random choices (boot URC order, line noise) repeatable.
+	Seed int64
+
+	// Dial opens the modem's TCP connections (AT+QMTOPEN); nil means
+	// net.Dialer. Tests use it to keep fuzzing off the network.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+
+	// RebootTime is how long the modem stays deaf after AT+CFUN=1,1 before
+	// it sends RDY again (default 0: at once).
+	RebootTime time.Duration
+
+	// Revision is the firmware string of ATI / AT+GMR.
+	Revision string
+
+	// Signal is the RSSI of AT+CSQ while the radio is on (default 24).
+	Signal int
+
+	// Operator is the network name of AT+COPS? (default "atrun").
+	Operator string
+}
+
+// BrokerOptions pick the broker. With URL empty an embedded broker is
+// started; otherwise URL (mqtts://host:port) names an external one, CAFile
+// is its CA certificate (PEM) and Username/Password its credentials.
+type BrokerOptions struct {
+	URL      string
+	CAFile   string
+	Username string
+	Password string
+	// RequireClientCert makes the embedded broker demand a client
+	// certificate (for AT+QSSLCFG="seclevel",<ctx>,2).
+	RequireClientCert bool
+}
+
+const (
+	defaultRevision = "EC20CEFAGR06A15M4G"
+	defaultSignal   = 24
+	defaultOperator = "atrun"
+	portUSBAT       = "usbat"
+)
+
+func (o Options) withDefaults() Options {
+	if o.Clock == nil {
+		o.Clock = RealClock{}
+	}
+	if o.Dial == nil {
+		o.Dial = (&net.Dialer{}).DialContext
+	}
+	if o.Port == "" {
+		o.Port = portUSBAT
+	}
+	if o.Revision == "" {
+		o.Revision = defaultRevision
+	}
+	if o.Signal == 0 {
+		o.Signal = defaultSignal
+	}
+	if o.Operator == "" {
+		o.Operator = defaultOperator
+	}
+	return o
+}
