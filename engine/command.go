@@ -2,6 +2,8 @@ package engine
 
 import (
 	"fmt"
+
+	"github.com/atrun/atrun/engine/codes"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -37,40 +39,11 @@ type command struct {
 // that name; read, test and execute forms (AT+QMTOPEN?, AT+CSQ) do.
 func newCommand(text, shown string, urcs *urcTable) *command {
 	c := &command{text: text, shown: shown}
-	name, form := commandName(text)
-	if name != "" && !(form == '=' && urcs.matches(name)) {
-		c.prefix = name
+	parsed, _ := codes.ParseCommand(text)
+	if p := codes.ResponsePrefix(text); p != "" && !(parsed.Form == codes.Write && urcs.matches(p)) {
+		c.prefix = p
 	}
 	return c
-}
-
-// commandName returns the response prefix of an extended command ("+CSQ:"
-// for AT+CSQ) and its form: '=' write, '?' read, 't' test (=?), 'x' execute.
-func commandName(text string) (string, byte) {
-	if len(text) < 3 || !strings.EqualFold(text[:2], "AT") || (text[2] != '+' && text[2] != '$' && text[2] != '^') {
-		return "", 0
-	}
-	body := text[2:]
-	if i := strings.IndexByte(body, ';'); i >= 0 {
-		body = body[:i]
-	}
-	end := strings.IndexAny(body, "=?")
-	form := byte('x')
-	switch {
-	case end < 0:
-		end = len(body)
-	case strings.HasPrefix(body[end:], "=?"):
-		form = 't'
-	case body[end] == '?':
-		form = '?'
-	default:
-		form = '='
-	}
-	name := strings.ToUpper(strings.TrimSpace(body[:end]))
-	if len(name) < 2 {
-		return "", 0
-	}
-	return name + ":", form
 }
 
 // owns reports whether f is this command's own: its echo, its response

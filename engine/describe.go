@@ -8,8 +8,9 @@ func newModemError(cm *command) *ModemError {
 	if f, ok := codes.ParseFinal(cm.final); ok {
 		e.Kind, e.Code, e.Meaning = f.Kind, f.Code, f.Meaning
 	}
+	e.Hint = codes.Hint(cm.final, cm.text)
 	return e
 }
 
 // explain decodes an unsolicited or information line, "" when unknown.
-func explain(line, command string) string { return "" }
+func explain(line, command string) string { return codes.Explain(line, command) }
