@@ -2,11 +2,11 @@ package engine
 
 import (
 	"fmt"
-
-	"github.com/atrun/atrun/engine/codes"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/atrun/atrun/engine/codes"
 )
 
 // command is the state of one command line on the wire: what it claims as

@@ -268,7 +268,7 @@ func runConnect(opts *paho.ClientOptions, wait time.Duration, conn net.Conn) con
 func (m *Modem) pahoOptions(l *mqttLink, gen int, cfg mqttConfig, clientID, user, pass string, conn net.Conn) *paho.ClientOptions {
 	var used atomic.Bool
 	o := paho.NewClientOptions().
-		AddBroker("tcp://"+net.JoinHostPort(l.host, strconv.Itoa(l.port))).
+		AddBroker("tcp://" + net.JoinHostPort(l.host, strconv.Itoa(l.port))).
 		SetClientID(clientID).SetUsername(user).SetPassword(pass).
 		SetCleanSession(cfg.clean == 1).
 		SetKeepAlive(time.Duration(cfg.keepalive) * time.Second).

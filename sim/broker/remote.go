@@ -52,8 +52,8 @@ func Connect(ctx context.Context, ext External) (*Remote, error) {
 		return nil, fmt.Errorf("broker CA file %s holds no certificate", ext.CAFile)
 	}
 	r := &Remote{ext: ext, addr: addr, subs: map[string][]*Subscription{}}
-	opts := paho.NewClientOptions().AddBroker("tls://"+addr).
-		SetClientID("atrun-observer-"+randomSecret()).
+	opts := paho.NewClientOptions().AddBroker("tls://" + addr).
+		SetClientID("atrun-observer-" + randomSecret()).
 		SetUsername(ext.Username).SetPassword(ext.Password).
 		SetTLSConfig(&tls.Config{RootCAs: pool}).
 		SetAutoReconnect(false).SetProtocolVersion(4).
