@@ -85,6 +85,20 @@ func (t Text) hasHole(off int) bool {
 	return false
 }
 
+// truncate returns the first n bytes of t and the holes among them.
+func (t Text) truncate(n int) Text {
+	if n >= len(t.Bytes) {
+		return t
+	}
+	out := Text{Bytes: t.Bytes[:n]}
+	for _, h := range t.Holes {
+		if h <= n {
+			out.Holes = append(out.Holes, h)
+		}
+	}
+	return out
+}
+
 // Event is one timed line of a transcript's body.
 type Event struct {
 	At   time.Duration // since the transcript's start, microsecond resolution

@@ -214,12 +214,12 @@ func TestRecorderHoldsBackLittle(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec.Tap(tap.FromModem, epoch.Add(ms), []byte("\r\n+CSQ: 20,99\r\n"))
-	if got := body(buf.Bytes()); got != `0.001000 modem "\r\n+CSQ:"`+"\n" {
+	if got := body(buf.Bytes()); got != `0.001000 modem "\r\n+CSQ"`+"\n" {
 		t.Errorf("after a read: %q", got)
 	}
 	rec.Tap(tap.ToModem, epoch.Add(5*ms), []byte("AT\r"))
-	want := `0.001000 modem "\r\n+CSQ:"
-0.001000 modem " 20,99\r\n"
+	want := `0.001000 modem "\r\n+CSQ"
+0.001000 modem ": 20,99\r\n"
 0.005000 host  "AT\r"
 `
 	if got := body(buf.Bytes()); got != want {
@@ -279,14 +279,14 @@ func TestRecordingCutShort(t *testing.T) {
 	lines := strings.SplitAfter(string(file), "\n")
 	events := 0
 	for i := range lines {
-		tr, err := Parse([]byte(strings.Join(lines[:i], "")), "cut.atr")
-		if i == 0 {
+		if i < 2 {
 			continue // not even the magic line
 		}
+		tr, err := Parse([]byte(strings.Join(lines[:i], "")), "cut.atr")
 		if err != nil {
 			t.Fatalf("cut after %d lines: %v", i, err)
 		}
-		if i > 0 && len(lines[i-1]) > 0 && lines[i-1][0] >= '0' && lines[i-1][0] <= '9' {
+		if len(lines[i-1]) > 0 && lines[i-1][0] >= '0' && lines[i-1][0] <= '9' {
 			events++
 		}
 		if len(tr.Events) != events {

@@ -157,10 +157,7 @@ func (r *Replay) Write(p []byte) (int, error) {
 		case !ok:
 			return n, r.fail(ExtraWrite, p[n:])
 		case r.t.Events[i].Kind == Modem:
-			r.advanceUnlocked(r.t.Events[i].At)
-			if r.next == i {
-				r.deliver()
-			}
+			r.deliverSkipped(i)
 			continue
 		}
 		k, matched := r.match(p[n:])
@@ -170,6 +167,23 @@ func (r *Replay) Write(p []byte) (int, error) {
 		}
 	}
 	return len(p), nil
+}
+
+// deliverSkipped hands over the modem events from i up to the next host
+// write, which the script did not wait for. The clock first moves to the
+// last one's time, firing the timers due meanwhile; the bytes then go out
+// together, so the reader sees them all at that one time rather than at
+// whatever time the clock reached while it was busy with them.
+func (r *Replay) deliverSkipped(i int) {
+	last := i
+	for last+1 < len(r.t.Events) && r.t.Events[last+1].Kind == Modem {
+		last++
+	}
+	r.advanceUnlocked(r.t.Events[last].At)
+	for r.next == i && i <= last && r.err == nil && !r.closed {
+		r.deliver()
+		i++
+	}
 }
 
 // learn adds the secrets of the commands in p to the replay's secret set.
@@ -308,9 +322,9 @@ func (r *Replay) fail(kind Mismatch, rest []byte) error {
 		}
 		if kind == WrongBytes {
 			// Enough of the rest to show the difference, never the whole
-			// of a long upload.
-			rest = rest[:min(len(rest), len(e.Expected.Bytes)-r.off+16)]
-			e.Got = concat(e.Got, r.redact(rest))
+			// of a long upload. Redact first: a cut could split a secret.
+			more := r.redact(rest)
+			e.Got = concat(e.Got, more.truncate(max(len(e.Expected.Bytes)-r.off, 0)+40))
 		}
 	}
 	r.err = e
