@@ -8,6 +8,8 @@ import (
 	"sort"
 	"testing"
 	"time"
+
+	"github.com/atrun/atrun/engine/enginetest"
 )
 
 // realisticStream is a modem session as it looks on the wire: echoes,
@@ -97,7 +99,7 @@ func BenchmarkRoundTrip(b *testing.B) {
 // answer, and returns the slave opened through go.bug.st/serial.
 func benchPTY(b *testing.B, answer string) io.ReadWriteCloser {
 	b.Helper()
-	master, path := openPTY(b)
+	master, path := enginetest.OpenPTY(b)
 	go func() {
 		buf := make([]byte, 256)
 		for {

@@ -493,3 +493,18 @@ func (c *Conn) waitFor(ctx context.Context, w *want, what string, timeout time.D
 	}
 	return URC{}, err
 }
+
+// Sleep waits for d on the Conn's clock. URC handlers run meanwhile, and an
+// abort line ends it early with an *AbortError, as it would any other wait.
+func (c *Conn) Sleep(ctx context.Context, d time.Duration) error {
+	if err := c.begin("sleep"); err != nil {
+		return err
+	}
+	defer c.end()
+	err := c.await(ctx, fmt.Sprintf("sleep %v", d), d, func() bool { return false })
+	var te *TimeoutError
+	if errors.As(err, &te) {
+		return nil
+	}
+	return err
+}

@@ -41,7 +41,7 @@ func TestSendAnswers(t *testing.T) {
 				if !reflect.DeepEqual(resp.Lines, tt.wantLines) || resp.Final != tt.wantFinal {
 					t.Fatalf("lines %q final %q, want %q %q", resp.Lines, resp.Final, tt.wantLines, tt.wantFinal)
 				}
-				if got := m.wrote(); got != tt.cmd+"\r" {
+				if got := m.Wrote(); got != tt.cmd+"\r" {
 					t.Fatalf("host wrote %q", got)
 				}
 				if len(c.Queued()) != 0 {
@@ -109,8 +109,8 @@ func TestRefusedCommandsWriteNothing(t *testing.T) {
 			if !errors.As(err, &ce) {
 				t.Fatalf("err = %v, want *CommandError", err)
 			}
-			if m.wrote() != "" {
-				t.Fatalf("wrote %q", m.wrote())
+			if m.Wrote() != "" {
+				t.Fatalf("wrote %q", m.Wrote())
 			}
 		})
 	}
@@ -143,7 +143,7 @@ func TestTimeoutThenLateAnswer(t *testing.T) {
 	if len(resp.Lines) != 0 || resp.Final != "OK" {
 		t.Fatalf("AT got %+v: the orphan's answer leaked", resp)
 	}
-	m.finished(t)
+	m.Finished(t)
 }
 
 func TestSilentModemTimeoutMessage(t *testing.T) {
@@ -240,7 +240,7 @@ func TestWaitURCQueuedFirstThenFuture(t *testing.T) {
 	if u.At.IsZero() {
 		t.Fatal("URC has no arrival time")
 	}
-	m.finished(t)
+	m.Finished(t)
 	if q := c.Queued(); len(q) != 1 || q[0].Text != "RDY" {
 		t.Fatalf("queue %v", q)
 	}
@@ -270,7 +270,7 @@ func TestAbortFailsPendingWait(t *testing.T) {
 	if !errors.As(err, &ae) || ae.Line != "+QMTSTAT: 0,1" || ae.Awaited != "URC +QMTPUB:" {
 		t.Fatalf("err = %v", err)
 	}
-	m.finished(t)
+	m.Finished(t)
 	remove()
 }
 
@@ -284,7 +284,7 @@ func TestAbortWhileIdleFailsNextWait(t *testing.T) {
 	if _, err := c.Send(ctx, "AT"); err != nil {
 		t.Fatal(err)
 	}
-	m.finished(t)
+	m.Finished(t)
 	// The abort line may still be on its way; the wait sees it either way.
 	_, err := c.WaitURC(ctx, Prefix("+QMTRECV:"), 5*time.Second)
 	var ae *AbortError
@@ -371,7 +371,7 @@ func TestSendPrompt(t *testing.T) {
 			if u, err := c.WaitURC(ctx, Prefix("+QMTPUB:"), time.Second); err != nil || u.Text != "+QMTPUB: 0,1,0" {
 				t.Fatalf("%+v %v", u, err)
 			}
-			m.finished(t)
+			m.Finished(t)
 		})
 	}
 }
@@ -384,9 +384,9 @@ func TestSendPromptFixedLength(t *testing.T) {
 	if _, err := c.SendPrompt(ctxT(t), `AT+QMTPUBEX=0,0,0,0,"t",3`, []byte("a\x1ab"), FixedLength()); err != nil {
 		t.Fatal(err)
 	}
-	m.finished(t)
-	if m.wrote() != "AT+QMTPUBEX=0,0,0,0,\"t\",3\ra\x1ab" {
-		t.Fatalf("wrote %q", m.wrote())
+	m.Finished(t)
+	if m.Wrote() != "AT+QMTPUBEX=0,0,0,0,\"t\",3\ra\x1ab" {
+		t.Fatalf("wrote %q", m.Wrote())
 	}
 }
 
@@ -394,8 +394,8 @@ func TestSendPromptRefusesCtrlZInPayload(t *testing.T) {
 	c, m := startFake(t, 0)
 	_, err := c.SendPrompt(ctxT(t), `AT+QMTPUB=0,0,0,0,"t"`, []byte("a\x1ab"))
 	var ce *CommandError
-	if !errors.As(err, &ce) || m.wrote() != "" {
-		t.Fatalf("err = %v, wrote %q", err, m.wrote())
+	if !errors.As(err, &ce) || m.Wrote() != "" {
+		t.Fatalf("err = %v, wrote %q", err, m.Wrote())
 	}
 }
 
@@ -418,20 +418,20 @@ func TestSendPromptEscapesOnTimeoutAndCancel(t *testing.T) {
 		if !errors.As(err, &te) || !strings.Contains(te.Awaited, "prompt") {
 			t.Fatalf("err = %v", err)
 		}
-		m.finished(t)
+		m.Finished(t)
 	})
 	t.Run("cancel", func(t *testing.T) {
 		c, m := startFake(t, 0, step{"AT+QMTPUB=0,0,0,0,\"t\"\r", ""}, step{"\x1b", ""})
 		ctx, cancel := context.WithCancel(ctxT(t))
 		go func() {
-			m.waitWrote(t, "AT+QMTPUB")
+			m.WaitWrote(t, "AT+QMTPUB")
 			cancel()
 		}()
 		_, err := c.SendPrompt(ctx, `AT+QMTPUB=0,0,0,0,"t"`, []byte("x"), Timeout(time.Hour))
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("err = %v", err)
 		}
-		m.finished(t)
+		m.Finished(t)
 	})
 }
 
@@ -475,10 +475,10 @@ func TestFarEndClosedIsPortError(t *testing.T) {
 		_, err := c.Send(context.Background(), "AT", Timeout(time.Hour))
 		errc <- err
 	}()
-	if !m.await("AT\r") {
+	if !m.Await("AT\r") {
 		t.Fatal("no command")
 	}
-	m.port.Close()
+	m.Close()
 	select {
 	case err := <-errc:
 		var pe *PortError
@@ -519,7 +519,7 @@ func TestConcurrentOperationRefused(t *testing.T) {
 		_, err := c.Send(context.Background(), "AT", Timeout(time.Hour))
 		errc <- err
 	}()
-	m.waitWrote(t, "AT\r")
+	m.WaitWrote(t, "AT\r")
 	_, err := c.Send(context.Background(), "ATI")
 	if err == nil || !strings.Contains(err.Error(), "in progress") {
 		t.Fatalf("second Send: %v", err)
@@ -594,4 +594,32 @@ func TestLostAnswerDoesNotShiftLaterAnswers(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+func TestSleepRunsHandlersAndAborts(t *testing.T) {
+	c, m := startFake(t, 0, step{"AT\r", "\r\nOK\r\n\r\n+QMTRECV: 0,1,\"t\",1,\"a\"\r\n\r\n+QMTSTAT: 0,1\r\n"})
+	ctx := ctxT(t)
+	got := make(chan string, 1)
+	c.OnURC(Prefix("+QMTRECV:"), func(u URC) { got <- u.Text })
+	if err := c.Sleep(ctx, time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	c.AbortOn(Prefix("+QMTSTAT:"))
+	if _, err := c.Send(ctx, "AT"); err != nil {
+		t.Fatal(err)
+	}
+	m.Finished(t)
+	err := c.Sleep(ctx, time.Hour)
+	var ae *AbortError
+	if !errors.As(err, &ae) {
+		t.Fatalf("sleep err = %v", err)
+	}
+	select {
+	case s := <-got:
+		if !strings.Contains(s, "+QMTRECV") {
+			t.Fatal(s)
+		}
+	default:
+		t.Fatal("handler did not run during the waits")
+	}
 }

@@ -3,52 +3,19 @@ package engine
 import (
 	"context"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/creack/pty"
-	"golang.org/x/sys/unix"
+	"github.com/atrun/atrun/engine/enginetest"
 )
-
-// openPTY returns the master of a new pseudo-terminal, usable with
-// deadlines and unblocked by Close, and the path of its slave. The slave
-// stays open for the test's life so that master reads do not fail with EIO
-// while no client has it open.
-func openPTY(t testing.TB) (*os.File, string) {
-	t.Helper()
-	master, tty, err := pty.Open()
-	if err != nil {
-		t.Skip("no pseudo-terminals here:", err)
-	}
-	// pty.Open leaves the master blocking, which makes it ignore deadlines
-	// and keeps Close from unblocking a Read; a non-blocking duplicate
-	// fixes both.
-	fd, err := unix.Dup(int(master.Fd()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	master.Close()
-	if err := unix.SetNonblock(fd, true); err != nil {
-		t.Fatal(err)
-	}
-	m := os.NewFile(uintptr(fd), "/dev/ptmx")
-	t.Cleanup(func() {
-		m.Close()
-		tty.Close()
-	})
-	return m, tty.Name()
-}
 
 // startPTY runs the scripted fake modem on a pty master and returns a Conn
 // on the slave, opened the way a user's serial port is.
-func startPTY(t *testing.T, script ...step) (*Conn, *fakeModem) {
+func startPTY(t *testing.T, script ...step) (*Conn, *enginetest.Fake) {
 	t.Helper()
-	master, path := openPTY(t)
-	m := &fakeModem{t: t, port: master, grew: make(chan struct{}), done: make(chan struct{})}
-	go m.read()
-	go m.run(script)
+	master, path := enginetest.OpenPTY(t)
+	m := enginetest.Run(t, master, 0, steps(script)...)
 	port, err := Open(ctxT(t), path, SerialConfig{Baud: 115200})
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +56,7 @@ func TestPTYConversation(t *testing.T) {
 	if _, err := c.UploadFile(ctx, "RAM:ca.pem", data, 10*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	m.finished(t)
+	m.Finished(t)
 }
 
 func TestPTYFarEndCloses(t *testing.T) {
@@ -98,13 +65,13 @@ func TestPTYFarEndCloses(t *testing.T) {
 	if _, err := c.Send(ctx, "AT"); err != nil {
 		t.Fatal(err)
 	}
-	m.finished(t)
+	m.Finished(t)
 	errc := make(chan error)
 	go func() {
 		_, err := c.WaitURC(ctx, Prefix("RDY"), time.Hour)
 		errc <- err
 	}()
-	m.port.Close() // the modem side vanishes
+	m.Close() // the modem side vanishes
 	select {
 	case err := <-errc:
 		var pe *PortError
@@ -117,7 +84,7 @@ func TestPTYFarEndCloses(t *testing.T) {
 }
 
 func TestPTYHardwareFlowControl(t *testing.T) {
-	_, path := openPTY(t)
+	_, path := enginetest.OpenPTY(t)
 	port, err := Open(ctxT(t), path, SerialConfig{Baud: 9600, RTSCTS: true})
 	if err != nil {
 		t.Fatal(err)

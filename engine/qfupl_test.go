@@ -63,7 +63,7 @@ func TestUploadFile(t *testing.T) {
 			if resp.Final != "OK" || len(progress) != 3 || progress[2] != len(data) {
 				t.Fatalf("resp %+v progress %v", resp, progress)
 			}
-			m.finished(t)
+			m.Finished(t)
 		})
 	}
 }
@@ -75,9 +75,9 @@ func TestUploadFileExists(t *testing.T) {
 	if !errors.As(err, &me) || me.Code != 407 {
 		t.Fatalf("err = %v", err)
 	}
-	m.finished(t)
-	if m.wrote() != "AT+QFUPL=\"ca.pem\",3,5\r" {
-		t.Fatalf("data was sent after 407: %q", m.wrote())
+	m.Finished(t)
+	if m.Wrote() != "AT+QFUPL=\"ca.pem\",3,5\r" {
+		t.Fatalf("data was sent after 407: %q", m.Wrote())
 	}
 }
 

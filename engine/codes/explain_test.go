@@ -129,6 +129,7 @@ func TestExplainLines(t *testing.T) {
 		{`+QMTRECV: 0,0,"t",5,"hello"`, "", []string{"topic t", "5 bytes"}, ""},
 		{"+QMTRECV: 0,3", "", []string{"buffer 3"}, "AT+QMTRECV=0,3"},
 		{`+QFLST: "rootCA.pem",1220`, "AT+QFLST", []string{"rootCA.pem", "1220 bytes"}, ""},
+		{`+QFLST: "security/",2`, "AT+QFLST", []string{"directory security/"}, ""},
 		{"+QFUPL: 1267,f5f", "", []string{"1267 bytes", "f5f"}, "byte count"},
 		{`+QNWINFO: "EDGE","310260","GSM 1900",613`, "AT+QNWINFO", nil, ""},
 		{"+QMTOPEN: 0,x", "", nil, ""},

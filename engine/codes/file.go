@@ -1,6 +1,9 @@
 package codes
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // UploadChecksum computes the checksum AT+QFUPL reports for the uploaded
 // bytes, in the modem's wire form: the XOR of the data taken as big-endian
@@ -37,7 +40,11 @@ func decodeQFLST(in info, _ lineCtx) Note {
 	if !ok || !isQuoted(in.param(0)) {
 		return Note{}
 	}
-	return Note{Meaning: "file " + unquote(in.param(0)) + ", " + itoa(size) + " bytes"}
+	name := unquote(in.param(0))
+	if strings.HasSuffix(name, "/") {
+		return Note{Meaning: "directory " + name}
+	}
+	return Note{Meaning: "file " + name + ", " + itoa(size) + " bytes"}
 }
 
 // isHex reports whether s is a non-empty run of hex digits.

@@ -161,6 +161,9 @@ func (t *Transcript) validate() error {
 	if t.Header.Baud < 0 {
 		return errors.New("transcript: negative baud rate")
 	}
+	if !t.Header.Start.IsZero() && !startInRange(t.Header.Start) {
+		return errors.New("transcript: start time outside the years 0000 to 9999 in UTC")
+	}
 	var last time.Duration
 	for i, e := range t.Events {
 		switch {
@@ -178,6 +181,12 @@ func (t *Transcript) validate() error {
 		last = e.At
 	}
 	return nil
+}
+
+// startInRange reports whether t can be written as an RFC 3339 time in UTC.
+func startInRange(t time.Time) bool {
+	y := t.UTC().Year()
+	return 0 <= y && y <= 9999
 }
 
 func validName(s string) bool {

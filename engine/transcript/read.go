@@ -150,7 +150,11 @@ func (p *parser) parseField(key, rest string) string {
 		if err != nil {
 			return fmt.Sprintf("start %q is not an RFC 3339 time such as 2026-03-02T09:15:04.250000Z", rest)
 		}
-		h.Start = t
+		if !startInRange(t) {
+			return fmt.Sprintf("start %q is outside the years 0000 to 9999 in UTC", rest)
+		}
+		// Event times have microsecond resolution; so has the start.
+		h.Start = t.Truncate(timeUnit)
 	case "param":
 		name, value := cut(rest)
 		if !validName(name) {
