@@ -1,0 +1,258 @@
+package luabind
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/atrun/atrun/engine"
+)
+
+// install puts the API into the state's globals.
+func (r *Runner) install(L *lua.LState) {
+	funcs := map[string]lua.LGFunction{
+		// talking to the modem (modem.go)
+		"send":        r.send,
+		"send_prompt": r.sendPrompt,
+		"upload":      r.upload,
+		"expect":      r.expect,
+		"wait_urc":    r.waitURC,
+		"on_urc":      r.onURC,
+		"abort_on":    r.abortOn,
+		"write_raw":   r.writeRaw,
+		// everything else (util.go)
+		"sleep":   r.sleep,
+		"now":     r.now,
+		"log":     r.logInfo,
+		"info":    r.logInfo,
+		"warn":    r.logWarn,
+		"print":   r.print,
+		"fail":    r.fail,
+		"param":   r.param,
+		"secret":  r.secret,
+		"step":    r.stepFn,
+		"explain": r.explain,
+		"fields":  luaFields,
+		"pattern": luaPattern,
+	}
+	for name, fn := range funcs {
+		L.SetGlobal(name, L.NewFunction(fn))
+	}
+	L.SetGlobal("json", jsonModule(L))
+	if os, ok := L.GetGlobal("os").(*lua.LTable); ok {
+		// os.exit would end the process without flushing the transcript.
+		os.RawSetString("exit", L.NewFunction(func(L *lua.LState) int {
+			L.RaiseError("os.exit is not available: end the script by returning, or call fail(msg)")
+			return 0
+		}))
+	}
+	if r.opts.Modules != nil {
+		r.installRequire(L)
+	}
+}
+
+// installRequire lets require("name") load name.lua (require("lib.x")
+// loads lib/x.lua) from the shipped modules.
+func (r *Runner) installRequire(L *lua.LState) {
+	pkg, ok := L.GetGlobal("package").(*lua.LTable)
+	if !ok {
+		return
+	}
+	loaders, ok := pkg.RawGetString("loaders").(*lua.LTable)
+	if !ok {
+		return
+	}
+	loaders.Append(L.NewFunction(func(L *lua.LState) int {
+		name := L.CheckString(1)
+		file := strings.ReplaceAll(name, ".", "/") + ".lua"
+		src, err := fs.ReadFile(r.opts.Modules, file)
+		if err != nil {
+			L.Push(lua.LString("\n\tno shipped module " + file))
+			return 1
+		}
+		fn, err := L.Load(strings.NewReader(string(src)), path.Base(file))
+		if err != nil {
+			L.RaiseError("module %s: %v", name, err)
+		}
+		L.Push(fn)
+		return 1
+	}))
+}
+
+// at records the caller's script position for traces and returns it.
+func (r *Runner) at(L *lua.LState) string {
+	w := strings.TrimSuffix(L.Where(1), ":")
+	r.where.Store(w)
+	return w
+}
+
+// duration reads a duration argument: "5s", "250ms", or seconds as a number.
+func duration(L *lua.LState, v lua.LValue, def time.Duration) time.Duration {
+	switch v := v.(type) {
+	case lua.LNumber:
+		return time.Duration(float64(v) * float64(time.Second))
+	case lua.LString:
+		d, err := time.ParseDuration(string(v))
+		if err != nil {
+			if n, nerr := strconv.ParseFloat(string(v), 64); nerr == nil {
+				return time.Duration(n * float64(time.Second))
+			}
+			L.RaiseError("bad duration %q: write it as \"5s\", \"250ms\" or a number of seconds", string(v))
+		}
+		return d
+	case *lua.LNilType:
+		return def
+	}
+	L.RaiseError("bad duration %s: write it as \"5s\", \"250ms\" or a number of seconds", v.String())
+	return 0
+}
+
+// optTable returns argument n as an options table, or an empty one.
+func optTable(L *lua.LState, n int) *lua.LTable {
+	switch v := L.Get(n).(type) {
+	case *lua.LTable:
+		return v
+	case *lua.LNilType:
+		return L.NewTable()
+	default:
+		L.ArgError(n, "options must be a table, like {timeout = \"5s\"}")
+		return nil
+	}
+}
+
+// raise turns a Go error into a Lua error the script can catch with pcall
+// and inspect: a table with kind, message and the engine error's fields,
+// printing as its message.
+func (r *Runner) raise(L *lua.LState, err error) {
+	L.Error(r.errorTable(L, err), 1)
+}
+
+// errorTable describes err for Lua. The Go error is remembered with the
+// table, so an uncaught error still carries it to the CLI.
+func (r *Runner) errorTable(L *lua.LState, err error) *lua.LTable {
+	t := L.NewTable()
+	t.RawSetString("message", lua.LString(r.opts.Secrets.Redact(err.Error())))
+	t.RawSetString("where", lua.LString(strings.TrimSuffix(L.Where(1), ":")))
+	var (
+		me *engine.ModemError
+		te *engine.TimeoutError
+		pe *engine.PortError
+		ae *engine.AbortError
+		ce *engine.CommandError
+		ue *engine.UploadError
+	)
+	kind := "error"
+	switch {
+	case errors.As(err, &me):
+		kind = "modem"
+		t.RawSetString("command", lua.LString(me.Command))
+		t.RawSetString("result", lua.LString(me.Result))
+		t.RawSetString("code", lua.LNumber(me.Code))
+		t.RawSetString("meaning", lua.LString(me.Meaning))
+		t.RawSetString("hint", lua.LString(me.Hint))
+	case errors.As(err, &te):
+		kind = "timeout"
+		t.RawSetString("awaited", lua.LString(te.Awaited))
+		t.RawSetString("after", lua.LNumber(te.After.Seconds()))
+		t.RawSetString("received", lua.LString(r.opts.Secrets.Redact(string(te.Received))))
+	case errors.As(err, &ae):
+		kind = "abort"
+		t.RawSetString("line", lua.LString(ae.Line))
+		t.RawSetString("meaning", lua.LString(ae.Meaning))
+	case errors.As(err, &pe):
+		kind = "port"
+		t.RawSetString("hint", lua.LString(pe.Hint()))
+	case errors.As(err, &ce):
+		kind = "command"
+	case errors.As(err, &ue):
+		kind = "upload"
+	case isCancel(err):
+		kind = "cancelled"
+	}
+	t.RawSetString("kind", lua.LString(kind))
+	mt := L.NewTable()
+	mt.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
+		L.Push(L.CheckTable(1).RawGetString("message"))
+		return 1
+	}))
+	L.SetMetatable(t, mt)
+	r.mu.Lock()
+	r.goErrs[t] = err
+	r.mu.Unlock()
+	return t
+}
+
+var positionRE = regexp.MustCompile(`^([^:\s]+):(\d+):\s*`)
+
+// scriptError turns what Lua returned from the run into a *ScriptError.
+func (r *Runner) scriptError(ctxErr error, name string, err error) error {
+	se := &ScriptError{Script: name}
+	var api *lua.ApiError
+	if !errors.As(err, &api) {
+		se.Message, se.Err = err.Error(), err
+		return se
+	}
+	switch obj := api.Object.(type) {
+	case *lua.LTable:
+		se.Message = lua.LVAsString(obj.RawGetString("message"))
+		if step := lua.LVAsString(obj.RawGetString("step")); step != "" {
+			se.Step = step
+		}
+		se.Line = lineOf(lua.LVAsString(obj.RawGetString("where")))
+		r.mu.Lock()
+		se.Err = r.goErrs[obj]
+		r.mu.Unlock()
+		if se.Message == "" {
+			se.Message = "a table was raised as an error"
+		}
+	default:
+		msg := lua.LVAsString(api.Object)
+		if m := positionRE.FindStringSubmatch(msg); m != nil {
+			se.Line, _ = strconv.Atoi(m[2])
+			msg = msg[len(m[0]):]
+		}
+		se.Message = msg
+	}
+	if ctxErr != nil && se.Err == nil {
+		se.Err = ctxErr
+		if strings.Contains(se.Message, "context") {
+			se.Message = "interrupted: " + ctxErr.Error()
+		}
+	}
+	return se
+}
+
+func lineOf(where string) int {
+	if i := strings.LastIndexByte(where, ':'); i >= 0 {
+		n, _ := strconv.Atoi(where[i+1:])
+		return n
+	}
+	return 0
+}
+
+var syntaxLineRE = regexp.MustCompile(`line:(\d+)`)
+
+func newSyntaxError(name string, err error) error {
+	msg := err.Error()
+	se := &SyntaxError{Script: name, Message: msg}
+	if m := syntaxLineRE.FindStringSubmatch(msg); m != nil {
+		se.Line, _ = strconv.Atoi(m[1])
+	}
+	// gopher-lua's message starts with the chunk name and position; the
+	// error names them already.
+	if i := strings.Index(msg, "near "); i >= 0 {
+		se.Message = strings.Join(strings.Fields(msg[i:]), " ")
+	}
+	return se
+}
+
+func isCancel(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}

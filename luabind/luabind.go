@@ -1,0 +1,193 @@
+// Package luabind runs Lua scripts against an engine.Conn: it is the only
+// package that imports gopher-lua. Scripts get send, expect, upload,
+// send_prompt, wait_urc and friends (see docs/scripting.md); every blocking
+// call honours the run's context, so Ctrl+C or a run timeout stops a script
+// at once, wherever it waits.
+package luabind
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/atrun/atrun/engine"
+	"github.com/atrun/atrun/engine/clock"
+	"github.com/atrun/atrun/engine/secret"
+)
+
+// Script is Lua source and the name errors give it.
+type Script struct {
+	Name   string // a path, or "scripts/ec20_mqtts.lua" for a shipped one
+	Source []byte
+}
+
+// Reporter receives what a script says and does. Logs go to people (the
+// CLI prints them on standard error); prints are the script's results
+// (standard output).
+type Reporter interface {
+	Log(level, msg, where string)                               // level: "info", "warn"
+	Step(name, status string, elapsed time.Duration, err error) // status: "start", "ok", "fail"
+	Print(text string)                                          // print(...) from the script
+	Progress(what string, sent, total int)                      // upload progress
+}
+
+// Options set up a run.
+type Options struct {
+	Conn    *engine.Conn
+	Params  map[string]string   // --set key=value
+	Getenv  func(string) string // reads ATRUN_<NAME>; os.Getenv when nil
+	Secrets *secret.Set         // secret() adds the values it reads here
+	Modules fs.FS               // what require() loads: "name" -> name.lua
+	Report  Reporter            // where logs, steps and prints go; discarded when nil
+}
+
+// Result is what a finished run leaves behind.
+type Result struct {
+	Elapsed      time.Duration
+	UnusedParams []string // --set keys the script never read
+}
+
+// Runner runs one script at a time.
+type Runner struct {
+	opts  Options
+	clk   clock.Clock
+	where atomic.Value // string: the script line of the current call
+
+	mu         sync.Mutex
+	used       map[string]bool
+	step       string
+	handlerErr error                 // the first error a URC handler raised
+	goErrs     map[*lua.LTable]error // the Go error behind each raised table
+}
+
+// NewRunner prepares a runner.
+func NewRunner(opts Options) *Runner {
+	if opts.Getenv == nil {
+		opts.Getenv = os.Getenv
+	}
+	if opts.Report == nil {
+		opts.Report = discard{}
+	}
+	if opts.Secrets == nil {
+		opts.Secrets = &secret.Set{}
+	}
+	r := &Runner{opts: opts, clk: clock.Real{}, used: map[string]bool{}, goErrs: map[*lua.LTable]error{}}
+	if opts.Conn != nil {
+		r.clk = opts.Conn.Clock()
+	}
+	r.where.Store("")
+	return r
+}
+
+// Where returns the script position ("ec20_mqtts.lua:42") of the call the
+// script is in, for trace lines. Safe from any goroutine.
+func (r *Runner) Where() string { return r.where.Load().(string) }
+
+// Run compiles and runs the script. A script that does not compile is a
+// *SyntaxError; an error the script did not catch is a *ScriptError
+// wrapping the engine's error when there is one.
+func (r *Runner) Run(ctx context.Context, s Script) (*Result, error) {
+	L := lua.NewState(lua.Options{SkipOpenLibs: false})
+	defer L.Close()
+	r.install(L)
+	fn, err := L.Load(strings.NewReader(string(s.Source)), chunkName(s.Name))
+	if err != nil {
+		return nil, newSyntaxError(s.Name, err)
+	}
+	L.SetContext(ctx)
+	start := r.clk.Now()
+	L.Push(fn)
+	err = L.PCall(0, 0, nil)
+	res := &Result{Elapsed: r.clk.Now().Sub(start), UnusedParams: r.unused()}
+	if err != nil {
+		return res, r.scriptError(ctx.Err(), s.Name, err)
+	}
+	return res, nil
+}
+
+// chunkName is how Lua names the script in positions: its base name, which
+// reads well in messages ("ec20_mqtts.lua:42").
+func chunkName(name string) string {
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		return name[i+1:]
+	}
+	return name
+}
+
+func (r *Runner) unused() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for k := range r.opts.Params {
+		if !r.used[strings.ToLower(k)] {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// SyntaxError is a script that does not compile.
+type SyntaxError struct {
+	Script  string
+	Line    int
+	Message string
+}
+
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("%s:%d: syntax error: %s", e.Script, e.Line, e.Message)
+}
+
+// ScriptError is an error the script raised or did not catch.
+type ScriptError struct {
+	Script  string // the script's name
+	Line    int    // where it was raised, 0 when unknown
+	Step    string // the step it happened in, "" outside steps
+	Message string // the message, with the position removed
+	Err     error  // the engine's error (a *engine.ModemError, ...) or the context's, nil for fail()
+}
+
+func (e *ScriptError) Error() string {
+	var b strings.Builder
+	b.WriteString(chunkName(e.Script))
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	if e.Step != "" {
+		fmt.Fprintf(&b, ": step %q", e.Step)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Message)
+	return b.String()
+}
+
+func (e *ScriptError) Unwrap() error { return e.Err }
+
+// Hint returns what to check, from the engine's error, "" when nothing.
+func (e *ScriptError) Hint() string {
+	var me *engine.ModemError
+	var pe *engine.PortError
+	switch {
+	case errors.As(e.Err, &me):
+		return me.Hint
+	case errors.As(e.Err, &pe):
+		return pe.Hint()
+	}
+	return ""
+}
+
+type discard struct{}
+
+func (discard) Log(string, string, string)                {}
+func (discard) Step(string, string, time.Duration, error) {}
+func (discard) Print(string)                              {}
+func (discard) Progress(string, int, int)                 {}
