@@ -1,0 +1,158 @@
+package explain
+
+import (
+	"io"
+	"strings"
+	"time"
+
+	"github.com/atrun/atrun/engine/codes"
+)
+
+// Event is one step of the conversation a log records: bytes the host
+// wrote or bytes the modem sent, with the wire framing restored.
+type Event struct {
+	Dir    Dir           // Host wrote Data, or the Modem sent it
+	Data   []byte        //
+	Offset time.Duration // from the start of the log
+	Line   int           // the log line it comes from
+}
+
+// Conversation parses a log and returns its conversation.
+func Conversation(r io.Reader, opts Options) ([]Event, error) {
+	entries, err := Parse(r, opts)
+	if err != nil {
+		return nil, err
+	}
+	return Events(entries), nil
+}
+
+// Events turns classified entries into the conversation: a command is
+// written as "AT...\r", the modem's lines come back as "\r\n<text>\r\n",
+// its echo as "<command>\r", a prompt as "\r\n> ", payload as written
+// (closed by Ctrl+Z for the commands that end their data that way). Noise
+// is left out. Offsets come from the log's times where it has them, and
+// are otherwise made up from typical delays; they never go backwards.
+func Events(entries []Entry) []Event {
+	b := &builder{}
+	for _, e := range entries {
+		b.entry(e)
+	}
+	b.closePayload()
+	return b.out
+}
+
+// builder accumulates events.
+type builder struct {
+	out     []Event
+	at      time.Duration
+	written string // the command the host wrote last, until the modem speaks
+	payload int    // index of the open payload event, when open
+	command string // the command the payload belongs to
+	open    bool
+}
+
+// entry converts one entry.
+func (b *builder) entry(e Entry) {
+	switch e.Kind {
+	case KindCommand:
+		b.write(e, e.Text+"\r", commandGap)
+	case KindEcho:
+		if !sameCommand(b.written, e.Text) {
+			b.write(e, e.Text+"\r", commandGap)
+		}
+		b.send(e, e.Text+"\r", echoGap)
+	case KindResponse, KindFinal, KindURC:
+		b.send(e, "\r\n"+e.Text+"\r\n", resultDelay(e))
+	case KindPrompt:
+		b.send(e, "\r\n> ", lineGap)
+	case KindData:
+		b.data(e)
+	}
+}
+
+// write adds bytes the host wrote.
+func (b *builder) write(e Entry, data string, gap time.Duration) {
+	b.closePayload()
+	b.add(Host, e, data, gap)
+	b.written = e.Text
+}
+
+// send adds bytes the modem sent.
+func (b *builder) send(e Entry, data string, gap time.Duration) {
+	b.closePayload()
+	b.add(Modem, e, data, gap)
+	b.written = ""
+}
+
+// data adds payload. The host's payload lines are one write; the modem's
+// are sent as they stand.
+func (b *builder) data(e Entry) {
+	if e.Dir == Modem {
+		b.send(e, e.Text, echoGap)
+		return
+	}
+	if b.open {
+		b.out[b.payload].Data = append(b.out[b.payload].Data, "\n"+e.Text...)
+		return
+	}
+	b.add(Host, e, e.Text, echoGap)
+	b.payload, b.command, b.open = len(b.out)-1, e.Command, true
+	b.written = ""
+}
+
+// closePayload ends an open payload, with Ctrl+Z when its command needs it.
+func (b *builder) closePayload() {
+	if !b.open {
+		return
+	}
+	if endsWithCtrlZ(b.command) {
+		b.out[b.payload].Data = append(b.out[b.payload].Data, 0x1a)
+	}
+	b.open = false
+}
+
+// add appends an event stamped with the entry's time, or gap after the
+// previous event when the log has no time for it.
+func (b *builder) add(dir Dir, e Entry, data string, gap time.Duration) {
+	if e.HasTime {
+		b.at = max(b.at, e.Offset)
+	} else {
+		b.at += gap
+	}
+	b.out = append(b.out, Event{Dir: dir, Data: []byte(data), Offset: b.at, Line: e.Line})
+}
+
+// endsWithCtrlZ reports whether a command's payload ends with Ctrl+Z: SMS
+// text, an MQTT publish without a length, a socket send without a length.
+func endsWithCtrlZ(command string) bool {
+	c, ok := codes.ParseCommand(command)
+	if !ok {
+		return false
+	}
+	switch c.Name {
+	case "+CMGS", "+CMGW":
+		return true
+	case "+QMTPUB":
+		return countParams(c.Args) == 5
+	case "+QISEND", "+QSSLSEND":
+		return countParams(c.Args) == 1
+	}
+	return false
+}
+
+// countParams counts comma-separated parameters outside double quotes.
+func countParams(args string) int {
+	if strings.TrimSpace(args) == "" {
+		return 0
+	}
+	n, quoted := 1, false
+	for _, r := range args {
+		switch {
+		case r == '"':
+			quoted = !quoted
+		case r == ',' && !quoted:
+			n++
+		}
+	}
+	return n
+}
