@@ -1,0 +1,135 @@
+package luabind
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/atrun/atrun/engine"
+	"github.com/atrun/atrun/engine/enginetest"
+)
+
+// runSource runs src against a fake modem playing script.
+func runSource(t *testing.T, ctx context.Context, src string, script ...enginetest.Step) (*Runner, *Result, error) {
+	t.Helper()
+	host, _ := enginetest.Start(t, 1, script...)
+	conn := engine.New(host, engine.Config{Name: "pipe"})
+	t.Cleanup(func() { conn.Close() })
+	r := NewRunner(Options{Conn: conn, Report: &recorder{}})
+	res, err := r.Run(ctx, Script{Name: "scripts/test.lua", Source: []byte(src)})
+	return r, res, err
+}
+
+func TestSyntaxError(t *testing.T) {
+	_, _, err := runSource(t, context.Background(), "send('AT')\nlocal x = = 1\n")
+	se, ok := errorsAs[*SyntaxError](err)
+	if !ok {
+		t.Fatalf("err = %v (%T), want *SyntaxError", err, err)
+	}
+	if se.Line != 2 || !strings.HasPrefix(err.Error(), "scripts/test.lua:2: syntax error") {
+		t.Fatalf("%+v: %v", se, err)
+	}
+}
+
+func TestScriptErrorCarriesEngineError(t *testing.T) {
+	_, _, err := runSource(t, context.Background(), "send('AT+QMTCONN=0,\"id\"')", enginetest.Step{Expect: "AT+QMTCONN=0,\"id\"\r", Reply: "\r\nERROR\r\n"})
+	se, ok := errorsAs[*ScriptError](err)
+	if !ok || se.Line != 1 {
+		t.Fatalf("err = %v", err)
+	}
+	var me *engine.ModemError
+	if !errors.As(err, &me) || me.Result != "ERROR" {
+		t.Fatalf("no ModemError behind %v", err)
+	}
+}
+
+func TestHandlerErrorStopsScript(t *testing.T) {
+	_, _, err := runSource(t, context.Background(), `
+on_urc("RING", function() error("handler broke") end)
+send("AT")
+print("not reached")
+`, enginetest.Step{Expect: "AT\r", Reply: "\r\nRING\r\n\r\nOK\r\n"})
+	if err == nil || !strings.Contains(err.Error(), "handler broke") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// Cancelling the run stops it promptly wherever it is: in a wait on the
+// modem, or in a tight Lua loop.
+func TestCancel(t *testing.T) {
+	for name, src := range map[string]string{
+		"wait_urc":  `wait_urc("+QMTRECV:", "1h")`,
+		"sleep":     `sleep("1h")`,
+		"busy loop": `while true do end`,
+		"send":      `send("AT", {timeout = "1h"})`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			errc := make(chan error, 1)
+			go func() {
+				_, _, err := runSource(t, ctx, src, enginetest.Step{Expect: "never"})
+				errc <- err
+			}()
+			time.AfterFunc(20*time.Millisecond, cancel)
+			select {
+			case err := <-errc:
+				if !errors.Is(err, context.Canceled) {
+					t.Fatalf("err = %v, want it to wrap context.Canceled", err)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("script did not stop after cancel")
+			}
+		})
+	}
+}
+
+func TestWhereTracksTheCall(t *testing.T) {
+	host, fake := enginetest.Start(t, 0, enginetest.Step{Expect: "AT\r"})
+	conn := engine.New(host, engine.Config{})
+	defer conn.Close()
+	r := NewRunner(Options{Conn: conn})
+	done := make(chan error, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		_, err := r.Run(ctx, Script{Name: "w.lua", Source: []byte("\n\nsend('AT', {timeout='1h'})\n")})
+		done <- err
+	}()
+	fake.Finished(t)
+	if got := r.Where(); got != "w.lua:3" {
+		t.Errorf("Where = %q, want w.lua:3", got)
+	}
+	cancel()
+	<-done
+}
+
+func TestOverPTY(t *testing.T) {
+	master, path := enginetest.OpenPTY(t)
+	enginetest.Run(t, master, 0,
+		enginetest.Step{Expect: "ATE0\r", Reply: "ATE0\r\r\nOK\r\n"},
+		enginetest.Step{Expect: "AT+QMTSUB=0,1,\"down\",0\r", Reply: "\r\nOK\r\n\r\n+QMTSUB: 0,1,0,0\r\n\r\n+QMTRECV: 0,0,\"down\",4,\"ping\"\r\n"},
+	)
+	port, err := engine.Open(context.Background(), path, engine.SerialConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn := engine.New(port, engine.Config{Name: path})
+	defer conn.Close()
+	rep := &recorder{}
+	r := NewRunner(Options{Conn: conn, Report: rep})
+	_, err = r.Run(context.Background(), Script{Name: "pty.lua", Source: []byte(`
+send("ATE0")
+send('AT+QMTSUB=0,1,"down",0')
+local _, _, _, result, qos = wait_urc("+QMTSUB:")
+assert(result == "0" and qos == "0")
+local line, client, msgid, topic, len, payload = wait_urc("+QMTRECV:")
+print(topic .. " " .. payload)
+`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.prints) != 1 || rep.prints[0] != "down ping" {
+		t.Fatalf("prints %q", rep.prints)
+	}
+}

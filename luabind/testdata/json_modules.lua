@@ -1,0 +1,12 @@
+-- json round trip and require of shipped modules.
+local s = json.encode({b = 1, a = {1, 2, "x"}, c = {}})
+assert(s == '{"a":[1,2,"x"],"b":1,"c":{}}', s)
+local t = json.decode('{"x":{"y":[true,null,2.5]}}')
+assert(t.x.y[1] == true and t.x.y[2] == json.null and t.x.y[3] == 2.5)
+local v, err = json.decode("{bad")
+assert(v == nil and err:find("json"), tostring(err))
+assert(require("greet").hello("ec20") == "hello ec20")
+assert(require("lib.twice")(21) == 42)
+assert(type(now()) == "number")
+sleep("1ms")
+sleep(0.001)
