@@ -58,6 +58,7 @@ func (m *Modem) execLine(line []byte, overflow bool) {
 // exec looks a command up and runs it; unknown commands answer ERROR, as
 // the real modem answers them.
 func (m *Modem) exec(c *command) result {
+	m.endBlock()
 	if c.name == "" {
 		return okResult // bare AT
 	}

@@ -58,6 +58,7 @@ type Modem struct {
 	stormN    int
 	bogusCA   []byte // PEM of a CA unrelated to any broker (tls-failure)
 	noiseDue  bool   // the next flush is at a line boundary
+	inBlock   bool   // a command's information text is open
 }
 
 // dataMode takes raw bytes after CONNECT or a "> " prompt. feed consumes at
@@ -110,10 +111,20 @@ func (m *Modem) Serve(ctx context.Context, rw io.ReadWriter) error {
 	go func() {
 		defer close(readerDone)
 		readErr <- readLoop(ctx, rw, in)
+		cancel() // the line is gone: also end a paced write in progress
 	}()
 
 	m.boot()
 	err := m.loop(ctx, in, readErr)
+	if err == nil {
+		select {
+		case rerr := <-readErr:
+			if !isEndOfStream(rerr) {
+				err = rerr
+			}
+		default:
+		}
+	}
 	m.shutdown()
 	cancel()
 	if d, ok := rw.(interface{ SetReadDeadline(time.Time) error }); ok {
@@ -131,6 +142,9 @@ func (m *Modem) loop(ctx context.Context, in <-chan []byte, readErr <-chan error
 		// timer that fired before the host wrote is visible to its command.
 		m.runEvents()
 		if m.writeErr != nil {
+			if ctx.Err() != nil || isEndOfStream(m.writeErr) {
+				return nil
+			}
 			return m.writeErr
 		}
 		select {

@@ -33,19 +33,28 @@ var (
 
 func cme(code int) result { return result{kind: resCME, code: code} }
 
-// info appends an information line to the response: "\r\n<text>\r\n" in
-// verbose mode, "<text>\r\n" in numeric mode (ATV0).
+// info appends an information line to the response. In verbose mode a
+// command's information text opens with CR LF and every line ends with CR
+// LF, so consecutive lines of one command have no empty line between them
+// (ATI, AT+QFLST, AT+CGDCONT? in the logs). Numeric mode (ATV0) drops the
+// opening CR LF.
 func (m *Modem) info(text string) {
-	if m.st.verbose {
+	if m.st.verbose && !m.inBlock {
 		m.resp.WriteString("\r\n")
 	}
+	m.inBlock = true
 	m.resp.WriteString(text)
 	m.resp.WriteString("\r\n")
 }
 
+// endBlock ends a command's information text: the next line opens a new
+// block (the next command of the line, a URC).
+func (m *Modem) endBlock() { m.inBlock = false }
+
 // resultCode appends a result code in the current mode: "\r\n<word>\r\n"
 // verbose, "<digit>\r" numeric.
 func (m *Modem) resultCode(word string, digit int) {
+	m.endBlock()
 	if m.st.verbose {
 		m.resp.WriteString("\r\n" + word + "\r\n")
 		return
@@ -59,8 +68,10 @@ func (m *Modem) final(r result) {
 	case r.kind == resOK:
 		m.resultCode("OK", 0)
 	case r.kind == resCME && m.st.cmee == 1:
+		m.endBlock()
 		m.info("+CME ERROR: " + strconv.Itoa(r.code))
 	case r.kind == resCME && m.st.cmee == 2:
+		m.endBlock()
 		m.info("+CME ERROR: " + cmeText(r.code))
 	default:
 		m.resultCode("ERROR", 4)
@@ -85,6 +96,7 @@ func (m *Modem) flushResp() {
 // finish ends the current command line with r, then lets held URCs out.
 func (m *Modem) finish(r result) {
 	m.final(r)
+	m.endBlock()
 	m.flushResp()
 	m.busy = false
 	after := m.afterLine
@@ -128,8 +140,10 @@ func (m *Modem) flushURCs() {
 		return
 	}
 	for _, u := range m.urcs {
-		m.info(u)
+		m.endBlock()
+		m.info(u) // each URC framed on its own
 	}
+	m.endBlock()
 	m.urcs = m.urcs[:0]
 	m.noiseDue = true
 	m.flushResp()

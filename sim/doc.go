@@ -1,0 +1,64 @@
+// Package sim is a virtual Quectel EC20: the modem side of the AT protocol,
+// written independently of the engine's parser, with MQTT over real TLS to
+// a real broker, and failure modes switched on by name.
+//
+// Broker, modem and pseudo-terminal in a few lines:
+//
+//	faults, err := sim.ParseFaults("slow-registration=3s,drop-connection=20s")
+//	s, err := sim.Start(ctx, sim.Options{Faults: faults})
+//	defer s.Close()
+//	// s.DevicePath: open it like a serial port (go.bug.st/serial, picocom, chat)
+//	// s.CAFile:     upload it with AT+QFUPL, trust it with AT+QSSLCFG="cacert"
+//	// s.BrokerAddr: AT+QMTOPEN=0,"127.0.0.1",<port>
+//	// s.Username, s.Password: AT+QMTCONN=0,"<id>","<user>","<password>"
+//	up, _ := s.Broker.Subscribe(ctx, "modem/up")  // what the modem publishes
+//	_ = s.Broker.Publish(ctx, "modem/down", []byte("on"), 1, false)
+//
+// Options.Broker.URL (mqtts://host:port) with CAFile, Username and Password
+// uses an external broker instead of the embedded one. Without a
+// pseudo-terminal, NewModem(opts).Serve(ctx, conn) runs the modem on any
+// io.ReadWriter (a net.Pipe in tests).
+//
+// # What the modem does
+//
+// It follows /work/shared/docs/ec20-at-reference.md sections 1-8: echo on
+// at boot (the echo is the command bytes and their CR, so "AT\r" gives
+// "AT\r\r\nOK\r\n"), verbose results, AT+CMEE 0/1/2, the boot URCs, SIM and
+// registration (CREG/CGREG/CEREG modes 0-2 and their URCs), attach, PDP
+// contexts, RAM:/UFS: files with the AT+QFUPL checksum, six SSL contexts and
+// six MQTT clients mapped onto paho. Unknown commands and typographic quotes
+// answer ERROR. Where the sources disagree it accepts both forms on input
+// and writes one:
+//
+//   - "+QUSIM: 1" (not "+USIM:"); SMS DONE / PB DONE in random order per boot.
+//   - "POWERED DOWN" framed as a normal URC.
+//   - AT+QMTPUB accepts the Ctrl+Z form, a trailing <length>, and an inline
+//     quoted payload; AT+QMTPUBEX takes <length>. The result URC is named
+//     after the command used (+QMTPUB: / +QMTPUBEX:).
+//   - With echo on, payload bytes after "> " are echoed (not Ctrl+Z/ESC);
+//     data after CONNECT (AT+QFUPL) is not. ESC answers OK and sends nothing.
+//   - The ciphersuite query prints "0X" and four digits ("0XFFFF").
+//   - AT+QMTCFG queries list values only (+QMTCFG: "ssl",1,2), and names
+//     match in any case.
+//   - An open or TLS failure is +QMTOPEN: <id>,-1 (the only code logs show),
+//     an unresolvable name 4, a context that cannot come up 3.
+//   - A refused CONNECT is +QMTCONN: <id>,0,<CONNACK code>; the link is then
+//     closed without +QMTSTAT. A CONNECT that gets no answer is +QMTCONN: <id>,2.
+//   - AT+QMTDISC gives +QMTDISC: <id>,0 followed by +QMTSTAT: <id>,5.
+//   - An upload whose data stops short: +CME ERROR: 421 after <timeout>.
+//   - State errors (AT+QMTCONN before an open link, AT+QMTSUB before a
+//     session) are +CME ERROR: 3; malformed parameters are plain ERROR
+//     whatever AT+CMEE says, as the captured logs show.
+//
+// URCs never interrupt a command: they wait until its final result, a data
+// mode's end, or a partly typed line (for up to one second). They reach the
+// line only when AT+QURCCFG="urcport" names Options.Port (default "usbat")
+// or "all".
+//
+// # Time
+//
+// Simulated delays (slow registration, upload timeouts, dropped
+// connections, the URC storm, slow-line pacing, reboot) run on
+// Options.Clock. A ManualClock lets tests move time without sleeping.
+// Network I/O runs on real time.
+package sim

@@ -1,0 +1,133 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+
+	"github.com/atrun/atrun/sim/broker"
+)
+
+// Sim is a running simulator: broker, modem and pseudo-terminal.
+type Sim struct {
+	// DevicePath is the serial device to open (/dev/pts/N).
+	DevicePath string
+	// BrokerAddr is host:port for AT+QMTOPEN; BrokerURL is mqtts://host:port.
+	BrokerAddr string
+	BrokerURL  string
+	// CAFile is the broker's CA certificate (PEM) for AT+QFUPL.
+	CAFile string
+	// Username and Password are what AT+QMTCONN must send.
+	Username string
+	Password string
+	// Broker shows what the modem published and publishes downlinks.
+	Broker broker.Broker
+	// Modem is the modem being served.
+	Modem *Modem
+
+	pty       *PTY
+	link      string
+	cancel    context.CancelFunc
+	served    chan struct{}
+	serveErr  error
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Start starts the broker (embedded unless opts.Broker.URL names one), the
+// modem and its pseudo-terminal. The simulator runs until Close or until
+// ctx ends.
+func Start(ctx context.Context, opts Options) (*Sim, error) {
+	b, err := startBroker(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	p, err := OpenPTY()
+	if err != nil {
+		b.Close()
+		return nil, err
+	}
+	s := &Sim{
+		DevicePath: p.Path, BrokerAddr: b.Addr(), BrokerURL: b.URL(), CAFile: b.CAFile(),
+		Username: b.Username(), Password: b.Password(), Broker: b,
+		Modem: NewModem(opts), pty: p, served: make(chan struct{}),
+	}
+	if err := s.makeLink(opts.Link); err != nil {
+		p.Close()
+		b.Close()
+		return nil, err
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	s.cancel = cancel
+	go func() {
+		defer close(s.served)
+		s.serveErr = s.Modem.Serve(runCtx, p)
+	}()
+	return s, nil
+}
+
+func startBroker(ctx context.Context, opts Options) (broker.Broker, error) {
+	bo := opts.Broker
+	if bo.URL == "" {
+		b, err := broker.Start(broker.Options{Dir: opts.Dir, Username: bo.Username, Password: bo.Password,
+			RequireClientCert: bo.RequireClientCert})
+		if err != nil {
+			return nil, fmt.Errorf("sim: embedded broker: %w", err)
+		}
+		return b, nil
+	}
+	r, err := broker.Connect(ctx, broker.External{URL: bo.URL, CAFile: bo.CAFile, Username: bo.Username, Password: bo.Password})
+	if err != nil {
+		return nil, fmt.Errorf("sim: external broker: %w", err)
+	}
+	return r, nil
+}
+
+// makeLink creates the optional symlink to the device, replacing an old
+// symlink but never a real file.
+func (s *Sim) makeLink(link string) error {
+	if link == "" {
+		return nil
+	}
+	if fi, err := os.Lstat(link); err == nil {
+		if fi.Mode()&os.ModeSymlink == 0 {
+			return fmt.Errorf("sim: %s exists and is not a symlink", link)
+		}
+		os.Remove(link)
+	}
+	if err := os.Symlink(s.DevicePath, link); err != nil {
+		return fmt.Errorf("sim: link: %w", err)
+	}
+	s.link = link
+	return nil
+}
+
+// Done is closed when the modem stops (Close, ctx's end, or an I/O error).
+func (s *Sim) Done() <-chan struct{} { return s.served }
+
+// Err returns why the modem stopped, once Done is closed.
+func (s *Sim) Err() error {
+	select {
+	case <-s.served:
+		return s.serveErr
+	default:
+		return nil
+	}
+}
+
+// Close stops the modem, its network work, the pseudo-terminal and the
+// broker. Clients of the device see it go away.
+func (s *Sim) Close() error {
+	s.closeOnce.Do(func() {
+		s.cancel()
+		<-s.served
+		errs := []error{s.pty.Close(), s.Broker.Close()}
+		if s.link != "" {
+			os.Remove(s.link)
+		}
+		s.closeErr = errors.Join(errs...)
+	})
+	return s.closeErr
+}
