@@ -41,6 +41,7 @@ func (r *Runner) install(L *lua.LState) {
 		"explain": r.explain,
 		"fields":  luaFields,
 		"pattern": luaPattern,
+		"port":    r.portName,
 	}
 	for name, fn := range funcs {
 		L.SetGlobal(name, L.NewFunction(fn))

@@ -10,7 +10,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
-// jsonModule is json.encode and json.decode. Objects are encoded with
+// jsonModule is json.encode(v [, indent]) and json.decode(s). Objects are encoded with
 // sorted keys, so a payload is the same bytes on every run (and in every
 // transcript); a table with keys 1..n is an array, an empty table an
 // object. json.null stands for JSON null.
@@ -26,6 +26,9 @@ func jsonModule(L *lua.LState) *lua.LTable {
 		var b bytes.Buffer
 		enc := json.NewEncoder(&b)
 		enc.SetEscapeHTML(false)
+		if indent, ok := L.Get(2).(lua.LString); ok {
+			enc.SetIndent("", string(indent))
+		}
 		if err := enc.Encode(v); err != nil {
 			L.ArgError(1, err.Error())
 		}

@@ -43,6 +43,7 @@ type Reporter interface {
 // Options set up a run.
 type Options struct {
 	Conn    *engine.Conn
+	Port    string              // the port's name, as port() tells the script
 	Params  map[string]string   // --set key=value
 	Getenv  func(string) string // reads ATRUN_<NAME>; os.Getenv when nil
 	Secrets *secret.Set         // secret() adds the values it reads here

@@ -221,3 +221,10 @@ func splitFields(line string) []string {
 	}
 	return append(out, strings.TrimSpace(cur.String()))
 }
+
+// port() -> the name of the port the script talks to ("/dev/ttyUSB2",
+// "tcp://host:2000"), "" when unknown.
+func (r *Runner) portName(L *lua.LState) int {
+	L.Push(lua.LString(r.opts.Port))
+	return 1
+}
