@@ -79,16 +79,19 @@ func (e *MismatchError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s:%d: replay mismatch at %ss: %v", e.File, e.Line, appendTime(nil, e.At), e.Kind)
 	exp, got := e.Expected.String(), e.Got.String()
+	// A script that ended or waits in the middle of a write shows what it
+	// wrote of it, marked where it stopped.
+	caret := e.Kind != ExtraWrite && !e.Got.IsEmpty()
 	switch {
 	case e.Kind == ExtraWrite:
 		exp = "nothing: no write is recorded after this line"
-	case e.Kind == EndedEarly:
+	case e.Kind == EndedEarly && !caret:
 		got = "nothing: the script ended"
-	case e.Kind == Stalled && e.Got.IsEmpty():
+	case e.Kind == Stalled && !caret:
 		got = "nothing: the script waits"
 	}
 	fmt.Fprintf(&b, "\n\texpected: %s\n\tgot:      %s", exp, got)
-	if e.Kind == WrongBytes || e.Kind == Stalled && !e.Got.IsEmpty() {
+	if caret {
 		col := commonPrefix(exp, got)
 		fmt.Fprintf(&b, "\n\t          %s^ first difference", strings.Repeat(" ", col))
 	}

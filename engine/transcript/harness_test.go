@@ -1,9 +1,9 @@
 package transcript
 
 import (
+	"bytes"
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -57,14 +57,14 @@ func (e *fakeEngine) read() {
 		}
 		for _, c := range buf[:n] {
 			line = append(line, c)
-			text := strings.Trim(string(line), "\r\n")
+			text := bytes.Trim(line, "\r\n")
 			switch {
-			case text == "> ":
+			case string(text) == "> ":
 				e.hand(arrival{line: ">", at: e.since()})
 			case c != '\n':
 				continue
-			case text != "":
-				e.hand(arrival{line: text, at: e.since()})
+			case len(text) > 0:
+				e.hand(arrival{line: string(text), at: e.since()})
 			}
 			line = line[:0]
 		}

@@ -34,7 +34,8 @@ func (r *Replay) matchByte(c byte) bool {
 		}
 		r.closeHole()
 		if i != r.next {
-			r.next, r.got = i, Text{}
+			r.next = i
+			r.resetGot()
 			if r.t.Events[i].Data.hasHole(0) {
 				r.got.addHole()
 			}
@@ -70,8 +71,15 @@ func (r *Replay) settle() {
 		if r.t.Events[r.next].Kind != Host || r.off < len(d.Bytes) || d.hasHole(r.off) {
 			return
 		}
-		r.next, r.off, r.got = r.next+1, 0, Text{}
+		r.next, r.off = r.next+1, 0
+		r.resetGot()
 	}
+}
+
+// resetGot empties what the script wrote for the current event, keeping
+// the buffers.
+func (r *Replay) resetGot() {
+	r.got.Bytes, r.got.Holes = r.got.Bytes[:0], r.got.Holes[:0]
 }
 
 // closeHole ends the hole being matched. Its value is a secret: the replay's
@@ -101,7 +109,8 @@ func (r *Replay) closeTrailingHole() {
 	for r.next < len(r.t.Events) && r.t.Events[r.next].Kind == Host {
 		r.next++
 	}
-	r.off, r.got = 0, Text{}
+	r.off = 0
+	r.resetGot()
 }
 
 // drive is the replay's driver goroutine. Each time the whole session is

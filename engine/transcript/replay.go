@@ -56,7 +56,8 @@ type Replay struct {
 	echo       [][]byte   // values the last run of writes gave its holes
 	echoNext   int        // the next echo value a modem hole takes
 	echoStale  bool       // modem bytes came since the echo values were taken
-	out        []byte     // modem bytes the reader has not read yet
+	out        []byte     // modem bytes for the reader; it has read out[outRead:]
+	outRead    int
 	readerBusy bool       // the reader goroutine counts as busy on the clock
 	ended      bool       // Finish was called: the script is over
 	closed     bool
@@ -124,7 +125,7 @@ func (r *Replay) Read(p []byte) (int, error) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for len(r.out) == 0 {
+	for r.outRead == len(r.out) {
 		if err := r.stopErr(); err != nil {
 			return 0, err
 		}
@@ -134,15 +135,18 @@ func (r *Replay) Read(p []byte) (int, error) {
 		}
 		r.wake.Wait()
 	}
-	n := copy(p[:min(len(p), r.chunk)], r.out)
-	r.out = r.out[n:]
+	n := copy(p[:min(len(p), r.chunk)], r.out[r.outRead:])
+	r.outRead += n
+	if r.outRead == len(r.out) {
+		r.out, r.outRead = r.out[:0], 0 // all read: reuse the buffer
+	}
 	return n, nil
 }
 
 // Write matches p against the recorded host writes, as a byte stream. If
 // modem bytes recorded before the expected write are still undelivered (the
-// script wrote sooner than it did live), they are delivered first, at their
-// recorded times. A mismatch stops the replay and is returned as a
+// script wrote sooner than it did live), they are delivered first, the clock
+// moving to their times. A mismatch stops the replay and is returned as a
 // *MismatchError; n counts the bytes that matched.
 func (r *Replay) Write(p []byte) (int, error) {
 	r.learn(p)
@@ -318,7 +322,7 @@ func (r *Replay) fail(kind Mismatch, rest []byte) error {
 			e.Line, e.Expected = r.t.Events[i].Line, r.t.Events[i].Data
 		}
 		if i == r.next {
-			e.Got = r.got
+			e.Got = concat(r.got, Text{}) // a copy: r.got's buffer is reused
 		}
 		if kind == WrongBytes {
 			// Enough of the rest to show the difference, never the whole
