@@ -58,8 +58,8 @@ type Replay struct {
 	echoStale  bool       // modem bytes came since the echo values were taken
 	out        []byte     // modem bytes for the reader; it has read out[outRead:]
 	outRead    int
-	readerBusy bool       // the reader goroutine counts as busy on the clock
-	ended      bool       // Finish was called: the script is over
+	readerBusy bool // the reader goroutine counts as busy on the clock
+	ended      bool // Finish was called: the script is over
 	closed     bool
 	err        error // why the replay stopped, a *MismatchError
 }
