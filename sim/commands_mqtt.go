@@ -166,17 +166,18 @@ func cmdQMTSUB(m *Modem, c *command) result {
 	if l.state != linkConnected {
 		return cme(3)
 	}
+	idx := l.idx
 	m.mqttRequest(l, func(cli paho.Client) paho.Token { return cli.SubscribeMultiple(filters, nil) },
 		func(tok paho.Token, ok bool) string {
 			if !ok {
-				return fmt.Sprintf("+QMTSUB: %d,%d,2", l.idx, msgid)
+				return fmt.Sprintf("+QMTSUB: %d,%d,2", idx, msgid)
 			}
 			granted := tok.(*paho.SubscribeToken).Result()
 			qos := make([]string, len(topics))
 			for i, t := range topics {
 				qos[i] = fmt.Sprint(granted[t])
 			}
-			return fmt.Sprintf("+QMTSUB: %d,%d,0,%s", l.idx, msgid, strings.Join(qos, ","))
+			return fmt.Sprintf("+QMTSUB: %d,%d,0,%s", idx, msgid, strings.Join(qos, ","))
 		})
 	return okResult
 }
@@ -203,9 +204,10 @@ func cmdQMTUNS(m *Modem, c *command) result {
 	if l.state != linkConnected {
 		return cme(3)
 	}
+	idx := l.idx
 	m.mqttRequest(l, func(cli paho.Client) paho.Token { return cli.Unsubscribe(topics...) },
 		func(_ paho.Token, ok bool) string {
-			return fmt.Sprintf("+QMTUNS: %d,%d,%d", l.idx, msgid, okCode(ok))
+			return fmt.Sprintf("+QMTUNS: %d,%d,%d", idx, msgid, okCode(ok))
 		})
 	return okResult
 }

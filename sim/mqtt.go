@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
@@ -44,7 +45,7 @@ type mqttLink struct {
 	port   int
 	cancel context.CancelFunc
 	raw    net.Conn // the TCP connection (closing it cuts the link)
-	conn   net.Conn // what MQTT runs over: raw or TLS on raw
+	conn   *cutConn // what MQTT runs over: raw or TLS on raw
 	watch  *linkWatch
 	cli    paho.Client
 	drop   Timer
@@ -150,7 +151,7 @@ func (m *Modem) linkOpened(l *mqttLink, gen int, raw, conn net.Conn, code int) {
 		m.urc(fmt.Sprintf("+QMTOPEN: %d,%d", l.idx, code))
 		return
 	}
-	l.raw, l.conn, l.state = raw, conn, linkOpen
+	l.raw, l.conn, l.state = raw, &cutConn{Conn: conn}, linkOpen
 	l.watch = m.watchIdle(l, gen)
 	m.urc(fmt.Sprintf("+QMTOPEN: %d,0", l.idx))
 }
@@ -219,7 +220,9 @@ func (l *mqttLink) teardown(m *Modem) {
 	if cli := l.cli; cli != nil {
 		m.goBackground(func() { cli.Disconnect(0) })
 	}
-	*l = mqttLink{idx: l.idx, gen: l.gen}
+	l.state, l.host, l.port = linkClosed, "", 0
+	l.cancel, l.raw, l.conn, l.watch, l.cli, l.drop = nil, nil, nil, nil, nil, nil
+	l.slots = [recvSlots]*inMsg{}
 }
 
 // connectOutcome is how AT+QMTCONN ended.
@@ -328,9 +331,32 @@ func (m *Modem) armDrop(l *mqttLink) {
 	gen := l.gen
 	l.drop = m.after(m.faults.DropConnection, func() {
 		if gen == l.gen && l.state == linkConnected {
-			l.raw.Close()
+			l.conn.cutLink(l.raw)
 		}
 	})
+}
+
+// cutConn is the connection MQTT runs over. When the simulator cuts the
+// link (drop-connection) reads fail with "connection reset by peer", as they
+// would if the network had dropped it; a plain local Close would read as
+// the client's own doing, which paho does not report as a lost connection.
+type cutConn struct {
+	net.Conn
+	cut atomic.Bool
+}
+
+func (c *cutConn) Read(b []byte) (int, error) {
+	n, err := c.Conn.Read(b)
+	if err != nil && c.cut.Load() {
+		err = &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}
+	}
+	return n, err
+}
+
+// cutLink closes raw, the TCP connection under c.
+func (c *cutConn) cutLink(raw net.Conn) {
+	c.cut.Store(true)
+	raw.Close()
 }
 
 // disconnectLink is AT+QMTDISC: +QMTDISC: <idx>,0, then +QMTSTAT: <idx>,5
@@ -391,7 +417,8 @@ func recvLine(idx int, in inMsg, withLen bool) string {
 }
 
 // mqttRequest runs a paho operation for an AT command in the background and
-// reports it as a URC built from whether it completed in time.
+// reports it as a URC built from whether it completed in time. op and urc
+// run in that goroutine: they must not touch the link.
 func (m *Modem) mqttRequest(l *mqttLink, op func(paho.Client) paho.Token, urc func(tok paho.Token, ok bool) string) {
 	gen, cli, wait := l.gen, l.cli, m.st.mcfg[l.idx].wait()
 	m.goBackground(func() {

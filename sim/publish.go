@@ -66,15 +66,15 @@ func parsePublication(m *Modem, c *command, name string) (publication, bool) {
 
 // publish sends the message; the URC says whether the broker took it.
 func (m *Modem) publish(p publication, payload []byte) {
-	l := p.l
-	if l.state != linkConnected {
-		m.urc(fmt.Sprintf("%s: %d,%d,2", p.urc, l.idx, p.msgid))
+	idx := p.l.idx
+	if p.l.state != linkConnected {
+		m.urc(fmt.Sprintf("%s: %d,%d,2", p.urc, idx, p.msgid))
 		return
 	}
-	m.mqttRequest(l, func(cli paho.Client) paho.Token {
+	m.mqttRequest(p.l, func(cli paho.Client) paho.Token {
 		return cli.Publish(p.topic, byte(p.qos), p.retain, payload)
 	}, func(_ paho.Token, ok bool) string {
-		return fmt.Sprintf("%s: %d,%d,%d", p.urc, l.idx, p.msgid, okCode(ok))
+		return fmt.Sprintf("%s: %d,%d,%d", p.urc, idx, p.msgid, okCode(ok))
 	})
 }
 
