@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"bytes"
 	"io"
 	"strings"
 	"time"
@@ -105,8 +106,9 @@ func (b *builder) closePayload() {
 	if !b.open {
 		return
 	}
-	if endsWithCtrlZ(b.command) {
-		b.out[b.payload].Data = append(b.out[b.payload].Data, 0x1a)
+	data := b.out[b.payload].Data
+	if endsWithCtrlZ(b.command) && !bytes.HasSuffix(data, []byte{0x1a}) {
+		b.out[b.payload].Data = append(data, 0x1a)
 	}
 	b.open = false
 }

@@ -59,6 +59,11 @@ func startsNewText(s string) bool {
 	if s[0] == '+' || isPrint(s) || isATLine(s) {
 		return true
 	}
+	for _, w := range gluedWords {
+		if rest, ok := strings.CutPrefix(s, w); ok && (rest == "" || rest[0] == ' ') {
+			return true
+		}
+	}
 	_, final := codes.ParseFinal(s)
 	return final || codes.IsURC(s)
 }
