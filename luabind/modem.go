@@ -282,7 +282,6 @@ func (r *Runner) writeRaw(L *lua.LState) int {
 type luaMatcher struct {
 	m       engine.Matcher
 	desc    string
-	prefix  string
 	pattern string
 }
 
@@ -304,7 +303,7 @@ func matcherOf(L *lua.LState, v lua.LValue) *luaMatcher {
 	switch v := v.(type) {
 	case lua.LString:
 		s := string(v)
-		return &luaMatcher{m: engine.Prefix(s), desc: fmt.Sprintf("%q", s), prefix: s}
+		return &luaMatcher{m: engine.Prefix(s), desc: fmt.Sprintf("%q", s)}
 	case *lua.LUserData:
 		if p, ok := v.Value.(patternSpec); ok {
 			return &luaMatcher{
@@ -327,10 +326,14 @@ func findPattern(pattern, s string) *pm.MatchData {
 }
 
 // captures returns what a matched line yields besides itself: a pattern's
-// captures, or for a prefix the comma-separated fields after it.
+// captures, or for a prefix match on a `+NAME: a,b` line all its fields
+// (a, b), whatever part of them the prefix named.
 func (m *luaMatcher) captures(line string) []string {
 	if m.pattern == "" {
-		return splitFields(line[min(len(m.prefix), len(line)):])
+		if !strings.HasPrefix(line, "+") || !strings.Contains(line, ":") {
+			return nil
+		}
+		return splitFields(line)
 	}
 	md := findPattern(m.pattern, line)
 	if md == nil {

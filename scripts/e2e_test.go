@@ -1,0 +1,113 @@
+package scripts_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/atrun/atrun/engine"
+	"github.com/atrun/atrun/engine/secret"
+	"github.com/atrun/atrun/luabind"
+	"github.com/atrun/atrun/scripts"
+	"github.com/atrun/atrun/sim"
+)
+
+// report keeps what a run reports.
+type report struct {
+	mu     sync.Mutex
+	lines  []string
+	prints []string
+}
+
+func (r *report) Log(level, msg, where string) { r.add(&r.lines, level+": "+msg) }
+func (r *report) Step(name, status string, d time.Duration, err error) {
+	s := "step " + name + " " + status
+	if err != nil {
+		s += ": " + err.Error()
+	}
+	r.add(&r.lines, s)
+}
+func (r *report) Print(text string)          { r.add(&r.prints, text) }
+func (r *report) Progress(string, int, int)  {}
+func (r *report) add(list *[]string, s string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	*list = append(*list, s)
+}
+
+// runShipped runs a shipped script against a fresh virtual EC20 with the
+// given faults, passing the broker's address, credentials and CA.
+func runShipped(t *testing.T, name, faults string, extra map[string]string, during func(context.Context, *sim.Sim)) (*report, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	f, err := sim.ParseFaults(faults)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := sim.Start(ctx, sim.Options{Faults: f, Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	port, err := engine.Open(ctx, s.DevicePath, engine.SerialConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets := &secret.Set{}
+	conn := engine.New(port, engine.Config{Name: s.DevicePath, Secrets: secrets})
+	defer conn.Close()
+	host, p, _ := strings.Cut(s.BrokerAddr, ":")
+	params := map[string]string{
+		"host": host, "port": p, "username": s.Username, "password": s.Password,
+		"ca_cert": s.CAFile, "client_id": "dev1", "pub_topic": "dev1/up", "sub_topic": "dev1/down",
+	}
+	for k, v := range extra {
+		params[k] = v
+	}
+	if during != nil {
+		go during(ctx, s)
+	}
+	src, full, err := scripts.Lookup(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := &report{}
+	r := luabind.NewRunner(luabind.Options{Conn: conn, Port: s.DevicePath, Params: params, Secrets: secrets, Modules: scripts.Modules, Report: rep, Getenv: func(string) string { return "" }})
+	_, err = r.Run(ctx, luabind.Script{Name: full, Source: src})
+	return rep, err
+}
+
+func TestEC20HappyPath(t *testing.T) {
+	uplink := make(chan string, 1)
+	rep, err := runShipped(t, "ec20_mqtts", "", nil, func(ctx context.Context, s *sim.Sim) {
+		sub, err := s.Broker.Subscribe(ctx, "dev1/up")
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		m, err := sub.Next(ctx)
+		if err != nil {
+			return
+		}
+		uplink <- string(m.Payload)
+		s.Broker.Publish(ctx, "dev1/down", []byte(`{"led":"on"}`), 0, false)
+	})
+	t.Logf("log:\n%s", strings.Join(rep.lines, "\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case got := <-uplink:
+		if got != `{"params":{"IndoorTemperature":55,"mhumi":55}}` {
+			t.Fatalf("broker got %q", got)
+		}
+	default:
+		t.Fatal("no uplink at the broker")
+	}
+	if len(rep.prints) != 1 || !strings.Contains(rep.prints[0], `"led": "on"`) {
+		t.Fatalf("prints %q", rep.prints)
+	}
+}
