@@ -29,8 +29,8 @@ func (r *report) Step(name, status string, d time.Duration, err error) {
 	}
 	r.add(&r.lines, s)
 }
-func (r *report) Print(text string)          { r.add(&r.prints, text) }
-func (r *report) Progress(string, int, int)  {}
+func (r *report) Print(text string)         { r.add(&r.prints, text) }
+func (r *report) Progress(string, int, int) {}
 func (r *report) add(list *[]string, s string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
