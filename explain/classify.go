@@ -53,11 +53,14 @@ func (c *classifier) record(r record) {
 	case r.prompt:
 		c.prompt("")
 	default:
-		prefix := ""
+		prefix, text := "", r.text
 		if c.cmd != nil {
 			prefix = c.cmd.prefix
 		}
-		for _, part := range splitGlued(r.text, prefix, c.data) {
+		if !c.data {
+			text = strings.TrimSpace(text) // payload keeps its spaces
+		}
+		for _, part := range splitGlued(text, prefix, c.data) {
 			c.modem(part)
 		}
 	}
@@ -112,7 +115,7 @@ func (c *classifier) modem(raw string) {
 	case s == "":
 		c.blank(raw)
 	case c.data:
-		c.payload(s)
+		c.payload(s, raw)
 	case isATLine(s):
 		c.atLine(s)
 	case strings.HasPrefix(s, ">"):
@@ -161,8 +164,9 @@ func (c *classifier) prompt(rest string) {
 	}
 }
 
-// payload classifies a line in data mode: a result ends the data.
-func (c *classifier) payload(s string) {
+// payload classifies a line in data mode: a result ends the data. s is
+// the trimmed line, raw the line as written.
+func (c *classifier) payload(s, raw string) {
 	if f, ok := codes.ParseFinal(s); ok {
 		c.final(f)
 		return
@@ -184,7 +188,7 @@ func (c *classifier) payload(s string) {
 	if dir == "" {
 		dir = Host
 	}
-	c.add(Entry{Kind: KindData, Dir: dir, Text: s, Command: c.command()})
+	c.add(Entry{Kind: KindData, Dir: dir, Text: raw, Command: c.command()})
 }
 
 // result classifies a line outside data mode, in routing order.

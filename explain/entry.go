@@ -30,18 +30,18 @@ const (
 // Entry is one classified line. A log line holding two results glued
 // together yields two entries with the same Line.
 type Entry struct {
-	Line    int    // 1-based line of the input
-	Kind    Kind   //
-	Dir     Dir    // empty for noise
-	Text    string // the modem (or host) text, wrapper and timestamps removed
-	Command string // the command a response, final, echo or async result belongs to
+	Line    int    `json:"line"`              // 1-based line of the input
+	Kind    Kind   `json:"kind"`              //
+	Dir     Dir    `json:"dir,omitempty"`     // empty for noise
+	Text    string `json:"text"`              // the text, wrapper and timestamps removed
+	Command string `json:"command,omitempty"` // the command a response, final, echo or async result belongs to
 	// Inferred is true when Command was guessed from the response's name
 	// because the log does not show the commands (echo off, no direction).
-	Inferred bool
-	Meaning  string // decoded meaning, where there is one
-	Hint     string // what to check, where there is advice
-	Offset   time.Duration
-	HasTime  bool // Offset comes from the log's own timestamps
+	Inferred bool          `json:"inferred,omitempty"`
+	Meaning  string        `json:"meaning,omitempty"` // decoded meaning, where there is one
+	Hint     string        `json:"hint,omitempty"`    // what to check, where there is advice
+	Offset   time.Duration `json:"-"`                 // printed as "offset" by MarshalJSON
+	HasTime  bool          `json:"-"`                 // Offset comes from the log's own timestamps
 }
 
 // jsonEntry is Entry as the CLI prints it with --json.
