@@ -20,7 +20,7 @@ import (
 	"github.com/atrun/atrun/engine/tap"
 )
 
-// io is one read or write of a session, at a time since the start.
+// io1 is one read or write of a session, at a time since the start.
 type io1 struct {
 	dir  tap.Dir
 	at   time.Duration
@@ -198,6 +198,15 @@ func TestRecorderRedactsSplitSecrets(t *testing.T) {
 			want := strings.NewReplacer(password, "*", token, "*").Replace(tt.modem)
 			if got := modemStream(tr, "*"); got != want {
 				t.Fatalf("%s, split at %d: modem stream %q, want %q", tt.name, split, got, want)
+			}
+			// Replayed, the script's real write matches the redacted span,
+			// and the echo repeats it; the token, which the script never
+			// wrote, comes back as secret.Marker.
+			want = strings.ReplaceAll(tt.modem, token, secret.Marker)
+			xfers := []xfer{{[][]byte{[]byte(tt.write)}, len(want)}, {[][]byte{[]byte("AT\r")}, len(want)}}
+			got, err := replayBytes(t, tr, Options{}, xfers)
+			if err != nil || string(got) != want {
+				t.Fatalf("%s, split at %d: replay: %v\ngot  %q\nwant %q", tt.name, split, err, got, want)
 			}
 		}
 	}

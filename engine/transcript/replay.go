@@ -56,10 +56,10 @@ type Replay struct {
 	echo       [][]byte   // values the last run of writes gave its holes
 	echoNext   int        // the next echo value a modem hole takes
 	echoStale  bool       // modem bytes came since the echo values were taken
-	out        []byte     // modem bytes for the reader; it has read out[outRead:]
-	outRead    int
-	readerBusy bool // the reader goroutine counts as busy on the clock
-	ended      bool // Finish was called: the script is over
+	out        []byte     // modem bytes handed to the reader
+	outRead    int        // how many of them it has read
+	readerBusy bool       // the reader goroutine counts as busy on the clock
+	ended      bool       // Finish was called: the script is over
 	closed     bool
 	err        error // why the replay stopped, a *MismatchError
 }
