@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"bytes"
 	"encoding/json"
 	"time"
 )
@@ -59,6 +60,8 @@ type jsonEntry struct {
 
 // MarshalJSON writes the entry with lower-case keys, empty fields left out,
 // and the offset as a duration string ("1.324s") when the log has times.
+// It leaves ">" and "&" as they are; a caller printing with a
+// json.Encoder should SetEscapeHTML(false) too, or they become \u003e.
 func (e Entry) MarshalJSON() ([]byte, error) {
 	j := jsonEntry{
 		Line: e.Line, Kind: e.Kind, Dir: e.Dir, Text: e.Text, Command: e.Command,
@@ -67,7 +70,13 @@ func (e Entry) MarshalJSON() ([]byte, error) {
 	if e.HasTime {
 		j.Offset = e.Offset.String()
 	}
-	return json.Marshal(j)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(j); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
 }
 
 // Format names a log wrapper.

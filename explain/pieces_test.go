@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -170,6 +171,15 @@ func TestEntryJSON(t *testing.T) {
 	want := `{"line":3,"kind":"final","dir":"modem","text":"+CME ERROR: 407","command":"AT+QFUPL=\"a\",1,1","meaning":"file already exists","offset":"1.5s"}`
 	if string(b) != want {
 		t.Errorf("JSON %s\nwant %s", b, want)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(Entry{Line: 2, Kind: KindPrompt, Text: ">"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := buf.String(); got != `{"line":2,"kind":"prompt","text":">"}`+"\n" {
+		t.Errorf("prompt JSON %q escapes the prompt", got)
 	}
 	b, _ = json.Marshal(Entry{Line: 1, Kind: KindNoise, Text: ""})
 	if string(b) != `{"line":1,"kind":"noise","text":""}` {
