@@ -108,3 +108,6 @@ func (in info) isTestAnswer() bool {
 
 // atoi parses a trimmed decimal integer.
 func atoi(s string) (int, error) { return strconv.Atoi(strings.TrimSpace(s)) }
+
+// itoa is strconv.Itoa, short because the decoders use it often.
+func itoa(n int) string { return strconv.Itoa(n) }

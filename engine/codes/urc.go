@@ -104,3 +104,19 @@ func IsURC(line string) bool {
 	shape, known := urcNames[in.name]
 	return known && (shape == nil || shape(in))
 }
+
+// decodeQIND explains the boot progress and indication URC "+QIND: ...".
+func decodeQIND(in info, _ lineCtx) Note {
+	switch strings.ToUpper(unquote(in.param(0))) {
+	case "SMS DONE":
+		return Note{Meaning: "SMS initialisation finished"}
+	case "PB DONE":
+		return Note{Meaning: "phonebook initialisation finished"}
+	case "CSQ":
+		if rssi, ok := in.intParam(1); ok {
+			level, _, _ := CSQ(rssi)
+			return Note{Meaning: "signal changed: " + level}
+		}
+	}
+	return Note{}
+}
