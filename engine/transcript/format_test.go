@@ -135,7 +135,7 @@ func TestEventLines(t *testing.T) {
 }
 
 func TestParseAccepts(t *testing.T) {
-	in := "# a comment before the magic line\r\n" +
+	in := "\xef\xbb\xbf# a byte order mark, then a comment before the magic line\r\n" +
 		"\r\n" +
 		"  atrun-transcript   v1  \r\n" +
 		"start 2026-03-02T11:15:04.25+02:00\r\n" +

@@ -36,6 +36,8 @@ func Parse(data []byte, name string) (*Transcript, error) {
 		name = "transcript"
 	}
 	p := &parser{t: &Transcript{Name: name}, seen: map[string]int{}}
+	// Some editors start a file with a byte order mark; it is not data.
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	for len(data) > 0 {
 		p.line++
 		var line []byte

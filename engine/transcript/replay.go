@@ -152,6 +152,9 @@ func (r *Replay) Write(p []byte) (int, error) {
 	r.learn(p)
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if err := r.stopErr(); err != nil {
+		return 0, err
+	}
 	for n := 0; n < len(p); {
 		if err := r.stopErr(); err != nil {
 			return n, err
@@ -309,8 +312,9 @@ func (r *Replay) fail(kind Mismatch, rest []byte) error {
 	e.Recent = append([]Event(nil), r.t.Events[max(r.next-recentEvents, 0):min(r.next, len(r.t.Events))]...)
 	switch kind {
 	case ExtraWrite:
+		e.Line = 1 // the version line, when there is no event
 		if n := len(r.t.Events); n > 0 {
-			e.Line = r.t.Events[n-1].Line
+			e.Line = max(r.t.Events[n-1].Line, 1)
 		}
 		e.Got = r.redact(rest)
 	default:
