@@ -27,9 +27,11 @@ type Options struct {
 	// AllowUnfinished lets the script end before the transcript's last
 	// write without Finish reporting it.
 	AllowUnfinished bool
-	// Secrets, if set, learns the secrets of the commands the script writes
-	// and the values that match redacted spans, and keeps the secrets it
-	// holds out of mismatch messages.
+	// Secrets is the session's secret set (the runner's, holding the values
+	// the script declared secret). The replay adds the passwords of the
+	// commands the script writes and the values that match redacted spans,
+	// and keeps them all out of mismatch messages. Nil means a set of the
+	// replay's own.
 	Secrets *secret.Set
 }
 
@@ -81,6 +83,10 @@ func ReplayFile(path string, opts Options) (*Replay, error) {
 func NewReplay(t *Transcript, opts Options) *Replay {
 	if opts.Chunk <= 0 {
 		opts.Chunk = DefaultChunk
+	}
+	if opts.Secrets == nil {
+		// A set of its own still keeps command passwords out of messages.
+		opts.Secrets = new(secret.Set)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &Replay{
@@ -195,9 +201,6 @@ func (r *Replay) deliverSkipped(i int) {
 
 // learn adds the secrets of the commands in p to the replay's secret set.
 func (r *Replay) learn(p []byte) {
-	if r.secrets == nil {
-		return
-	}
 	for _, line := range bytes.FieldsFunc(p, func(c rune) bool { return c == '\r' || c == '\n' }) {
 		r.secrets.LearnCommand(string(line))
 	}

@@ -297,11 +297,21 @@ func TestReplayTrailingSecret(t *testing.T) {
 
 // Mismatch messages never show a secret the script wrote.
 func TestReplayMismatchHidesSecrets(t *testing.T) {
-	var s secret.Set
-	rp := NewReplay(transcriptOf(t, cpinSession), Options{Secrets: &s})
-	_, ferr := runScript(t, rp, []step{send(`AT+QMTCONN=0,"d","u","hunter22"` + "\r")})
-	if ferr == nil || strings.Contains(ferr.Error(), "hunter22") || !strings.Contains(ferr.Error(), `"AT+QMTCONN=0,\"d\",\"u\",\"" <redacted> "\"\r"`) {
-		t.Fatalf("got %v", ferr)
+	var runnerSet secret.Set
+	runnerSet.Add("tok3n-9f8e7d") // declared secret by the script
+	for _, set := range []*secret.Set{nil, &runnerSet} {
+		rp := NewReplay(transcriptOf(t, cpinSession), Options{Secrets: set})
+		_, ferr := runScript(t, rp, []step{send(`AT+QMTCONN=0,"tok3n-9f8e7d","u","hunter22"` + "\r")})
+		if ferr == nil || strings.Contains(ferr.Error(), "hunter22") {
+			t.Fatalf("got %v", ferr)
+		}
+		want := `"AT+QMTCONN=0,\"tok3n-9f8e7d\",\"u\",\"" <redacted> "\"\r"`
+		if set != nil {
+			want = `"AT+QMTCONN=0,\"" <redacted> "\",\"u\",\"" <redacted> "\"\r"`
+		}
+		if !strings.Contains(ferr.Error(), want) {
+			t.Errorf("message\n%v\nlacks %s", ferr, want)
+		}
 	}
 }
 
