@@ -89,11 +89,11 @@ type AbortError struct {
 }
 
 func (e *AbortError) Error() string {
-	msg := fmt.Sprintf("%s: aborted by %s", e.Awaited, e.Line)
+	msg := e.Line
 	if e.Meaning != "" {
 		msg += " (" + e.Meaning + ")"
 	}
-	return msg
+	return fmt.Sprintf("%s, while waiting for %s", msg, e.Awaited)
 }
 
 // CommandError is a command refused before anything was written.

@@ -3,6 +3,7 @@ package luabind
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"path"
 	"regexp"
@@ -140,7 +141,11 @@ func (r *Runner) raise(L *lua.LState, err error) {
 func (r *Runner) errorTable(L *lua.LState, err error) *lua.LTable {
 	t := L.NewTable()
 	t.RawSetString("message", lua.LString(r.opts.Secrets.Redact(err.Error())))
-	t.RawSetString("where", lua.LString(strings.TrimSuffix(L.Where(1), ":")))
+	at, inScript := r.positions(L)
+	t.RawSetString("where", lua.LString(at))
+	if inScript != "" {
+		t.RawSetString("script_where", lua.LString(inScript))
+	}
 	var (
 		me *engine.ModemError
 		te *engine.TimeoutError
@@ -190,6 +195,28 @@ func (r *Runner) errorTable(L *lua.LState, err error) *lua.LTable {
 	return t
 }
 
+// positions returns where the running Lua code is: the innermost Lua
+// position ("quectel.lua:85"), and the innermost one in the script being
+// run ("ec20_mqtts.lua:57"), which is what a user of the script can act on.
+func (r *Runner) positions(L *lua.LState) (at, inScript string) {
+	for level := 0; ; level++ {
+		dbg, ok := L.GetStack(level)
+		if !ok {
+			return at, inScript
+		}
+		if _, err := L.GetInfo("Sl", dbg, lua.LNil); err != nil || dbg.CurrentLine <= 0 {
+			continue
+		}
+		pos := fmt.Sprintf("%s:%d", dbg.Source, dbg.CurrentLine)
+		if at == "" {
+			at = pos
+		}
+		if dbg.Source == r.chunk {
+			return at, pos
+		}
+	}
+}
+
 var positionRE = regexp.MustCompile(`^([^:\s]+):(\d+):\s*`)
 
 // scriptError turns what Lua returned from the run into a *ScriptError.
@@ -206,7 +233,8 @@ func (r *Runner) scriptError(ctxErr error, name string, err error) error {
 		if step := lua.LVAsString(obj.RawGetString("step")); step != "" {
 			se.Step = step
 		}
-		se.Line = lineOf(lua.LVAsString(obj.RawGetString("where")))
+		se.At = lua.LVAsString(obj.RawGetString("where"))
+		se.Line = lineOf(lua.LVAsString(obj.RawGetString("script_where")))
 		r.mu.Lock()
 		se.Err = r.goErrs[obj]
 		r.mu.Unlock()
@@ -216,7 +244,10 @@ func (r *Runner) scriptError(ctxErr error, name string, err error) error {
 	default:
 		msg := lua.LVAsString(api.Object)
 		if m := positionRE.FindStringSubmatch(msg); m != nil {
-			se.Line, _ = strconv.Atoi(m[2])
+			se.At = m[1] + ":" + m[2]
+			if m[1] == r.chunk {
+				se.Line, _ = strconv.Atoi(m[2])
+			}
 			msg = msg[len(m[0]):]
 		}
 		se.Message = msg

@@ -61,6 +61,7 @@ type Result struct {
 type Runner struct {
 	opts  Options
 	clk   clock.Clock
+	chunk string       // the script's chunk name, as positions show it
 	where atomic.Value // string: the script line of the current call
 
 	mu         sync.Mutex
@@ -100,7 +101,8 @@ func (r *Runner) Run(ctx context.Context, s Script) (*Result, error) {
 	L := lua.NewState(lua.Options{SkipOpenLibs: false})
 	defer L.Close()
 	r.install(L)
-	fn, err := L.Load(strings.NewReader(string(s.Source)), chunkName(s.Name))
+	r.chunk = chunkName(s.Name)
+	fn, err := L.Load(strings.NewReader(string(s.Source)), r.chunk)
 	if err != nil {
 		return nil, newSyntaxError(s.Name, err)
 	}
@@ -151,7 +153,8 @@ func (e *SyntaxError) Error() string {
 // ScriptError is an error the script raised or did not catch.
 type ScriptError struct {
 	Script  string // the script's name
-	Line    int    // where it was raised, 0 when unknown
+	Line    int    // the script's line the error came from, 0 when unknown
+	At      string // where it was raised ("quectel.lua:85"): in the script or a module it called
 	Step    string // the step it happened in, "" outside steps
 	Message string // the message, with the position removed
 	Err     error  // the engine's error (a *engine.ModemError, ...) or the context's, nil for fail()
@@ -159,9 +162,13 @@ type ScriptError struct {
 
 func (e *ScriptError) Error() string {
 	var b strings.Builder
-	b.WriteString(chunkName(e.Script))
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
+	switch {
+	case e.Line > 0:
+		fmt.Fprintf(&b, "%s:%d", chunkName(e.Script), e.Line)
+	case e.At != "":
+		b.WriteString(e.At)
+	default:
+		b.WriteString(chunkName(e.Script))
 	}
 	if e.Step != "" {
 		fmt.Fprintf(&b, ": step %q", e.Step)

@@ -152,6 +152,9 @@ func (r *Runner) tagStep(L *lua.LState, err error, name string) lua.LValue {
 		t = L.NewTable()
 		if m := positionRE.FindStringSubmatch(msg); m != nil {
 			t.RawSetString("where", lua.LString(m[1]+":"+m[2]))
+			if m[1] == r.chunk {
+				t.RawSetString("script_where", lua.LString(m[1]+":"+m[2]))
+			}
 			msg = msg[len(m[0]):]
 		}
 		t.RawSetString("message", lua.LString(msg))

@@ -2,6 +2,7 @@ package scripts_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -110,4 +111,82 @@ func TestEC20HappyPath(t *testing.T) {
 	if len(rep.prints) != 1 || !strings.Contains(rep.prints[0], `"led": "on"`) {
 		t.Fatalf("prints %q", rep.prints)
 	}
+}
+
+// Each fault of the virtual EC20 ends the shipped script with the failure a
+// user must see: the step, the modem's answer decoded, what to check.
+func TestEC20Faults(t *testing.T) {
+	tests := []struct {
+		fault string
+		extra map[string]string
+		step  string
+		want  []string
+	}{
+		{"no-sim", nil, "SIM", []string{"no SIM", "+CME ERROR: 10"}},
+		{"sim-pin=1234", nil, "SIM", []string{"wants its PIN", "--set pin="}},
+		{"registration-denied", nil, "Network", []string{"registration denied", "+CEREG: 1,3"}},
+		{"no-signal", map[string]string{"reg_timeout": "1s"}, "Network", []string{"no signal", "+CSQ: 99,99"}},
+		{"server-down", nil, "Open", []string{"+QMTOPEN: 0,-1", "failed to open"}},
+		{"tls-failure", nil, "Open", []string{"+QMTOPEN: 0,-1"}},
+		{"bad-credentials", nil, "Connect", []string{"+QMTCONN: 0,0,4", "bad user name or password"}},
+		{"drop-connection=1ms", map[string]string{"listen": "10s", "count": "0"}, "", []string{"+QMTSTAT: 0,1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.fault, func(t *testing.T) {
+			rep, err := runShipped(t, "ec20_mqtts", tt.fault, tt.extra, nil)
+			t.Log(err)
+			var se *luabind.ScriptError
+			if !errors.As(err, &se) {
+				t.Fatalf("err = %v, want a script error\nlog:\n%s", err, strings.Join(rep.lines, "\n"))
+			}
+			if tt.step != "" && se.Step != tt.step {
+				t.Errorf("failed in step %q, want %q: %v", se.Step, tt.step, err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("%v\ndoes not mention %q", err, w)
+				}
+			}
+			if tt.step == "Connect" || tt.fault[:4] == "drop" {
+				if !contains(rep.lines, "step Disconnect ok") {
+					t.Errorf("no disconnect after a failure once connected:\n%s", strings.Join(rep.lines, "\n"))
+				}
+			}
+		})
+	}
+}
+
+func TestEC20PinUnlocks(t *testing.T) {
+	rep, err := runShipped(t, "ec20_mqtts", "sim-pin=1234", map[string]string{"pin": "1234", "listen": "1ms"}, nil)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, strings.Join(rep.lines, "\n"))
+	}
+}
+
+func TestEC20NoMessageIsSuccess(t *testing.T) {
+	rep, err := runShipped(t, "ec20_mqtts", "", map[string]string{"listen": "50ms"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !containsSub(rep.lines, "no message arrived within 50ms") {
+		t.Fatalf("log:\n%s", strings.Join(rep.lines, "\n"))
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, l := range list {
+		if l == s {
+			return true
+		}
+	}
+	return false
+}
+
+func containsSub(list []string, s string) bool {
+	for _, l := range list {
+		if strings.Contains(l, s) {
+			return true
+		}
+	}
+	return false
 }
