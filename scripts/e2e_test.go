@@ -190,3 +190,13 @@ func containsSub(list []string, s string) bool {
 	}
 	return false
 }
+
+func TestSelftestOnTheVirtualEC20(t *testing.T) {
+	rep, err := runShipped(t, "selftest", "", nil, nil)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, strings.Join(rep.lines, "\n"))
+	}
+	if !containsSub(rep.lines, "selftest passed") {
+		t.Fatalf("log:\n%s", strings.Join(rep.lines, "\n"))
+	}
+}
