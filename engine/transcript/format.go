@@ -103,7 +103,7 @@ func (t Text) truncate(n int) Text {
 type Event struct {
 	At   time.Duration // since the transcript's start, microsecond resolution
 	Kind Kind
-	Data Text // the bytes; empty for End
+	Data Text // the bytes; for End, the failure the session ended with (empty: it succeeded)
 	Line int  // where Parse found it; 0 for events built in code
 }
 
@@ -135,6 +135,16 @@ type Transcript struct {
 	Name   string // the file name, for messages
 	Header Header
 	Events []Event // in file order; an End event, if any, is the last
+}
+
+// Outcome tells how the recorded session ended: ended is false for a
+// recording cut short (no end line); failure is the message the session
+// failed with, "" when it succeeded.
+func (t *Transcript) Outcome() (failure string, ended bool) {
+	if n := len(t.Events); n > 0 && t.Events[n-1].Kind == End {
+		return string(t.Events[n-1].Data.Bytes), true
+	}
+	return "", false
 }
 
 // WriteTo writes t in the v1 format. It refuses a transcript it could not
@@ -171,8 +181,6 @@ func (t *Transcript) validate() error {
 			return fmt.Errorf("transcript: event %d goes back in time", i)
 		case e.Kind == End && i != len(t.Events)-1:
 			return fmt.Errorf("transcript: event %d: end must be the last event", i)
-		case e.Kind == End && !e.Data.IsEmpty():
-			return fmt.Errorf("transcript: event %d: end carries no data", i)
 		case (e.Kind == Host || e.Kind == Modem) && e.Data.IsEmpty():
 			return fmt.Errorf("transcript: event %d carries no data", i)
 		case e.Kind != Host && e.Kind != Modem && e.Kind != End:
@@ -249,7 +257,11 @@ func appendEvent(b []byte, e Event) []byte {
 	case Modem:
 		b = append(b, "modem "...)
 	default:
-		return append(append(b, e.Kind.String()...), '\n')
+		b = append(b, e.Kind.String()...)
+		if e.Data.IsEmpty() {
+			return append(b, '\n')
+		}
+		b = append(b, ' ')
 	}
 	return append(appendText(b, e.Data), '\n')
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/atrun/atrun/engine/secret"
 )
 
 var epoch = time.Date(2026, 3, 2, 9, 15, 4, 250000000, time.UTC)
@@ -193,7 +195,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad direction", head + "1 hots \"AT\"\n", 2, `unknown direction "hots"`},
 		{"no data", head + "1 host\n", 2, "host event has no data"},
 		{"empty data", head + "1 modem \"\"\n", 2, "carries no bytes"},
-		{"end with data", head + "1 end \"x\"\n", 2, `unexpected "\"x\"" after end`},
+		{"end with a broken outcome", head + "1 end \"x\n", 2, "not closed"},
 		{"event after end", head + "1 end\n2 host \"AT\"\n", 3, "event after the end on line 2"},
 		{"unterminated", head + "1 host \"AT\n", 2, "not closed"},
 		{"trailing backslash", head + "1 host \"AT\\\n", 2, "not closed"},
@@ -241,7 +243,6 @@ func TestWriteToRefusesWhatItCannotRead(t *testing.T) {
 		{Events: []Event{{At: 2, Kind: Host, Data: Plain("a")}, {At: 1, Kind: Host, Data: Plain("b")}}},
 		{Events: []Event{{Kind: End}, {Kind: Host, Data: Plain("b")}}},
 		{Events: []Event{{Kind: Host}}},
-		{Events: []Event{{Kind: End, Data: Plain("x")}}},
 		{Events: []Event{{Kind: 9, Data: Plain("x")}}},
 		{Header: Header{Params: []Param{{Name: "a b", Value: Plain("x")}}}},
 		{Header: Header{Baud: -1}},
@@ -250,5 +251,58 @@ func TestWriteToRefusesWhatItCannotRead(t *testing.T) {
 		if _, err := tr.WriteTo(&bytes.Buffer{}); err == nil {
 			t.Errorf("case %d: no error", i)
 		}
+	}
+}
+
+func TestOutcome(t *testing.T) {
+	tests := []struct {
+		body    string
+		failure string
+		ended   bool
+	}{
+		{"0 host \"AT\"\n", "", false},
+		{"0 host \"AT\"\n1 end\n", "", true},
+		{"0 host \"AT\"\n1 end \"x.lua:3: step \\\"SIM\\\": no SIM\"\n", `x.lua:3: step "SIM": no SIM`, true},
+	}
+	for _, tt := range tests {
+		tr, err := Parse([]byte("atrun-transcript v1\n"+tt.body), "o.atr")
+		if err != nil {
+			t.Fatal(err)
+		}
+		failure, ended := tr.Outcome()
+		if failure != tt.failure || ended != tt.ended {
+			t.Errorf("%q: Outcome = %q, %v", tt.body, failure, ended)
+		}
+		var b bytes.Buffer
+		if _, err := tr.WriteTo(&b); err != nil {
+			t.Fatal(err)
+		}
+		back, err := Parse(b.Bytes(), "o.atr")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f, e := back.Outcome(); f != failure || e != ended {
+			t.Errorf("outcome lost in a round trip: %q %v", f, e)
+		}
+	}
+}
+
+func TestRecorderWritesTheFailureRedacted(t *testing.T) {
+	var b bytes.Buffer
+	s := &secret.Set{}
+	s.Add("hunter22")
+	r, err := NewRecorder(&b, Header{}, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.EndWith(time.Time{}, "bad password hunter22"); err != nil {
+		t.Fatal(err)
+	}
+	tr, err := Parse(b.Bytes(), "r.atr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, ended := tr.Outcome(); !ended || f != "bad password ***" {
+		t.Fatalf("outcome %q %v in\n%s", f, ended, b.String())
 	}
 }

@@ -209,8 +209,11 @@ func (p *parser) parseEvent(ts, rest string) string {
 	case "modem":
 		e.Kind = Modem
 	case "end":
+		// An end may carry how the session ended: a failure's message.
 		if data != "" {
-			return fmt.Sprintf("unexpected %q after end", data)
+			if e.Data, err = parseText(data); err != "" {
+				return err
+			}
 		}
 		e.Kind = End
 		p.endLine = p.line

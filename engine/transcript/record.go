@@ -125,9 +125,14 @@ func (r *Recorder) learn(p []byte) {
 	}
 }
 
-// End writes what is held back and the end event, and reports the first
-// write error of the recording. It does not close the writer.
-func (r *Recorder) End(at time.Time) error {
+// End writes what is held back and the end event of a session that
+// succeeded, and reports the first write error of the recording. It does
+// not close the writer.
+func (r *Recorder) End(at time.Time) error { return r.EndWith(at, "") }
+
+// EndWith is End for a session that ended with failure, the message the
+// run reported (secrets redacted); a replay expects the same failure.
+func (r *Recorder) EndWith(at time.Time, failure string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.err != nil || r.ended {
@@ -136,7 +141,7 @@ func (r *Recorder) End(at time.Time) error {
 	r.ended = true
 	r.buf = r.buf[:0]
 	r.release(len(r.held))
-	r.buf = appendEvent(r.buf, Event{At: r.offset(at), Kind: End})
+	r.buf = appendEvent(r.buf, Event{At: r.offset(at), Kind: End, Data: r.redactText(failure)})
 	r.flush()
 	return r.err
 }
@@ -277,4 +282,13 @@ func splitPoints(data []byte, marks []mark, spans []secret.Span) []int {
 		start, text = end, false
 	}
 	return append(cuts, len(data))
+}
+
+// redactText turns a message into event data with the known secrets cut
+// out.
+func (r *Recorder) redactText(msg string) Text {
+	if msg == "" {
+		return Text{}
+	}
+	return Plain(r.secrets.Redact(msg))
 }
