@@ -45,7 +45,7 @@ func client(t *testing.T, b *Embedded, user, pass string) (paho.Client, paho.Tok
 	if !pool.AppendCertsFromPEM(pemBytes) {
 		t.Fatal("CA file holds no certificate")
 	}
-	opts := paho.NewClientOptions().AddBroker("ssl://"+b.Addr()).SetClientID("t-"+user).
+	opts := paho.NewClientOptions().AddBroker("ssl://" + b.Addr()).SetClientID("t-" + user).
 		SetTLSConfig(&tls.Config{RootCAs: pool}).SetProtocolVersion(4).SetAutoReconnect(false)
 	if user != "" {
 		opts.SetUsername(user).SetPassword(pass)
