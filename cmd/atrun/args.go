@@ -1,0 +1,89 @@
+package main
+
+import (
+	"strings"
+
+	"github.com/urfave/cli/v2"
+)
+
+// flagsFirst moves a subcommand's flags before its arguments, so that
+// `atrun run ec20_mqtts --port auto` works as written: urfave/cli, like Go's
+// flag package, stops reading flags at the first argument. A flag that
+// takes a value keeps it; "--" ends the flags as usual. The command line is
+// left as it is during shell completion, which looks at its last word.
+func flagsFirst(app *cli.App, args []string) []string {
+	if len(args) < 2 || args[len(args)-1] == "--generate-bash-completion" {
+		return args
+	}
+	var cmd *cli.Command
+	at := 1
+	for ; at < len(args); at++ {
+		if !strings.HasPrefix(args[at], "-") {
+			cmd = findCommand(app, args[at])
+			break
+		}
+	}
+	if cmd == nil {
+		return args
+	}
+	flags, rest, dashes := splitFlags(cmd, args[at+1:])
+	out := append([]string{}, args[:at+1]...)
+	out = append(out, flags...)
+	if dashes {
+		// The arguments held a "--": keep its meaning for all of them.
+		out = append(out, "--")
+	}
+	return append(out, rest...)
+}
+
+func findCommand(app *cli.App, name string) *cli.Command {
+	for _, c := range app.Commands {
+		if c.HasName(name) {
+			return c
+		}
+	}
+	return nil
+}
+
+// splitFlags separates flags (with their values) from arguments, keeping
+// the order within each. Words after "--" are arguments; dashes reports
+// whether there was one (it is not among rest).
+func splitFlags(cmd *cli.Command, args []string) (flags, rest []string, dashes bool) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return flags, append(rest, args[i+1:]...), true
+		case len(a) > 1 && strings.HasPrefix(a, "-"):
+			flags = append(flags, a)
+			if takesValue(cmd, a) && i+1 < len(args) {
+				i++
+				flags = append(flags, args[i])
+			}
+		default:
+			rest = append(rest, a)
+		}
+	}
+	return flags, rest, false
+}
+
+// takesValue reports whether the flag word a (-x, --name) is a flag of cmd
+// that reads the next word as its value.
+func takesValue(cmd *cli.Command, a string) bool {
+	if strings.Contains(a, "=") {
+		return false
+	}
+	name := strings.TrimLeft(a, "-")
+	for _, f := range cmd.Flags {
+		for _, n := range f.Names() {
+			if n != name {
+				continue
+			}
+			if v, ok := f.(cli.DocGenerationFlag); ok {
+				return v.TakesValue()
+			}
+			return false
+		}
+	}
+	return false
+}

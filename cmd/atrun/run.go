@@ -1,0 +1,147 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/atrun/atrun/engine/secret"
+	"github.com/atrun/atrun/engine/transcript"
+	"github.com/atrun/atrun/luabind"
+	"github.com/atrun/atrun/scripts"
+)
+
+func init() { register(runCommand) }
+
+func runCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "run",
+		Usage:     "run a Lua script against a modem",
+		ArgsUsage: "SCRIPT",
+		Description: `SCRIPT is a .lua file, or the name of a shipped script ('atrun scripts'
+lists them); a file at that path wins. Steps and what the script prints go
+to stdout, logs and traces to stderr. The run stops cleanly on Ctrl+C: the
+modem is left in command mode and the transcript is complete up to then.
+
+Exit codes: 0 success, 1 the script failed (modem error, timeout, error
+raised), 2 usage or setup (bad flag, script not found, syntax error, port
+that will not open), 130 interrupted.
+
+Example:
+   atrun run ec20_mqtts --port auto --set host=broker.example.com \
+       --set ca_cert=ca.pem --record session.txt
+   ATRUN_PORT=/dev/ttyUSB2 atrun run ./check.lua --trace`,
+		Flags: append(portFlags(),
+			&cli.StringSliceFlag{Name: "set", Usage: "a script parameter as `key=value`, read with param(key) (repeatable)"},
+			&cli.DurationFlag{Name: "timeout", Usage: "stop the whole run after `D` (e.g. 90s, 5m); no limit when 0"},
+			&cli.BoolFlag{Name: "trace", Usage: "print every byte to and from the modem on stderr"},
+			&cli.StringFlag{Name: "record", Usage: "write a transcript of the session to `FILE`, as it happens"},
+			&cli.BoolFlag{Name: "json", Usage: "print the run's events as JSON lines on stdout"},
+		),
+		BashComplete: completeScripts,
+		Action:       runAction,
+	}
+}
+
+// completeScripts offers the shipped scripts' names for SCRIPT.
+func completeScripts(c *cli.Context) {
+	if c.NArg() > 0 {
+		return
+	}
+	for _, s := range scripts.List() {
+		fmt.Fprintln(c.App.Writer, s.Name)
+	}
+}
+
+func runAction(c *cli.Context) error {
+	start := time.Now()
+	var rep runReporter = newHumanReport(c.App.Writer, c.App.ErrWriter)
+	if c.Bool("json") {
+		rep = newJSONReport(c.App.Writer, start)
+	}
+	res, err := runScript(c, rep, start)
+	rep.Finish(res, err)
+	return err
+}
+
+// runScript checks the command line, opens the session, and runs the
+// script until it ends, fails, times out or is interrupted.
+func runScript(c *cli.Context, rep runReporter, start time.Time) (*luabind.Result, error) {
+	switch c.NArg() {
+	case 0:
+		return nil, usagef("atrun run needs a SCRIPT: a .lua file or a shipped script's name (run 'atrun scripts')")
+	case 1:
+	default:
+		return nil, usagef("atrun run takes one SCRIPT, got %d arguments: %s", c.NArg(), strings.Join(c.Args().Slice(), " "))
+	}
+	params, err := parseSets(c.StringSlice("set"))
+	if err != nil {
+		return nil, err
+	}
+	script, err := loadScript(c.Args().First())
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSyntax(script); err != nil {
+		return nil, err
+	}
+	// Signals are caught before the port opens: from then on, Ctrl+C must
+	// go through the run's clean stop.
+	ctx, stop := withInterrupt(c.Context)
+	defer stop()
+	ctx, cancel := withRunTimeout(ctx, c.Duration("timeout"))
+	defer cancel()
+
+	secrets := &secret.Set{}
+	sess, err := openSession(ctx, sessionOptions{
+		port: c.String("port"), baud: c.Int("baud"), trace: c.Bool("trace"), record: c.String("record"),
+		header: transcript.Header{
+			Script: script.Name, Atrun: version,
+			Params: headerParams(params, script.Source, secrets),
+		},
+		secrets: secrets, stderr: c.App.ErrWriter, start: start,
+	})
+	if err != nil {
+		return nil, stopped(ctx, err)
+	}
+	runner := luabind.NewRunner(luabind.Options{
+		Conn: sess.conn, Port: sess.port, Params: params, Secrets: secrets,
+		Modules: scripts.Modules, Report: rep,
+	})
+	if sess.tracer != nil {
+		sess.tracer.setWhere(runner.Where)
+	}
+	res, err := runner.Run(ctx, script)
+	err = stopped(ctx, noPort(sess.port, err))
+	if cerr := sess.Close(); err == nil && cerr != nil {
+		err = cerr
+	}
+	warnUnused(rep, res)
+	return res, err
+}
+
+// noPort turns a script's use of the modem in a run without a port into a
+// setup error that says how to give one.
+func noPort(port string, err error) error {
+	var se *luabind.ScriptError
+	if port != "" || !errors.As(err, &se) || !strings.Contains(se.Message, "no modem") {
+		return err
+	}
+	return &usageError{msg: se.Error(), hint: "pass --port /dev/ttyUSB2 (or tcp://host:port, or auto), or set ATRUN_PORT"}
+}
+
+// warnUnused says which --set keys the script never read: most often a
+// typo, never fatal.
+func warnUnused(rep runReporter, res *luabind.Result) {
+	if res == nil || len(res.UnusedParams) == 0 {
+		return
+	}
+	keys := make([]string, len(res.UnusedParams))
+	for i, k := range res.UnusedParams {
+		keys[i] = "--set " + k
+	}
+	rep.Notice(fmt.Sprintf("the script never read %s (a typo?)", strings.Join(keys, ", ")))
+}

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/atrun/atrun/engine"
+	"github.com/atrun/atrun/engine/codes"
+	"github.com/atrun/atrun/engine/secret"
+)
+
+func init() { register(sendCommand) }
+
+func sendCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "send",
+		Usage:     "send AT commands and print each answer, decoded",
+		ArgsUsage: "CMD...",
+		Description: `Sends each command in turn and prints the modem's answer: its lines, with
+what they mean, and its final result. An error result is decoded (+CME
+ERROR: 10 is "SIM not inserted") with a hint of what to check. URCs that
+arrive meanwhile are printed too. Quote commands that hold ? " or ; for
+the shell.
+
+Exits 1 if any command failed; the others are still sent.
+
+Example:
+   atrun send --port /dev/ttyUSB2 AT 'AT+CPIN?' AT+CSQ 'AT+CEREG?'`,
+		Flags: append(portFlags(),
+			&cli.DurationFlag{Name: "timeout", Usage: "wait up to `D` for each answer (default: the command's documented maximum, 5s for most)"},
+			&cli.BoolFlag{Name: "trace", Usage: "print every byte to and from the modem on stderr"},
+		),
+		Action: sendAction,
+	}
+}
+
+func sendAction(c *cli.Context) error {
+	if c.NArg() == 0 {
+		return usagef("atrun send needs at least one command, e.g. atrun send --port /dev/ttyUSB2 AT+CSQ")
+	}
+	if c.String("port") == "" {
+		return usagef("atrun send needs a port: pass --port /dev/ttyUSB2 (or tcp://host:port, or auto) or set ATRUN_PORT")
+	}
+	ctx, stop := withInterrupt(c.Context)
+	defer stop()
+	sess, err := openSession(ctx, sessionOptions{
+		port: c.String("port"), baud: c.Int("baud"), trace: c.Bool("trace"),
+		secrets: &secret.Set{}, stderr: c.App.ErrWriter, start: time.Now(),
+	})
+	if err != nil {
+		return stopped(ctx, err)
+	}
+	err = sendAll(ctx, sess.conn, c.App.Writer, c.Args().Slice(), c.Duration("timeout"))
+	sess.Close()
+	return stopped(ctx, err)
+}
+
+// sendAll sends each command and prints its answer. A failed command does
+// not stop the others, unless the port failed or the run was stopped.
+func sendAll(ctx context.Context, conn *engine.Conn, out io.Writer, cmds []string, timeout time.Duration) error {
+	var opts []engine.Option
+	if timeout > 0 {
+		opts = append(opts, engine.Timeout(timeout))
+	}
+	conn.OnURC(engine.Matcher{}, func(u engine.URC) {
+		fmt.Fprintf(out, "URC %s%s\n", u.Text, decoded(u.Text, ""))
+	})
+	failed := 0
+	for _, cmd := range cmds {
+		fmt.Fprintf(out, "> %s\n", cmd)
+		resp, err := conn.Send(ctx, cmd, opts...)
+		printAnswer(out, cmd, resp, err)
+		if err == nil {
+			continue
+		}
+		failed++
+		var pe *engine.PortError
+		if ctx.Err() != nil || errors.As(err, &pe) || errors.Is(err, engine.ErrClosed) {
+			return err
+		}
+	}
+	if failed > 0 {
+		return &failedCommandsError{failed: failed, total: len(cmds)}
+	}
+	return nil
+}
+
+// printAnswer prints a command's lines and result, each with its decoded
+// meaning, or why there was no answer.
+func printAnswer(out io.Writer, cmd string, resp *engine.Response, err error) {
+	if resp != nil {
+		for _, l := range resp.Lines {
+			fmt.Fprintf(out, "%s%s\n", l, decoded(l, cmd))
+		}
+	}
+	var me *engine.ModemError
+	switch {
+	case errors.As(err, &me):
+		fmt.Fprintln(out, me.Result)
+		if me.Meaning != "" {
+			fmt.Fprintf(out, "  meaning: %s\n", me.Meaning)
+		}
+		if me.Hint != "" {
+			fmt.Fprintf(out, "  hint: %s\n", me.Hint)
+		}
+	case err != nil:
+		fmt.Fprintf(out, "no answer: %v\n", err)
+	default:
+		fmt.Fprintf(out, "%s  (%s)\n", resp.Final, humanDuration(resp.Elapsed))
+	}
+}
+
+// decoded is a line's meaning as a suffix, "" when nothing is known.
+func decoded(line, cmd string) string {
+	n := codes.Decode(line, cmd)
+	switch {
+	case n.Meaning != "" && n.Hint != "":
+		return fmt.Sprintf("  (%s; %s)", n.Meaning, n.Hint)
+	case n.Meaning != "":
+		return fmt.Sprintf("  (%s)", n.Meaning)
+	}
+	return ""
+}

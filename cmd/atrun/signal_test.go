@@ -1,0 +1,74 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/atrun/atrun/engine/enginetest"
+	"github.com/atrun/atrun/engine/transcript"
+)
+
+// Ctrl+C stops a run wherever it waits: exit 130 within a second, the
+// transcript complete and ended, and a modem left at a `>` prompt gets ESC
+// before atrun exits.
+func TestInterrupt(t *testing.T) {
+	tests := []struct {
+		name   string
+		script string
+		steps  []enginetest.Step
+		seen   string // what the modem must have received before the signal
+		after  string // what it must have received by the time atrun exited
+	}{
+		{
+			name:   "wait_urc",
+			script: "send('AT')\nwait_urc('X', '1h')\n",
+			steps:  []enginetest.Step{{Expect: "AT\r", Reply: "\r\nOK\r\n"}},
+			seen:   "AT\r",
+		},
+		{
+			name:   "send_prompt",
+			script: "send_prompt('AT+QMTPUB=0,0,0,0,\"t\"', 'payload', {timeout = '1h'})\n",
+			seen:   "AT+QMTPUB=0,0,0,0,\"t\"\r",
+			after:  "AT+QMTPUB=0,0,0,0,\"t\"\r\x1b",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fake, slave := startModem(t, tc.steps...)
+			dir := t.TempDir()
+			writeFile(t, dir, "wait.lua", tc.script)
+			rec := filepath.Join(dir, "rec.txt")
+			cmd, stdout, stderr := call{args: []string{"run", "wait.lua", "--port", slave, "--record", rec}, dir: dir}.command(t)
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			fake.WaitWrote(t, tc.seen)
+			if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+				t.Fatal(err)
+			}
+			o := waitFor(t, cmd, stdout, stderr, time.Second)
+			if o.code != exitInterrupted {
+				t.Fatalf("exit %d, want 130\n%s", o.code, o.stderr)
+			}
+			if !strings.Contains(o.stderr, "atrun: interrupted by interrupt") {
+				t.Errorf("stderr: %s", o.stderr)
+			}
+			checkCleanFailure(t, o)
+			if tc.after != "" {
+				// The bytes are in the pty's buffer once atrun wrote
+				// them; the fake may read them a little later.
+				fake.WaitWrote(t, tc.after)
+			}
+			tr, err := transcript.ReadFile(rec)
+			if err != nil {
+				t.Fatalf("transcript after Ctrl+C: %v", err)
+			}
+			if n := len(tr.Events); n == 0 || tr.Events[n-1].Kind != transcript.End {
+				t.Errorf("the transcript does not end with an end event: %v", tr.Events)
+			}
+		})
+	}
+}

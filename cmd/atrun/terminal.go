@@ -1,0 +1,43 @@
+package main
+
+import (
+	"io"
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// isTerminal reports whether w is a terminal: colour and progress bars are
+// for people, not for files, pipes or CI logs.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
+}
+
+// useColour reports whether to colour what goes to w: on a terminal,
+// unless NO_COLOR is set (https://no-color.org).
+func useColour(w io.Writer) bool {
+	return isTerminal(w) && os.Getenv("NO_COLOR") == ""
+}
+
+// ANSI colours, used only when useColour says so.
+const (
+	ansiReset = "\x1b[0m"
+	ansiDim   = "\x1b[2m"
+	ansiRed   = "\x1b[31m"
+	ansiGreen = "\x1b[32m"
+	ansiYell  = "\x1b[33m"
+	ansiCyan  = "\x1b[36m"
+)
+
+// paint wraps s in colour when on is true.
+func paint(on bool, colour, s string) string {
+	if !on {
+		return s
+	}
+	return colour + s + ansiReset
+}
