@@ -55,6 +55,26 @@ func (s *Set) MaxLen() int {
 	return s.maxLen
 }
 
+// Pending returns the length of the longest tail of b that begins a secret
+// without completing it. A streaming redactor holds those bytes back until
+// more arrive, and lets everything before them go.
+func (s *Set) Pending(b []byte) int {
+	if s == nil {
+		return 0
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for n := min(len(b), s.maxLen-1); n > 0; n-- {
+		tail := b[len(b)-n:]
+		for _, v := range s.values {
+			if len(v) > n && bytes.HasPrefix(v, tail) {
+				return n
+			}
+		}
+	}
+	return 0
+}
+
 // Span is a half-open byte range [Start, End) holding a secret.
 type Span struct{ Start, End int }
 

@@ -59,3 +59,29 @@ func TestLearnCommand(t *testing.T) {
 		}
 	}
 }
+
+func TestPending(t *testing.T) {
+	var s Set
+	s.Add("s3cret")
+	s.Add("pass")
+	tests := []struct {
+		in   string
+		want int
+	}{
+		{"Revision: EC20", 0},
+		{`AT+QMTCONN=0,"id","u","s3c`, 3},
+		{`"s3cret`, 0}, // complete: nothing pending
+		{"...pa", 2},
+		{"...s", 1},
+		{"", 0},
+	}
+	for _, tt := range tests {
+		if got := s.Pending([]byte(tt.in)); got != tt.want {
+			t.Errorf("Pending(%q) = %d, want %d", tt.in, got, tt.want)
+		}
+	}
+	var none *Set
+	if none.Pending([]byte("s3c")) != 0 {
+		t.Fatal("nil set has pending bytes")
+	}
+}

@@ -20,8 +20,8 @@ const maxEventBytes = 100
 //
 // Secrets never reach the writer. Host writes are scanned for commands that
 // carry one (secret.Set.LearnCommand) before they are recorded. Modem bytes
-// may split a secret across reads, so up to MaxLen()-1 bytes of the modem
-// stream are held back until the next read, a host write or End shows
+// may split a secret across reads, so a tail of the modem stream that
+// begins a secret is held back until the next read, a host write or End shows
 // whether they begin a secret. Held bytes keep the time they arrived at.
 type Recorder struct {
 	mu      sync.Mutex
@@ -113,7 +113,7 @@ func (r *Recorder) Tap(dir tap.Dir, at time.Time, p []byte) {
 	} else {
 		r.held = append(r.held, p...)
 		r.marks = append(r.marks, mark{len(r.held) - len(p), r.offset(at)})
-		r.release(len(r.held) - max(r.secrets.MaxLen()-1, 0))
+		r.release(len(r.held) - r.secrets.Pending(r.held))
 	}
 	r.flush()
 }
@@ -169,8 +169,8 @@ func (r *Recorder) offset(at time.Time) time.Duration {
 
 // release emits the first n held modem bytes, or more when n falls inside a
 // secret: that secret is complete (Spans finds only whole ones), so it goes
-// out whole. A secret that starts before n is always complete, since at
-// least MaxLen()-1 bytes follow it.
+// out whole. A secret that starts before n is always complete: an
+// incomplete one would begin the tail that Pending holds back.
 func (r *Recorder) release(n int) {
 	if n <= 0 {
 		return

@@ -1,0 +1,218 @@
+package scripts_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/atrun/atrun/engine"
+	"github.com/atrun/atrun/engine/secret"
+	"github.com/atrun/atrun/engine/tap"
+	"github.com/atrun/atrun/engine/transcript"
+	"github.com/atrun/atrun/luabind"
+	"github.com/atrun/atrun/replay"
+	"github.com/atrun/atrun/scripts"
+	"github.com/atrun/atrun/sim"
+	"github.com/atrun/atrun/sim/broker"
+)
+
+// update re-records testdata/transcripts from the virtual EC20:
+//
+//	go test ./scripts -run TestRecordTranscripts -update
+var update = flag.Bool("update", false, "re-record testdata/transcripts from the virtual EC20")
+
+const transcriptDir = "../testdata/transcripts"
+
+// recordings are the sessions of the shipped script kept for CI, each with
+// the sim's faults and parameters that make it, and the failure it must end
+// with ("" for success).
+var recordings = []struct {
+	name   string
+	faults string
+	params map[string]string
+	want   string
+}{
+	{"ec20_happy", "", map[string]string{"listen": "5s", "downlink": "1"}, ""},
+	{"ec20_no_sim", "no-sim", nil, "no SIM"},
+	{"ec20_never_registers", "slow-registration=1h", map[string]string{"reg_timeout": "2s"}, "not registered after 2s"},
+	{"ec20_registration_denied", "registration-denied", nil, "registration denied"},
+	{"ec20_qmtopen_failed", "server-down", nil, "+QMTOPEN: 0,-1"},
+	{"ec20_bad_password", "bad-credentials", nil, "+QMTCONN: 0,0,4"},
+	{"ec20_link_dropped", "drop-connection=300ms", map[string]string{"listen": "5s", "count": "0"}, "+QMTSTAT: 0,1"},
+	{"ec20_no_message", "", map[string]string{"listen": "200ms"}, ""},
+}
+
+// TestTranscripts replays every recorded session with the shipped script:
+// the script must send what was recorded and end as the recording ended.
+func TestTranscripts(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(transcriptDir, "*.atr"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no transcripts in %s (%v)", transcriptDir, err)
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			tr, err := transcript.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := replayFile(t, tr)
+			if res.Verdict != replay.Pass {
+				t.Fatalf("%s: %v", res.Verdict, res.Err)
+			}
+			failure, ended := tr.Outcome()
+			if !ended {
+				t.Fatal("the transcript has no end line")
+			}
+			if (failure == "") != (res.Script == nil) {
+				t.Fatalf("recorded failure %q, replayed error %v", failure, res.Script)
+			}
+			if res.Virtual <= 0 || res.Recorded <= 0 {
+				t.Fatalf("virtual %v recorded %v", res.Virtual, res.Recorded)
+			}
+		})
+	}
+}
+
+func replayFile(t testing.TB, tr *transcript.Transcript) *replay.Result {
+	t.Helper()
+	src, name, err := scripts.Lookup(tr.Header.Script)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := replay.Run(ctx, luabind.Script{Name: name, Source: src}, tr, replay.Options{
+		Modules: scripts.Modules,
+		// The CA file is named relative to the repository's root.
+		Params: map[string]string{"ca_cert": filepath.Join(transcriptDir, "ca.pem")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// TestRecordTranscripts records the sessions of `recordings` against the
+// virtual EC20 and one broker, whose CA is kept beside them.
+func TestRecordTranscripts(t *testing.T) {
+	if !*update {
+		t.Skip("run with -update to re-record testdata/transcripts")
+	}
+	if err := os.MkdirAll(transcriptDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b, err := broker.Start(broker.Options{Dir: transcriptDir, Password: "s3cret-sim"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	for _, rec := range recordings {
+		t.Run(rec.name, func(t *testing.T) {
+			failure := record(t, b, rec.name, rec.faults, rec.params)
+			if rec.want == "" && failure != "" || !strings.Contains(failure, rec.want) {
+				t.Fatalf("ended with %q, want %q", failure, rec.want)
+			}
+		})
+	}
+}
+
+// record runs ec20_mqtts against a sim using broker b and writes the
+// session to testdata/transcripts/<name>.atr. It returns the failure.
+func record(t *testing.T, b *broker.Embedded, name, faults string, extra map[string]string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	f, err := sim.ParseFaults(faults)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := sim.Start(ctx, sim.Options{Faults: f, Broker: sim.BrokerOptions{
+		URL: b.URL(), CAFile: b.CAFile(), Username: b.Username(), Password: b.Password()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	host, port, _ := strings.Cut(b.Addr(), ":")
+	params := map[string]string{
+		"host": host, "port": port, "username": b.Username(), "password": b.Password(),
+		"ca_cert": "testdata/transcripts/ca.pem", "client_id": "dev1", "pub_topic": "dev1/up", "sub_topic": "dev1/down",
+	}
+	downlink := extra["downlink"] == "1"
+	for k, v := range extra {
+		if k != "downlink" {
+			params[k] = v
+		}
+	}
+	secrets := &secret.Set{}
+	secrets.Add(b.Password())
+	out, err := os.Create(filepath.Join(transcriptDir, name+".atr"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	fmt.Fprintf(out, "# The shipped ec20_mqtts script on the virtual EC20 (faults: %s).\n# Re-record with: go test ./scripts -run TestRecordTranscripts -update\n", orNone(faults))
+	rec, err := transcript.NewRecorder(out, header(params), secrets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	portIO, err := engine.Open(ctx, s.DevicePath, engine.SerialConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn := engine.New(portIO, engine.Config{Name: "sim:/dev/ttyUSB2", Secrets: secrets, Tap: tap.Multi(rec)})
+	if downlink {
+		go answerUplink(ctx, s)
+	}
+	src, full, _ := scripts.Lookup("ec20_mqtts")
+	runParams := map[string]string{}
+	for k, v := range params {
+		runParams[k] = v
+	}
+	runParams["ca_cert"] = filepath.Join(transcriptDir, "ca.pem")
+	r := luabind.NewRunner(luabind.Options{Conn: conn, Port: "sim:/dev/ttyUSB2", Params: runParams, Secrets: secrets,
+		Modules: scripts.Modules, Getenv: func(string) string { return "" }})
+	_, runErr := r.Run(ctx, luabind.Script{Name: full, Source: src})
+	conn.Close()
+	failure := ""
+	if runErr != nil {
+		failure = runErr.Error()
+	}
+	if err := rec.EndWith(time.Now(), failure); err != nil {
+		t.Fatal(err)
+	}
+	return failure
+}
+
+// answerUplink plays the application behind the broker: when the modem's
+// message arrives, it sends a command down.
+func answerUplink(ctx context.Context, s *sim.Sim) {
+	sub, err := s.Broker.Subscribe(ctx, "dev1/up")
+	if err != nil {
+		return
+	}
+	if _, err := sub.Next(ctx); err == nil {
+		s.Broker.Publish(ctx, "dev1/down", []byte(`{"led":"on"}`), 0, false)
+	}
+}
+
+func header(params map[string]string) transcript.Header {
+	h := transcript.Header{Script: "scripts/ec20_mqtts.lua", Port: "sim:/dev/ttyUSB2", Baud: 115200, Atrun: "dev", Start: time.Now()}
+	for _, k := range []string{"host", "port", "client_id", "username", "password", "ca_cert", "pub_topic", "sub_topic", "listen", "count", "reg_timeout"} {
+		if v, ok := params[k]; ok {
+			h.Params = append(h.Params, transcript.Param{Name: k, Value: transcript.Plain(v)})
+		}
+	}
+	return h
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
