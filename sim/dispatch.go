@@ -12,7 +12,8 @@ type handler func(m *Modem, c *command) result
 
 // handlers maps upper-case command names ("+CSQ", "E", "&F") to handlers;
 // each commands_*.go file contributes its table.
-var handlers = mergeHandlers(basicCommands, networkCommands, fileCommands, sslCommands, mqttCommands)
+var handlers = mergeHandlers(basicCommands, simCommands, networkCommands, pdpCommands,
+	fileCommands, sslCommands, mqttCommands)
 
 func mergeHandlers(tables ...map[string]handler) map[string]handler {
 	all := map[string]handler{}

@@ -37,14 +37,32 @@ func xorChecksum(b []byte) string {
 
 // mqttsSequence is the EC20 MQTT-over-TLS sequence of reference §7 with the
 // prerequisites it lists, checked at the broker both ways.
-func mqttsSequence(t *testing.T, ctx context.Context, s *sim.Sim, c *atClient) {
+func mqttsSequence(t testing.TB, ctx context.Context, s *sim.Sim, c *atClient) {
 	t.Helper()
 	up, err := s.Broker.Subscribe(ctx, "atrun/up")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer up.Close()
+	prerequisites(t, ctx, c)
+	provisionTLS(t, ctx, s, c)
+	openSession(t, ctx, s, c)
+	publishBothForms(t, ctx, c, up)
+	down := `{"relay":"on","why":"a, \"quoted\" text"}`
+	if err := s.Broker.Publish(ctx, "atrun/down", []byte(down), 1, false); err != nil {
+		t.Fatal(err)
+	}
+	checkRecv(t, c.waitURC(ctx, "+QMTRECV:"), "atrun/down", down)
+	c.ok(ctx, "AT+QMTDISC=0")
+	if u := c.waitURC(ctx, "+QMTDISC:"); u != "+QMTDISC: 0,0" {
+		t.Fatalf("disconnect: %s", u)
+	}
+}
 
+// prerequisites: echo off, numeric errors, SIM, registration, attach, APN,
+// URC port.
+func prerequisites(t testing.TB, ctx context.Context, c *atClient) {
+	t.Helper()
 	c.ok(ctx, "ATE0")
 	c.ok(ctx, "AT+CMEE=1")
 	if info := c.ok(ctx, "AT+CPIN?"); len(info) != 1 || info[0] != "+CPIN: READY" {
@@ -58,7 +76,12 @@ func mqttsSequence(t *testing.T, ctx context.Context, s *sim.Sim, c *atClient) {
 	if info := c.ok(ctx, `AT+QURCCFG="urcport"`); len(info) != 1 || !strings.Contains(info[0], `"usbat"`) {
 		t.Fatalf("urcport %q", info)
 	}
+}
 
+// provisionTLS uploads the broker's CA and configures SSL context 2 and
+// MQTT client 0.
+func provisionTLS(t testing.TB, ctx context.Context, s *sim.Sim, c *atClient) {
+	t.Helper()
 	ca, err := os.ReadFile(s.CAFile)
 	if err != nil {
 		t.Fatal(err)
@@ -79,6 +102,11 @@ func mqttsSequence(t *testing.T, ctx context.Context, s *sim.Sim, c *atClient) {
 	} {
 		c.ok(ctx, line)
 	}
+}
+
+// openSession opens the TLS link, connects and subscribes to the downlink.
+func openSession(t testing.TB, ctx context.Context, s *sim.Sim, c *atClient) {
+	t.Helper()
 	host, port, _ := strings.Cut(s.BrokerAddr, ":")
 	c.ok(ctx, fmt.Sprintf(`AT+QMTOPEN=0,"%s",%s`, host, port))
 	if u := c.waitURC(ctx, "+QMTOPEN:"); u != "+QMTOPEN: 0,0" {
@@ -92,7 +120,12 @@ func mqttsSequence(t *testing.T, ctx context.Context, s *sim.Sim, c *atClient) {
 	if u := c.waitURC(ctx, "+QMTSUB:"); u != "+QMTSUB: 0,1,0,1" {
 		t.Fatalf("subscribe: %s", u)
 	}
+}
 
+// publishBothForms publishes with the Ctrl+Z prompt form and with the
+// fixed-length form, and finds each payload at the broker.
+func publishBothForms(t testing.TB, ctx context.Context, c *atClient, up *broker.Subscription) {
+	t.Helper()
 	payload := `{"temp":21.5,"hum":40}`
 	c.prompt(ctx, `AT+QMTPUB=0,1,1,0,"atrun/up"`)
 	c.write(payload + "\x1a")
@@ -113,20 +146,9 @@ func mqttsSequence(t *testing.T, ctx context.Context, s *sim.Sim, c *atClient) {
 		t.Fatalf("publishex result: %s", u)
 	}
 	atBroker(t, ctx, up, payload)
-
-	down := `{"relay":"on","why":"a, \"quoted\" text"}`
-	if err := s.Broker.Publish(ctx, "atrun/down", []byte(down), 1, false); err != nil {
-		t.Fatal(err)
-	}
-	checkRecv(t, c.waitURC(ctx, "+QMTRECV:"), "atrun/down", down)
-
-	c.ok(ctx, "AT+QMTDISC=0")
-	if u := c.waitURC(ctx, "+QMTDISC:"); u != "+QMTDISC: 0,0" {
-		t.Fatalf("disconnect: %s", u)
-	}
 }
 
-func atBroker(t *testing.T, ctx context.Context, sub *broker.Subscription, payload string) {
+func atBroker(t testing.TB, ctx context.Context, sub *broker.Subscription, payload string) {
 	t.Helper()
 	m, err := sub.Next(ctx)
 	if err != nil {
@@ -139,7 +161,7 @@ func atBroker(t *testing.T, ctx context.Context, sub *broker.Subscription, paylo
 
 // checkRecv parses +QMTRECV: <id>,<msgid>,"<topic>",<len>,"<payload>" by
 // its length field, as a host must (the payload has quotes and commas).
-func checkRecv(t *testing.T, urc, topic, payload string) {
+func checkRecv(t testing.TB, urc, topic, payload string) {
 	t.Helper()
 	var id, msgid, n int
 	head := fmt.Sprintf(`,"%s",`, topic)
