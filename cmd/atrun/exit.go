@@ -100,7 +100,7 @@ func classify(err error) failure {
 	case errors.As(err, &intr):
 		return failure{code: exitInterrupted, message: intr.Error()}
 	case errors.As(err, &mismatch):
-		return failure{code: exitMismatch, message: err.Error()}
+		return failure{code: exitMismatch, message: mismatch.Error()}
 	case errors.As(err, &usage):
 		return failure{code: exitUsage, message: usage.msg, hint: usage.hint}
 	case errors.As(err, &syntax):
