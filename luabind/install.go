@@ -79,7 +79,7 @@ func (r *Runner) installRequire(L *lua.LState) {
 			L.Push(lua.LString("\n\tno shipped module " + file))
 			return 1
 		}
-		fn, err := L.Load(strings.NewReader(string(src)), path.Base(file))
+		fn, err := load(L, path.Base(file), src)
 		if err != nil {
 			L.RaiseError("module %s: %v", name, err)
 		}

@@ -102,7 +102,7 @@ func (r *Runner) Run(ctx context.Context, s Script) (*Result, error) {
 	defer L.Close()
 	r.install(L)
 	r.chunk = chunkName(s.Name)
-	fn, err := L.Load(strings.NewReader(string(s.Source)), r.chunk)
+	fn, err := load(L, r.chunk, s.Source)
 	if err != nil {
 		return nil, newSyntaxError(s.Name, err)
 	}

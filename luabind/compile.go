@@ -1,0 +1,33 @@
+package luabind
+
+import (
+	"strings"
+	"sync"
+
+	lua "github.com/yuin/gopher-lua"
+	"github.com/yuin/gopher-lua/parse"
+)
+
+// protos caches compiled chunks by name and source. Compiling is most of
+// the cost of starting a run (the shipped script and its module are a few
+// hundred lines); a replay of many transcripts compiles each chunk once.
+// Compiled prototypes are read-only, so states may share them.
+var protos sync.Map // string (name + "\x00" + source) -> *lua.FunctionProto
+
+// load returns the chunk as a function of L, compiling it on first use.
+func load(L *lua.LState, name string, src []byte) (*lua.LFunction, error) {
+	key := name + "\x00" + string(src)
+	if p, ok := protos.Load(key); ok {
+		return L.NewFunctionFromProto(p.(*lua.FunctionProto)), nil
+	}
+	chunk, err := parse.Parse(strings.NewReader(string(src)), name)
+	if err != nil {
+		return nil, &lua.ApiError{Type: lua.ApiErrorSyntax, Object: lua.LString(err.Error()), Cause: err}
+	}
+	proto, err := lua.Compile(chunk, name)
+	if err != nil {
+		return nil, &lua.ApiError{Type: lua.ApiErrorSyntax, Object: lua.LString(err.Error()), Cause: err}
+	}
+	protos.Store(key, proto)
+	return L.NewFunctionFromProto(proto), nil
+}
