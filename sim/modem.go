@@ -88,9 +88,10 @@ func NewModem(opts Options) *Modem {
 // nil on ctx's end or EOF, else the I/O error. It boots the modem first (RDY
 // and the SIM URCs). A Modem serves once.
 //
-// When ctx ends Serve unblocks its reader through SetReadDeadline if rw has
-// one (net.Conn, os.File in non-blocking mode); otherwise the reader
-// goroutine ends when the caller closes rw.
+// When ctx ends Serve unblocks its reader and any write in progress through
+// SetReadDeadline and SetWriteDeadline if rw has them (net.Conn, *PTY,
+// os.File in non-blocking mode); otherwise they end when the caller closes
+// rw.
 func (m *Modem) Serve(ctx context.Context, rw io.ReadWriter) error {
 	m.evMu.Lock()
 	if m.served {
@@ -103,6 +104,8 @@ func (m *Modem) Serve(ctx context.Context, rw io.ReadWriter) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	m.ctx = ctx
+	stopIO := context.AfterFunc(ctx, func() { unblock(rw) })
+	defer stopIO()
 	m.w = newFaultWriter(rw, m.faults, m.clk, ctx.Done())
 
 	in := make(chan []byte)
@@ -127,12 +130,22 @@ func (m *Modem) Serve(ctx context.Context, rw io.ReadWriter) error {
 	}
 	m.shutdown()
 	cancel()
-	if d, ok := rw.(interface{ SetReadDeadline(time.Time) error }); ok {
-		_ = d.SetReadDeadline(time.Now())
+	if _, ok := rw.(interface{ SetReadDeadline(time.Time) error }); ok {
 		<-readerDone
 	}
 	close(m.stopped)
 	return err
+}
+
+// unblock ends pending reads and writes on rw where it can.
+func unblock(rw io.ReadWriter) {
+	now := time.Now()
+	if d, ok := rw.(interface{ SetReadDeadline(time.Time) error }); ok {
+		_ = d.SetReadDeadline(now)
+	}
+	if d, ok := rw.(interface{ SetWriteDeadline(time.Time) error }); ok {
+		_ = d.SetWriteDeadline(now)
+	}
 }
 
 // loop is the modem's only state-changing goroutine.

@@ -31,7 +31,8 @@ type Options struct {
 	// Clock drives every simulated delay; nil means the wall clock.
 	Clock Clock
 
-	// Seed makes the random choices (boot URC order, line noise) repeatable.
+	// Seed makes the random choices (boot URC order, line noise, PDP
+	// addresses) repeatable; 0 picks a different seed every run.
 	Seed int64
 
 	// Dial opens the modem's TCP connections (AT+QMTOPEN); nil means
@@ -90,6 +91,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Operator == "" {
 		o.Operator = defaultOperator
+	}
+	if o.Seed == 0 {
+		o.Seed = time.Now().UnixNano()
 	}
 	return o
 }

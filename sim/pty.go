@@ -107,6 +107,10 @@ func (p *PTY) Write(b []byte) (int, error) { return p.master.Write(b) }
 // SetReadDeadline bounds a pending Read (Serve uses it to stop its reader).
 func (p *PTY) SetReadDeadline(t time.Time) error { return p.master.SetReadDeadline(t) }
 
+// SetWriteDeadline bounds a pending Write (a client that never reads fills
+// the terminal's buffer and blocks the writer).
+func (p *PTY) SetWriteDeadline(t time.Time) error { return p.master.SetWriteDeadline(t) }
+
 // Close closes both sides; the device disappears.
 func (p *PTY) Close() error {
 	err := p.master.Close()

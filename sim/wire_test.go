@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"context"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -263,4 +265,23 @@ func TestURCNotInsideResponse(t *testing.T) {
 	h.advance(500*time.Millisecond, 1)
 	h.send("EG?\r")
 	h.expect("EG?\r\r\n+CREG: 1,1\r\n\r\nOK\r\n\r\n+CREG: 1\r\n")
+}
+
+// A host that never reads leaves the modem blocked in a write; ending the
+// context still stops Serve.
+func TestServeStopsWhileWriteBlocked(t *testing.T) {
+	modemSide, host := net.Pipe()
+	defer host.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- NewModem(Options{Clock: NewManualClock(time.Now())}).Serve(ctx, modemSide) }()
+	cancel() // the boot URCs are stuck in the pipe: nobody reads
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Serve: %v", err)
+		}
+	case <-time.After(testTimeout):
+		t.Fatal("Serve did not stop")
+	}
 }
