@@ -97,9 +97,8 @@ func (m *Modem) setAttach(on bool) result {
 		}
 		return okResult
 	}
-	if !m.st.registered() {
-		return cme(30)
-	}
-	m.st.detached = false
-	return okResult
+	return m.awaitRegistration(attachLimit, func() result {
+		m.st.detached = false
+		return okResult
+	})
 }

@@ -147,9 +147,12 @@ func cmdQIACT(m *Modem, c *command) result {
 		if p := m.st.pdp[cid]; p != nil && p.active {
 			return errorResult // already active: plain ERROR, as captured
 		}
-		if !m.activate(cid) {
-			return cme(30)
-		}
+		return m.awaitRegistration(activateLimit, func() result {
+			if !m.activate(cid) {
+				return cme(30)
+			}
+			return okResult
+		})
 	default:
 		return errorResult
 	}

@@ -249,3 +249,24 @@ func TestSilent(t *testing.T) {
 		t.Fatalf("silent modem answered %q", rest)
 	}
 }
+
+// AT+CGATT=1 while the modem searches answers once it registers (up to
+// 140 s on the module), with the registration URC after the OK.
+func TestAttachWaitsForRegistration(t *testing.T) {
+	f, _ := ParseFaults("slow-registration=10s")
+	h := newHarness(t, Options{Faults: f})
+	h.bootDone()
+	h.echoOff()
+	h.cmd("AT+CREG=1")
+	h.send("AT+CGATT=1\r")
+	h.advance(10*time.Second, 2) // the registration and the attach limit
+	h.expect("\r\nOK\r\n\r\n+CREG: 1\r\n")
+
+	g, _ := ParseFaults("no-signal")
+	h = newHarness(t, Options{Faults: g})
+	h.bootDone()
+	h.echoOff()
+	h.send("AT+CGATT=1\r")
+	h.advance(140*time.Second, 1)
+	h.expect("\r\n+CME ERROR: 30\r\n")
+}

@@ -128,8 +128,8 @@ func (m *Modem) Serve(ctx context.Context, rw io.ReadWriter) error {
 		default:
 		}
 	}
+	cancel() // before shutdown: network goroutines watch ctx
 	m.shutdown()
-	cancel()
 	if _, ok := rw.(interface{ SetReadDeadline(time.Time) error }); ok {
 		<-readerDone
 	}

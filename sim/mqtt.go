@@ -357,10 +357,10 @@ func recvLine(idx int, in inMsg, withLen bool) string {
 // reports it as a URC built from whether it completed in time. op and urc
 // run in that goroutine: they must not touch the link.
 func (m *Modem) mqttRequest(l *mqttLink, op func(paho.Client) paho.Token, urc func(tok paho.Token, ok bool) string) {
-	gen, cli, wait := l.gen, l.cli, m.st.mcfg[l.idx].wait()
+	gen, cli, wait, ctx := l.gen, l.cli, m.st.mcfg[l.idx].wait(), m.ctx
 	m.goBackground(func() {
 		tok := op(cli)
-		ok := tok.WaitTimeout(wait) && tok.Error() == nil
+		ok := waitToken(ctx, tok, wait)
 		text := urc(tok, ok)
 		m.post(func() {
 			if gen == l.gen {
@@ -368,4 +368,18 @@ func (m *Modem) mqttRequest(l *mqttLink, op func(paho.Client) paho.Token, urc fu
 			}
 		})
 	})
+}
+
+// waitToken waits for a paho token for up to d, or until the modem stops
+// (a QoS 0 publish queued as the client goes away is never completed).
+func waitToken(ctx context.Context, tok paho.Token, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-tok.Done():
+		return tok.Error() == nil
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	return false
 }

@@ -1,6 +1,9 @@
 package sim
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // Cell identity shown with registration mode 2.
 const (
@@ -58,6 +61,7 @@ func (m *Modem) setStat(stat int) {
 			m.urc(m.regURC(kind))
 		}
 	}
+	m.registrationWaiterDone()
 }
 
 // regURC is the unsolicited form: "+CREG: <stat>" with n=1, plus the cell
@@ -104,4 +108,50 @@ func (m *Modem) activate(cid int) bool {
 		c.addr = fmt.Sprintf("10.64.%d.%d", cid, 10+m.rng.Intn(240))
 	}
 	return true
+}
+
+// Longest waits of the module for network procedures (reference §5.11).
+const (
+	attachLimit   = 140 * time.Second
+	activateLimit = 150 * time.Second
+)
+
+// regWait holds a command that needs registration while the modem is still
+// searching (AT+CGATT=1, AT+QIACT): its final result comes once the network
+// registers, or +CME ERROR: 30 when the limit passes. Input meanwhile is
+// ignored, as the module ignores it while it works.
+type regWait struct {
+	gen   int
+	then  func() result
+	timer Timer
+}
+
+func (w *regWait) feed(_ *Modem, b []byte) int { return len(b) }
+
+// awaitRegistration runs then at once if registered, fails at once unless
+// the modem is searching, and otherwise waits.
+func (m *Modem) awaitRegistration(limit time.Duration, then func() result) result {
+	switch {
+	case m.st.registered():
+		return then()
+	case m.st.stat != 2:
+		return cme(30)
+	}
+	w := &regWait{then: then}
+	m.enterData(w)
+	w.gen = m.dataGen
+	w.timer = m.after(limit, func() {
+		if m.data == dataMode(w) && m.dataGen == w.gen {
+			m.leaveData(cme(30))
+		}
+	})
+	return pendingResult
+}
+
+// registrationWaiterDone completes a command waiting for registration.
+func (m *Modem) registrationWaiterDone() {
+	if w, ok := m.data.(*regWait); ok && m.st.registered() {
+		w.timer.Stop()
+		m.leaveData(w.then())
+	}
 }
