@@ -14,10 +14,16 @@
 //	up, _ := s.Broker.Subscribe(ctx, "modem/up")  // what the modem publishes
 //	_ = s.Broker.Publish(ctx, "modem/down", []byte("on"), 1, false)
 //
-// Options.Broker.URL (mqtts://host:port) with CAFile, Username and Password
-// uses an external broker instead of the embedded one. Without a
-// pseudo-terminal, NewModem(opts).Serve(ctx, conn) runs the modem on any
-// io.ReadWriter (a net.Pipe in tests).
+// Start runs until Close (or ctx's end; Close is still needed then). Done
+// and Err report a modem that stopped by itself. Options.Link adds a
+// symlink to the device; Options.Broker.URL (mqtts://host:port) with
+// CAFile, Username and Password uses an external broker instead of the
+// embedded one (s.Broker then watches and publishes through its own
+// connection). Faults are fixed at Start.
+//
+// Without a pseudo-terminal, NewModem(opts).Serve(ctx, conn) runs the modem
+// on any io.ReadWriter (a net.Pipe in tests); OpenPTY gives a bare
+// pseudo-terminal. Package broker has the broker on its own.
 //
 // # What the modem does
 //
@@ -46,6 +52,9 @@
 //     closed without +QMTSTAT. A CONNECT that gets no answer is +QMTCONN: <id>,2.
 //   - AT+QMTDISC gives +QMTDISC: <id>,0 followed by +QMTSTAT: <id>,5.
 //   - An upload whose data stops short: +CME ERROR: 421 after <timeout>.
+//   - AT+CGATT=1 and AT+QIACT=<cid> while the modem is still searching
+//     answer only once it registers (+CME ERROR: 30 after 140/150 s);
+//     input meanwhile is ignored.
 //   - State errors (AT+QMTCONN before an open link, AT+QMTSUB before a
 //     session) are +CME ERROR: 3; malformed parameters are plain ERROR
 //     whatever AT+CMEE says, as the captured logs show.

@@ -30,9 +30,9 @@ type Faults struct {
 	// ServerDown: AT+QMTOPEN dials a closed port instead of the one given,
 	// so the TCP connect is refused (+QMTOPEN: <id>,-1).
 	ServerDown bool
-	// TLSFailure: the modem verifies the server against a CA that is not the
-	// broker's, whatever the SSL context says, so the handshake fails
-	// (+QMTOPEN: <id>,-1).
+	// TLSFailure: on a TLS link the modem verifies the server against a CA
+	// that is not the broker's, whatever seclevel and cacert say, so the
+	// handshake fails (+QMTOPEN: <id>,-1).
 	TLSFailure bool
 	// DropConnection cuts the TCP link this long after the MQTT session came
 	// up (+QMTCONN: <id>,0,0), giving "+QMTSTAT: <id>,1".

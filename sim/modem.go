@@ -29,10 +29,9 @@ type Modem struct {
 	wake   chan struct{}
 	ended  bool // no more events are run; guarded by evMu
 
-	served  bool // guarded by evMu
-	ctx     context.Context
-	bg      sync.WaitGroup // network goroutines
-	stopped chan struct{}  // closed when Serve's loop ends
+	served bool // guarded by evMu
+	ctx    context.Context
+	bg     sync.WaitGroup // network goroutines
 
 	// Loop-owned from here on.
 	w         io.Writer
@@ -73,14 +72,13 @@ type dataMode interface {
 func NewModem(opts Options) *Modem {
 	opts = opts.withDefaults()
 	return &Modem{
-		opts:    opts,
-		clk:     opts.Clock,
-		faults:  opts.Faults,
-		rng:     rand.New(rand.NewSource(opts.Seed)),
-		wake:    make(chan struct{}, 1),
-		st:      newState(),
-		files:   newFileSystem(),
-		stopped: make(chan struct{}),
+		opts:   opts,
+		clk:    opts.Clock,
+		faults: opts.Faults,
+		rng:    rand.New(rand.NewSource(opts.Seed)),
+		wake:   make(chan struct{}, 1),
+		st:     newState(),
+		files:  newFileSystem(),
 	}
 }
 
@@ -133,7 +131,6 @@ func (m *Modem) Serve(ctx context.Context, rw io.ReadWriter) error {
 	if _, ok := rw.(interface{ SetReadDeadline(time.Time) error }); ok {
 		<-readerDone
 	}
-	close(m.stopped)
 	return err
 }
 

@@ -285,3 +285,16 @@ func TestServeStopsWhileWriteBlocked(t *testing.T) {
 		t.Fatal("Serve did not stop")
 	}
 }
+
+// AT+QPOWD: OK, POWERED DOWN, and the module stays off.
+func TestPowerDown(t *testing.T) {
+	h := newHarness(t, Options{})
+	h.bootDone()
+	h.send("AT+QPOWD\r")
+	h.expect("AT+QPOWD\r\r\nOK\r\n\r\nPOWERED DOWN\r\n")
+	h.send("AT\r")
+	h.stop()
+	if rest := h.rest(); rest != "" {
+		t.Fatalf("a powered-down modem answered %q", rest)
+	}
+}
