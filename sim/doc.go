@@ -27,7 +27,7 @@
 //
 // # What the modem does
 //
-// It follows /work/shared/docs/ec20-at-reference.md sections 1-8: echo on
+// It follows the project's EC20 AT reference (sections 1-8): echo on
 // at boot (the echo is the command bytes and their CR, so "AT\r" gives
 // "AT\r\r\nOK\r\n"), verbose results, AT+CMEE 0/1/2, the boot URCs, SIM and
 // registration (CREG/CGREG/CEREG modes 0-2 and their URCs), attach, PDP
@@ -46,10 +46,14 @@
 //   - The ciphersuite query prints "0X" and four digits ("0XFFFF").
 //   - AT+QMTCFG queries list values only (+QMTCFG: "ssl",1,2), and names
 //     match in any case.
-//   - An open or TLS failure is +QMTOPEN: <id>,-1 (the only code logs show),
-//     an unresolvable name 4, a context that cannot come up 3.
-//   - A refused CONNECT is +QMTCONN: <id>,0,<CONNACK code>; the link is then
-//     closed without +QMTSTAT. A CONNECT that gets no answer is +QMTCONN: <id>,2.
+//   - An open or TLS failure is +QMTOPEN: <id>,-1 (the only failure code
+//     captured device logs show), an unresolvable name 4, a PDP context
+//     that cannot come up 3, a client already open 2.
+//   - A refused CONNECT is +QMTCONN: <id>,0,<CONNACK code> (the embedded
+//     broker answers 4 to a wrong password, mosquitto 5); the link is then
+//     closed without +QMTSTAT. A CONNECT that gets no answer is
+//     +QMTCONN: <id>,2. A link cut under a session is +QMTSTAT: <id>,1
+//     (2 when the keep-alive PING fails).
 //   - AT+QMTDISC gives +QMTDISC: <id>,0 followed by +QMTSTAT: <id>,5.
 //   - An upload whose data stops short: +CME ERROR: 421 after <timeout>.
 //   - AT+CGATT=1 and AT+QIACT=<cid> while the modem is still searching
@@ -62,7 +66,9 @@
 // URCs never interrupt a command: they wait until its final result, a data
 // mode's end, or a partly typed line (for up to one second). They reach the
 // line only when AT+QURCCFG="urcport" names Options.Port (default "usbat")
-// or "all".
+// or "all". A command's information lines form one block: one CR LF before
+// the first, CR LF after each ("\r\nQuectel\r\nEC20F\r\n...\r\n\r\nOK\r\n");
+// each URC is framed on its own.
 //
 // # Time
 //

@@ -15,8 +15,8 @@ type Options struct {
 	// Broker selects the broker Start runs or uses (embedded by default).
 	Broker BrokerOptions
 
-	// Dir receives the broker's CA file. Empty: a temporary directory that
-	// Close removes.
+	// Dir receives the embedded broker's CA file (ca.pem); give each
+	// simulator its own. Empty: a temporary directory that Close removes.
 	Dir string
 
 	// Link, if set, is a symlink Start creates to the pseudo-terminal (like
