@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"strings"
 	"testing"
@@ -385,4 +386,41 @@ func TestConnackCodes(t *testing.T) {
 		}
 	}
 	h.must(`AT+QMTCONN=0,"c"`, "\r\n+CME ERROR: 3\r\n") // no open link
+}
+
+// The other AT+QMTOPEN results: a name that does not resolve (4), a client
+// already open (2), a PDP context that cannot come up (3).
+func TestOpenResults(t *testing.T) {
+	t.Run("no such host", func(t *testing.T) {
+		dns := func(context.Context, string, string) (net.Conn, error) {
+			return nil, &net.DNSError{Err: "no such host", Name: "broker.invalid", IsNotFound: true}
+		}
+		h := newHarness(t, Options{Dial: dns})
+		h.bootDone()
+		h.echoOff()
+		h.must(`AT+QMTOPEN=0,"broker.invalid",8883`, ok)
+		if got := h.urc("+QMTOPEN:"); got != "+QMTOPEN: 0,4" {
+			t.Fatalf("got %q", got)
+		}
+	})
+	t.Run("already open", func(t *testing.T) {
+		b := runBroker(t, broker.Options{})
+		h := newHarness(t, Options{})
+		h.tlsSetup(b.CAFile())
+		h.openAndConnect(b, b.Password())
+		h.must(fmt.Sprintf(`AT+QMTOPEN=0,"127.0.0.1",%s`, port(b)), ok)
+		if got := h.urc("+QMTOPEN:"); got != "+QMTOPEN: 0,2" {
+			t.Fatalf("got %q", got)
+		}
+	})
+	t.Run("detached", func(t *testing.T) {
+		h := newHarness(t, Options{Dial: noDial})
+		h.bootDone()
+		h.echoOff()
+		h.must("AT+CGATT=0", ok)
+		h.must(`AT+QMTOPEN=0,"127.0.0.1",8883`, ok)
+		if got := h.urc("+QMTOPEN:"); got != "+QMTOPEN: 0,3" {
+			t.Fatalf("got %q", got)
+		}
+	})
 }
