@@ -200,3 +200,16 @@ func TestSelftestOnTheVirtualEC20(t *testing.T) {
 		t.Fatalf("log:\n%s", strings.Join(rep.lines, "\n"))
 	}
 }
+
+// A noisy line, a storm of URCs, output one byte at a time and a slow
+// line must not disturb the shipped script.
+func TestEC20RobustToLineTrouble(t *testing.T) {
+	for _, fault := range []string{"line-noise", "urc-storm=1ms", "split", "slow-line=115200", "line-noise,urc-storm=1ms,split"} {
+		t.Run(fault, func(t *testing.T) {
+			rep, err := runShipped(t, "ec20_mqtts", fault, map[string]string{"listen": "10ms"}, nil)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, strings.Join(rep.lines, "\n"))
+			}
+		})
+	}
+}

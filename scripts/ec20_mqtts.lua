@@ -80,8 +80,8 @@ step("Network", function()
   end
   send("AT+CGATT=1")
   send("AT+CGATT?", {expect = "+CGATT: 1", retries = 10, retry_delay = "1s"})
-  local addr = send("AT+CGPADDR=1")
-  info("PDP address: " .. (addr.lines[1] or "none"))
+  local addr = q.line(send("AT+CGPADDR=1"), "+CGPADDR:")
+  info("PDP address: " .. (addr ~= "" and addr or "none"))
 end)
 
 -- 4. MQTT options -----------------------------------------------------------

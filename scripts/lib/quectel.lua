@@ -13,6 +13,15 @@ function M.seconds(d)
   return n * scale
 end
 
+-- line returns the first line of a response that starts with prefix, ""
+-- when there is none: a noisy line may put junk before the answer.
+function M.line(resp, prefix)
+  for _, l in ipairs(resp.lines) do
+    if l:sub(1, #prefix) == prefix then return l end
+  end
+  return ""
+end
+
 -- describe is a modem line with its decoded meaning and what to check.
 function M.describe(line)
   local meaning, hint = explain(line)
@@ -40,7 +49,7 @@ function M.check_urcport(expected, fix)
     warn("cannot read where URCs go (AT+QURCCFG): " .. r.error.message)
     return
   end
-  local current = fields(r.lines[1] or "")[2]
+  local current = fields(M.line(r, "+QURCCFG:"))[2]
   if not current then return end
   expected = expected or M.guess_urcport(port())
   if current == "all" or current == expected then
@@ -68,7 +77,7 @@ function M.sim_ready(pin, timeout)
   local pin_sent = false
   while true do
     local r = send("AT+CPIN?", {allow_error = true})
-    local state = r.ok and (r.lines[1] or ""):match("^%+CPIN:%s*(.-)%s*$")
+    local state = r.ok and M.line(r, "+CPIN:"):match("^%+CPIN:%s*(.-)%s*$")
     if state == "READY" then
       info("SIM ready")
       return
@@ -99,7 +108,7 @@ end
 function M.signal(timeout)
   local deadline = now() + M.seconds(timeout)
   while true do
-    local line = send("AT+CSQ").lines[1] or ""
+    local line = M.line(send("AT+CSQ"), "+CSQ:")
     local rssi = tonumber(fields(line)[1])
     if rssi and rssi ~= 99 then
       return line .. " (" .. explain(line, "AT+CSQ") .. ")"
@@ -112,12 +121,9 @@ function M.signal(timeout)
 end
 
 -- reg_stat returns the <stat> of a +CREG:/+CEREG: read answer (n,stat,...).
-local function reg_stat(resp)
-  for _, l in ipairs(resp.lines) do
-    local f = fields(l)
-    if #f >= 2 then return tonumber(f[2]), l end
-  end
-  return nil, ""
+local function reg_stat(resp, prefix)
+  local l = M.line(resp, prefix)
+  return tonumber(fields(l)[2]), l
 end
 
 -- registered waits until the modem is registered on the circuit (CREG) or
@@ -128,8 +134,8 @@ function M.registered(timeout)
   send("AT+CREG=1")
   send("AT+CEREG=1")
   while true do
-    local creg, cline = reg_stat(send("AT+CREG?"))
-    local cereg, eline = reg_stat(send("AT+CEREG?"))
+    local creg, cline = reg_stat(send("AT+CREG?"), "+CREG:")
+    local cereg, eline = reg_stat(send("AT+CEREG?"), "+CEREG:")
     if creg == 1 or creg == 5 or cereg == 1 or cereg == 5 then
       local line = (cereg == 1 or cereg == 5) and eline or cline
       info("registered: " .. line .. " (" .. explain(line, line:match("^%+CE?REG") == "+CEREG" and "AT+CEREG?" or "AT+CREG?") .. ")")
