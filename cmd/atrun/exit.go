@@ -43,7 +43,24 @@ type interruptedError struct {
 }
 
 func (e *interruptedError) Error() string {
-	return fmt.Sprintf("interrupted by %v", e.signal)
+	name := "SIGTERM"
+	if e.signal == os.Interrupt {
+		name = "Ctrl+C (SIGINT)"
+	}
+	msg := "interrupted by " + name
+	var se *luabind.ScriptError
+	if errors.As(e.err, &se) && se.Line > 0 {
+		msg += fmt.Sprintf(" at %s:%d", chunkBase(se.Script), se.Line)
+	}
+	return msg
+}
+
+// chunkBase is a script's file name, as Lua positions show it.
+func chunkBase(name string) string {
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		return name[i+1:]
+	}
+	return name
 }
 
 func (e *interruptedError) Unwrap() error { return e.err }
@@ -58,7 +75,7 @@ func (e *runTimeoutError) Error() string {
 	msg := fmt.Sprintf("the run did not finish within --timeout %v", e.after)
 	var se *luabind.ScriptError
 	if errors.As(e.err, &se) {
-		msg += fmt.Sprintf(" (stopped at %s)", se.Script+lineSuffix(se.Line))
+		msg += fmt.Sprintf(" (stopped at %s)", chunkBase(se.Script)+lineSuffix(se.Line))
 	}
 	return msg
 }

@@ -50,8 +50,8 @@ func TestClassify(t *testing.T) {
 		{"run timeout", &runTimeoutError{after: time.Minute, err: &luabind.ScriptError{Script: "x.lua", Line: 4, Err: context.DeadlineExceeded}}, 1, "within --timeout 1m0s (stopped at x.lua:4)", "", ""},
 		{"mismatch", &transcript.MismatchError{Kind: transcript.WrongBytes, File: "t.txt", Line: 9}, 3, "t.txt:9: replay mismatch", "", ""},
 		{"wrapped mismatch", &luabind.ScriptError{Script: "x.lua", Err: &transcript.MismatchError{Kind: transcript.ExtraWrite, File: "t.txt"}}, 3, "replay mismatch", "", ""},
-		{"interrupted", &interruptedError{signal: os.Interrupt, err: scriptErr}, 130, "interrupted by interrupt", "", ""},
-		{"terminated", &interruptedError{signal: syscall.SIGTERM, err: context.Canceled}, 130, "interrupted by terminated", "", ""},
+		{"interrupted", &interruptedError{signal: os.Interrupt, err: scriptErr}, 130, "interrupted by Ctrl+C (SIGINT) at x.lua:4", "", ""},
+		{"terminated", &interruptedError{signal: syscall.SIGTERM, err: context.Canceled}, 130, "interrupted by SIGTERM", "", ""},
 		{"urfave exit", cli.Exit("No help topic for 'x'", 3), 2, "No help topic", "", ""},
 		{"other", errors.New("disk full"), 1, "disk full", "", ""},
 	}

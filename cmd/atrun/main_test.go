@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -48,7 +47,6 @@ func buildAndRun(m *testing.M) int {
 type outcome struct {
 	stdout, stderr string
 	code           int
-	maxRSS         int64 // peak resident set, bytes
 }
 
 // call is one invocation of the binary.
@@ -102,11 +100,7 @@ func waitFor(t testing.TB, cmd *exec.Cmd, stdout, stderr *bytes.Buffer, limit ti
 		<-done
 		t.Fatalf("atrun %q did not exit within %v\nstdout:\n%s\nstderr:\n%s", cmd.Args[1:], limit, stdout, stderr)
 	}
-	o := outcome{stdout: stdout.String(), stderr: stderr.String(), code: cmd.ProcessState.ExitCode()}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		o.maxRSS = ru.Maxrss * 1024 // kilobytes on Linux
-	}
-	return o
+	return outcome{stdout: stdout.String(), stderr: stderr.String(), code: cmd.ProcessState.ExitCode()}
 }
 
 // atrun runs the binary with args in dir.

@@ -53,7 +53,7 @@ func TestInterrupt(t *testing.T) {
 			if o.code != exitInterrupted {
 				t.Fatalf("exit %d, want 130\n%s", o.code, o.stderr)
 			}
-			if !strings.Contains(o.stderr, "atrun: interrupted by interrupt") {
+			if !strings.Contains(o.stderr, "atrun: interrupted by Ctrl+C (SIGINT) at wait.lua:") {
 				t.Errorf("stderr: %s", o.stderr)
 			}
 			checkCleanFailure(t, o)
