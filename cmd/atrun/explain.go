@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/atrun/atrun/engine/transcript"
+	"github.com/atrun/atrun/explain"
+)
+
+func init() { register(explainCommand) }
+
+func explainCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "explain",
+		Usage:     "classify every line of an AT log and decode its result codes",
+		ArgsUsage: "LOG",
+		Description: `Reads LOG (a file, or - for standard input) and says what each line is:
+a command the host sent, the modem's echo, a response (naming the command
+it answers), a final result, an unsolicited result code (urc), a data
+prompt, payload data, or noise (application prints, blank lines, damaged
+bytes). Every code atrun knows is decoded on the way:
+   +CME ERROR: 407   -> file already exists
+   +QMTOPEN: 0,-1    -> failed to open the network
+   +CSQ: 19,99       -> -75 dBm
+
+LOG may be an atrun transcript (recognised by its atrun-transcript line;
+--format does not apply), or a log as people paste it: plain terminal
+text, Arduino Serial Monitor lines, an EWF byte trace, a library trace
+with >>/<< or <-/-> markers, or a raw capture of the modem's bytes. The
+format is detected unless --format says it. A block of "# " lines ended by
+a "# ---" line at the top of the file (a description of where the log
+came from) is skipped; line numbers still count it.
+
+--json prints one object per line of output with the fields line, kind,
+text, and where they apply dir, command, inferred (the command was
+guessed from the response's name), meaning, hint and offset. A
+transcript's end line comes last, as kind "end".
+
+Example:
+   atrun explain session.log
+   atrun explain --format arduino monitor.txt --json | jq 'select(.kind == "final")'
+   atrun explain testdata/transcripts/ec20_qmtopen_failed.atr`,
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON object per line"},
+			&cli.StringFlag{Name: "format", Usage: formatFlagUsage},
+		},
+		Action: explainAction,
+	}
+}
+
+func explainAction(c *cli.Context) error {
+	arg, err := oneLogArg(c, "atrun explain")
+	if err != nil {
+		return err
+	}
+	format, err := logFormat(c.String("format"))
+	if err != nil {
+		return err
+	}
+	data, name, err := readLog(arg, c.App.Reader)
+	if err != nil {
+		return err
+	}
+	entries, err := explainLog(data, name, format)
+	if err != nil {
+		return err
+	}
+	if c.Bool("json") {
+		return printEntriesJSON(c.App.Writer, entries)
+	}
+	return printEntries(c.App.Writer, entries)
+}
+
+// oneLogArg checks that the command was given exactly one LOG.
+func oneLogArg(c *cli.Context, command string) (string, error) {
+	switch c.NArg() {
+	case 0:
+		return "", usagef("%s needs a LOG: a file, or - for standard input (run '%s --help')", command, command)
+	case 1:
+		return c.Args().First(), nil
+	}
+	return "", usagef("%s takes one LOG, got %d arguments", command, c.NArg())
+}
+
+// explainLog classifies a transcript or any log explain understands.
+func explainLog(data []byte, name string, format explain.Format) ([]explain.Entry, error) {
+	if isTranscript(data) {
+		t, err := transcript.Parse(data, name)
+		if err != nil {
+			return nil, badTranscript(err)
+		}
+		entries, err := explainTranscript(t)
+		if err != nil {
+			return nil, err
+		}
+		if end, ok := transcriptEnd(t); ok {
+			entries = append(entries, end)
+		}
+		return entries, nil
+	}
+	body, skipped := stripLogHeader(data)
+	entries, err := explain.Parse(bytes.NewReader(body), explain.Options{Format: format})
+	if err != nil {
+		return nil, usagef("%s: %v", name, err)
+	}
+	for i := range entries {
+		entries[i].Line += skipped
+	}
+	return entries, nil
+}
+
+// badTranscript makes a transcript that cannot be read a usage error:
+// the message names file:line already.
+func badTranscript(err error) error {
+	var (
+		fe *transcript.FormatError
+		ve *transcript.VersionError
+	)
+	if errors.As(err, &fe) || errors.As(err, &ve) {
+		return &usageError{msg: err.Error(), hint: "see docs/transcripts.md for the format"}
+	}
+	return usagef("%v", err)
+}

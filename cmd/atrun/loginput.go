@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/atrun/atrun/explain"
+)
+
+// maxLogSize bounds what explain and import read: logs are pasted text,
+// and a larger file is almost certainly the wrong one.
+const maxLogSize = 64 << 20
+
+// readLog reads the log named on the command line; "-" is standard input.
+// It returns the bytes and the name to use in messages.
+func readLog(arg string, stdin io.Reader) ([]byte, string, error) {
+	name := arg
+	r := stdin
+	if arg == "-" {
+		name = "standard input"
+	} else {
+		f, err := os.Open(arg)
+		if err != nil {
+			return nil, name, usagef("cannot read the log: %v", unwrapPath(err))
+		}
+		defer f.Close()
+		r = f
+	}
+	data, err := io.ReadAll(io.LimitReader(r, maxLogSize+1))
+	switch {
+	case err != nil:
+		return nil, name, usagef("cannot read the log %s: %v", name, unwrapPath(err))
+	case len(data) > maxLogSize:
+		return nil, name, usagef("the log %s is larger than %d MiB: is it the right file?", name, maxLogSize>>20)
+	}
+	return data, name, nil
+}
+
+// isTranscript reports whether data is an atrun transcript: its first
+// line that is neither blank nor a comment names the format.
+func isTranscript(data []byte) bool {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	for len(data) > 0 {
+		var line []byte
+		line, data, _ = bytes.Cut(data, []byte("\n"))
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 || line[0] == '#' {
+			continue
+		}
+		return bytes.HasPrefix(line, []byte("atrun-transcript"))
+	}
+	return false
+}
+
+// stripLogHeader removes the block of "# " lines that describes where a
+// collected log came from, ended by a "# ---" line. Everything after that
+// line is the log as found, comment-like lines included. It returns the
+// log and how many lines were removed, so that line numbers can still
+// name lines of the file. A file that does not start with such a block is
+// returned whole.
+func stripLogHeader(data []byte) ([]byte, int) {
+	rest, n := data, 0
+	for len(rest) > 0 {
+		line, after, _ := bytes.Cut(rest, []byte("\n"))
+		text := strings.TrimRight(string(line), "\r")
+		n++
+		switch {
+		case text == "# ---":
+			return after, n
+		case !strings.HasPrefix(text, "#"):
+			return data, 0
+		}
+		rest = after
+	}
+	return data, 0
+}
+
+// logFormat checks --format: "" detects the wrapper.
+func logFormat(s string) (explain.Format, error) {
+	if s == "" || s == "auto" {
+		return explain.FormatAuto, nil
+	}
+	for _, f := range explain.Formats {
+		if string(f) == s {
+			return f, nil
+		}
+	}
+	return "", usagef("--format %q: want one of %s (or leave it out to detect the format)", s, formatNames())
+}
+
+// formatFlagUsage is the --format flag's help, shared by explain and import.
+var formatFlagUsage = fmt.Sprintf("the log's wrapper `FORMAT`: %s (detected when left out)", formatNames())
+
+func formatNames() string {
+	names := make([]string, len(explain.Formats))
+	for i, f := range explain.Formats {
+		names[i] = string(f)
+	}
+	return strings.Join(names, ", ")
+}

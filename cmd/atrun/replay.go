@@ -1,0 +1,122 @@
+package main
+
+import (
+	"fmt"
+	"runtime"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/atrun/atrun/luabind"
+)
+
+func init() { register(replayCommand) }
+
+func replayCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "replay",
+		Usage:     "replay recorded sessions with a script, with no modem attached",
+		ArgsUsage: "SCRIPT TRANSCRIPT...",
+		Description: `Runs SCRIPT (a .lua file or a shipped script's name) against each
+TRANSCRIPT on the transcript's own clock: the script must write what was
+recorded and end the way the recorded session ended. Each transcript is
+replayed on its own (its own engine and Lua state), several at once
+(--jobs); the results are printed in the order of the arguments.
+
+One line per transcript: PASS, MISMATCH (the script wrote something the
+transcript does not hold, or stopped before it), FAIL (the script ended
+otherwise than the recording: it failed where the recording succeeded, or
+the other way round, or with another message), or ERROR (the transcript
+cannot be read). An explanation follows, indented. A summary line ends
+the output. --set overrides the parameters the transcript recorded.
+
+Exit codes: 0 every transcript passed; 3 any mismatched (a mismatch wins
+over everything else); else 1 any failed; else 2 a transcript could not
+be read, or bad usage; 130 interrupted (Ctrl+C stops every replay).
+
+Example:
+   atrun replay ec20_mqtts testdata/transcripts/*.atr
+   atrun replay ./my.lua session.atr --set host=test.example.com --junit replay.xml`,
+		Flags: []cli.Flag{
+			&cli.StringSliceFlag{Name: "set", Usage: "override a recorded script parameter, as `key=value` (repeatable)"},
+			&cli.StringFlag{Name: "junit", Usage: "also write the results as JUnit XML to `FILE`, for CI"},
+			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Value: runtime.NumCPU(), Usage: "replay `N` transcripts at once"},
+			&cli.IntFlag{Name: "chunk", Usage: "deliver the modem's bytes `N` at a time (0: the replay's default, 3)"},
+			&cli.BoolFlag{Name: "allow-unfinished", Usage: "accept a script that ends before the transcript does"},
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON object per transcript, then a summary object"},
+		},
+		BashComplete: completeScripts,
+		Action:       replayAction,
+	}
+}
+
+// replaySetup is what every replay of one command shares: read-only once
+// the command line is checked.
+type replaySetup struct {
+	script luabind.Script
+	files  []string
+	params map[string]string
+	jobs   int
+	chunk  int
+	allow  bool
+}
+
+func replayAction(c *cli.Context) error {
+	start := time.Now()
+	setup, err := replayArgs(c)
+	if err != nil {
+		return err
+	}
+	ctx, stop := withInterrupt(c.Context)
+	defer stop()
+
+	var out replayPrinter = newReplayText(c.App.Writer)
+	if c.Bool("json") {
+		out = newReplayJSON(c.App.Writer)
+	}
+	results := runReplays(ctx, setup, out.Result)
+	sum := summarise(results, time.Since(start))
+	out.Summary(sum)
+
+	err = stopped(ctx, sum.err())
+	if path := c.String("junit"); path != "" {
+		if jerr := writeJUnit(path, setup.script.Name, results, sum); jerr != nil {
+			if err != nil {
+				// The run already fails; the missing report is
+				// worth a word but must not hide why.
+				fmt.Fprintf(c.App.ErrWriter, "atrun: warning: %v\n", jerr)
+			} else {
+				err = jerr
+			}
+		}
+	}
+	return err
+}
+
+// replayArgs checks the command line and loads the script.
+func replayArgs(c *cli.Context) (*replaySetup, error) {
+	if c.NArg() < 2 {
+		return nil, usagef("atrun replay needs a SCRIPT and at least one TRANSCRIPT (run 'atrun replay --help')")
+	}
+	params, err := parseSets(c.StringSlice("set"))
+	if err != nil {
+		return nil, err
+	}
+	if c.Int("jobs") < 1 {
+		return nil, usagef("--jobs %d: replay at least one transcript at a time", c.Int("jobs"))
+	}
+	if c.Int("chunk") < 0 {
+		return nil, usagef("--chunk %d: the chunk size cannot be negative", c.Int("chunk"))
+	}
+	script, err := loadScript(c.Args().First())
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSyntax(script); err != nil {
+		return nil, err
+	}
+	return &replaySetup{
+		script: script, files: c.Args().Slice()[1:], params: params,
+		jobs: c.Int("jobs"), chunk: c.Int("chunk"), allow: c.Bool("allow-unfinished"),
+	}, nil
+}

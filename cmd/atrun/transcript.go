@@ -1,0 +1,62 @@
+package main
+
+import (
+	"github.com/urfave/cli/v2"
+)
+
+func init() { register(transcriptCommand) }
+
+// transcriptCommand groups the commands that make and read transcripts.
+// Its flags belong to the group rather than to each subcommand: the
+// command line is rearranged so that flags come right after the command's
+// name (args.go), which puts them before the subcommand's.
+func transcriptCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "transcript",
+		Usage:     "turn an AT log into a replayable transcript, or show a transcript",
+		ArgsUsage: "import LOG -o FILE | show FILE",
+		Description: `import LOG turns an AT log (a file, or - for standard input) into a
+transcript that 'atrun replay' can run a script against: the host's
+commands become host writes, the modem's lines modem bytes with their
+line ends restored. Where the log has times (Arduino Serial Monitor,
+timed library traces) they are kept; elsewhere typical delays are made up.
+The formats are those of 'atrun explain'; a "# ... # ---" description
+block at the top of the file is skipped. The header says the port was
+"imported" and names no script; a comment names the log. Without -o the
+transcript goes to standard output.
+
+show FILE prints a transcript's header and events with control bytes made
+visible (<CR><LF>), the line number of each event, and how it ended.
+
+Example:
+   atrun transcript import monitor.txt -o session.atr
+   atrun replay ./my.lua session.atr
+   atrun transcript show testdata/transcripts/ec20_happy.atr`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "import: write the transcript to `FILE` (standard output when left out)"},
+			&cli.StringFlag{Name: "format", Usage: "import: " + formatFlagUsage},
+		},
+		Subcommands: []*cli.Command{
+			{
+				Name:         "import",
+				Usage:        "turn an AT log into a replayable transcript",
+				ArgsUsage:    "LOG",
+				Action:       importAction,
+				OnUsageError: usageFailure,
+			},
+			{
+				Name:         "show",
+				Usage:        "print a transcript readably",
+				ArgsUsage:    "FILE",
+				Action:       showAction,
+				OnUsageError: usageFailure,
+			},
+		},
+		Action: func(c *cli.Context) error {
+			if c.Args().Present() {
+				return usagef("unknown transcript command %q: want import or show (run 'atrun transcript --help')", c.Args().First())
+			}
+			return usagef("atrun transcript needs a command: import or show (run 'atrun transcript --help')")
+		},
+	}
+}
