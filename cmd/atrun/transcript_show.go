@@ -41,9 +41,9 @@ func readTranscriptArg(arg string, stdin io.Reader) (*transcript.Transcript, err
 
 // showTranscript prints the header, then one line per event:
 //
-//	  26  0.003223  ->  AT<CR>
-//	  27  0.003536  <-  AT<CR>
-//	 132  0.016242  end ok
+//	 26  0.003223  ->  AT<CR>
+//	 27  0.003536  <-  AT<CR>
+//	132  0.016242  end ok
 func showTranscript(w io.Writer, t *transcript.Transcript) error {
 	bw := bufio.NewWriter(w)
 	colour := useColour(w)
