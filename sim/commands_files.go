@@ -86,12 +86,25 @@ func (u *upload) feed(m *Modem, b []byte) int {
 	return n
 }
 
-// complete stores the file and reports its size and checksum.
+// complete stores the file and reports its size and checksum: the
+// checksum of what was stored, so under upload-corrupt it is not the
+// checksum of what the host sent.
 func (u *upload) complete(m *Modem) {
 	u.timer.Stop()
+	if m.faults.UploadCorrupt {
+		corrupt(u.buf)
+	}
 	u.store.files[u.name] = u.buf
 	m.info(fmt.Sprintf("+QFUPL: %d,%s", len(u.buf), ChecksumString(u.buf)))
 	m.leaveData(okResult)
+}
+
+// corrupt changes one byte of b as a noisy line would: the lowest bit of
+// the middle byte flips. Any one changed byte changes the XOR checksum.
+func corrupt(b []byte) {
+	if len(b) > 0 {
+		b[len(b)/2] ^= 0x01
+	}
 }
 
 // expire ends an upload whose data did not all come in time: +CME ERROR:
@@ -139,6 +152,8 @@ func (m *Modem) listFiles(st *store, names []string) {
 }
 
 // cmdQFDEL deletes a file or, with a pattern ("*", "RAM:*"), every match.
+// Under delete-fails the first delete that matches a file answers +CME
+// ERROR: 418 (fail to delete the file) and deletes nothing.
 func cmdQFDEL(m *Modem, c *command) result {
 	if c.form == formTest {
 		return okResult
@@ -151,6 +166,10 @@ func cmdQFDEL(m *Modem, c *command) result {
 	names := st.match(base)
 	if len(names) == 0 && !strings.ContainsAny(base, "*?") {
 		return cme(405)
+	}
+	if len(names) > 0 && m.faults.DeleteFails && !m.deleteFailed {
+		m.deleteFailed = true
+		return cme(418)
 	}
 	for _, n := range names {
 		delete(st.files, n)

@@ -148,8 +148,11 @@ func cmdQIACT(m *Modem, c *command) result {
 			return errorResult // already active: plain ERROR, as captured
 		}
 		return m.awaitRegistration(activateLimit, func() result {
-			if !m.activate(cid) {
-				return cme(30)
+			switch {
+			case !m.st.attached():
+				return cme(30) // no network service
+			case !m.activate(cid):
+				return cme(561) // pdp-failure: open PDP context failed
 			}
 			return okResult
 		})

@@ -19,7 +19,8 @@
 // symlink to the device; Options.Broker.URL (mqtts://host:port) with
 // CAFile, Username and Password uses an external broker instead of the
 // embedded one (s.Broker then watches and publishes through its own
-// connection). Faults are fixed at Start.
+// connection). Faults are fixed at Start; FaultHelp gives one line on each,
+// the fields of Faults the details.
 //
 // Without a pseudo-terminal, NewModem(opts).Serve(ctx, conn) runs the modem
 // on any io.ReadWriter (a net.Pipe in tests); OpenPTY gives a bare
@@ -49,12 +50,26 @@
 //   - An open or TLS failure is +QMTOPEN: <id>,-1 (the only failure code
 //     captured device logs show), an unresolvable name 4, a PDP context
 //     that cannot come up 3, a client already open 2.
+//   - AT+QIACT=<cid> without network service is +CME ERROR: 30; a context
+//     the network will not activate (pdp-failure) is +CME ERROR: 561, "open
+//     PDP context failed", the reference's only code for it (§6.2; §2.8
+//     shows no failed activation, §5.3 gives 3 for the same failure on
+//     AT+QMTOPEN).
 //   - A refused CONNECT is +QMTCONN: <id>,0,<CONNACK code> (the embedded
 //     broker answers 4 to a wrong password, mosquitto 5); the link is then
 //     closed without +QMTSTAT. A CONNECT that gets no answer is
 //     +QMTCONN: <id>,2. A link cut under a session is +QMTSTAT: <id>,1
 //     (2 when the keep-alive PING fails).
 //   - AT+QMTDISC gives +QMTDISC: <id>,0 followed by +QMTSTAT: <id>,5.
+//   - A publish that cannot be sent (publish-fail) still takes its payload
+//     and answers OK; its URC is +QMTPUB: <id>,<msgid>,2 (or +QMTPUBEX:).
+//   - +QFUPL: <size>,<checksum> describes the bytes stored: with
+//     upload-corrupt one byte differs from what the host sent (the middle
+//     one, lowest bit flipped), so the checksum does too.
+//   - AT+QFUPL over an existing file is +CME ERROR: 407 instead of CONNECT;
+//     a delete that fails (delete-fails, first AT+QFDEL of an existing
+//     file) is +CME ERROR: 418 and keeps the file. stale-file=<name> has
+//     the modem boot with that file holding StaleContent.
 //   - An upload whose data stops short: +CME ERROR: 421 after <timeout>.
 //   - AT+CGATT=1 and AT+QIACT=<cid> while the modem is still searching
 //     answer only once it registers (+CME ERROR: 30 after 140/150 s);

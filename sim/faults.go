@@ -51,7 +51,33 @@ type Faults struct {
 	Silent bool
 	// Split writes output one byte per write.
 	Split bool
+	// PDPFailure: no PDP context can be activated. AT+QIACT=<cid> answers
+	// "+CME ERROR: 561" (open PDP context failed, the code the reference's
+	// TCP/IP table gives for it) and AT+QMTOPEN answers OK
+	// then "+QMTOPEN: <id>,3" (failed to activate PDP).
+	PDPFailure bool
+	// PublishFail: every AT+QMTPUB / AT+QMTPUBEX is taken (prompt, payload,
+	// OK) but nothing is sent; the result URC is "+QMTPUB: <id>,<msgid>,2"
+	// ("+QMTPUBEX:" after AT+QMTPUBEX), failed to send.
+	PublishFail bool
+	// UploadCorrupt: every AT+QFUPL upload is stored with one byte changed,
+	// as a noisy line would change it: the middle byte (index size/2) has
+	// its lowest bit flipped. "+QFUPL: <size>,<checksum>" reports the stored
+	// bytes, so the size is the one sent and the checksum differs from the
+	// checksum of what the host sent.
+	UploadCorrupt bool
+	// DeleteFails: the first AT+QFDEL that matches an existing file answers
+	// "+CME ERROR: 418" (fail to delete the file) and keeps it; later
+	// deletes work. Once per Modem: a reboot does not arm it again.
+	DeleteFails bool
+	// StaleFile names a file ("RAM:cacert.pem", "UFS:x" or "x") that the
+	// modem has at every boot, holding StaleContent, as left by an earlier
+	// run. A UFS file of that name that is already there is kept as it is.
+	StaleFile string
 }
+
+// StaleContent is what the stale-file fault's file holds.
+const StaleContent = "old cert\n"
 
 // DefaultURCStorm is the storm interval when "urc-storm" has no value.
 const DefaultURCStorm = 100 * time.Millisecond
@@ -78,10 +104,12 @@ var faultSpecs = []faultSpec{
 	flag("no-signal", "+CSQ: 99,99, never registers", func(f *Faults) *bool { return &f.NoSignal }),
 	dur("slow-registration", "registration stat 2 for =<duration>", false, func(f *Faults) *time.Duration { return &f.SlowRegistration }),
 	flag("registration-denied", "registration stat 3", func(f *Faults) *bool { return &f.RegistrationDenied }),
+	flag("pdp-failure", "PDP context never activates (+CME ERROR: 561 on AT+QIACT, +QMTOPEN: <id>,3)", func(f *Faults) *bool { return &f.PDPFailure }),
 	flag("bad-credentials", "wrong MQTT password (+QMTCONN: <id>,0,4)", func(f *Faults) *bool { return &f.BadCredentials }),
 	flag("server-down", "AT+QMTOPEN hits a closed port (+QMTOPEN: <id>,-1)", func(f *Faults) *bool { return &f.ServerDown }),
 	flag("tls-failure", "TLS handshake fails (+QMTOPEN: <id>,-1)", func(f *Faults) *bool { return &f.TLSFailure }),
 	dur("drop-connection", "cut the link =<duration> after +QMTCONN (+QMTSTAT: <id>,1)", false, func(f *Faults) *time.Duration { return &f.DropConnection }),
+	flag("publish-fail", "publishes taken but never sent (+QMTPUB: <id>,<msgid>,2)", func(f *Faults) *bool { return &f.PublishFail }),
 	dur("urc-storm", "a harmless URC every [=<duration>] (default 100ms)", true, func(f *Faults) *time.Duration { return &f.URCStorm }),
 	flag("line-noise", "junk bytes at line boundaries", func(f *Faults) *bool { return &f.LineNoise }),
 	{name: "slow-line", help: "output paced at =<baud> (10 bits a byte)",
@@ -96,6 +124,18 @@ var faultSpecs = []faultSpec{
 		get: func(f *Faults) (bool, string) { return f.SlowLine > 0, strconv.Itoa(f.SlowLine) }},
 	flag("silent", "stops answering after boot", func(f *Faults) *bool { return &f.Silent }),
 	flag("split", "output written one byte per write", func(f *Faults) *bool { return &f.Split }),
+	flag("upload-corrupt", "AT+QFUPL stores one byte changed (+QFUPL checksum differs from the data sent)", func(f *Faults) *bool { return &f.UploadCorrupt }),
+	flag("delete-fails", "the first AT+QFDEL of an existing file fails (+CME ERROR: 418) and keeps it", func(f *Faults) *bool { return &f.DeleteFails }),
+	{name: "stale-file", help: "the modem boots with file =<name> present (a few old bytes)",
+		set: func(f *Faults, v string) error {
+			_, base := splitFileName(v)
+			if !validName(base) || strings.Contains(v, ",") {
+				return fmt.Errorf("stale-file needs a file name, e.g. stale-file=RAM:cacert.pem")
+			}
+			f.StaleFile = v
+			return nil
+		},
+		get: func(f *Faults) (bool, string) { return f.StaleFile != "", f.StaleFile }},
 }
 
 func flag(name, help string, field func(*Faults) *bool) faultSpec {

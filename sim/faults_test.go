@@ -2,9 +2,12 @@ package sim
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/atrun/atrun/sim/broker"
 )
 
 func TestParseFaults(t *testing.T) {
@@ -28,6 +31,14 @@ func TestParseFaults(t *testing.T) {
 		{in: "slow-line=fast", wantErr: true},
 		{in: "no-sim=maybe", wantErr: true},
 		{in: "sim-pin", wantErr: true},
+		{in: "upload-corrupt,pdp-failure,publish-fail,delete-fails,stale-file=RAM:cacert.pem",
+			want: Faults{UploadCorrupt: true, PDPFailure: true, PublishFail: true, DeleteFails: true, StaleFile: "RAM:cacert.pem"}},
+		{in: "Stale-File= UFS:Old.pem ", want: Faults{StaleFile: "UFS:Old.pem"}}, // the name keeps its case
+		{in: "stale-file=ca.pem,delete-fails=false", want: Faults{StaleFile: "ca.pem"}},
+		{in: "stale-file", wantErr: true},
+		{in: "stale-file=RAM:", wantErr: true},
+		{in: "stale-file=RAM:*", wantErr: true},
+		{in: "publish-fail=often", wantErr: true},
 	}
 	for _, tc := range tests {
 		got, err := ParseFaults(tc.in)
@@ -269,4 +280,159 @@ func TestAttachWaitsForRegistration(t *testing.T) {
 	h.send("AT+CGATT=1\r")
 	h.advance(140*time.Second, 1)
 	h.expect("\r\n+CME ERROR: 30\r\n")
+}
+
+// upload-corrupt: the modem stores one byte changed (the middle byte's
+// lowest bit) and reports the size sent with the checksum of what it
+// stored, on every upload.
+func TestUploadCorrupt(t *testing.T) {
+	f, _ := ParseFaults("upload-corrupt")
+	h := newHarness(t, Options{Faults: f})
+	h.bootDone()
+	h.echoOff()
+	h.send(`AT+QFUPL="RAM:cacert.pem",5,10` + "\r")
+	h.expect("\r\nCONNECT\r\n")
+	h.send("hello") // checksum 6b09; stored as "hemlo"
+	h.expect("\r\n+QFUPL: 5,6a09\r\n\r\nOK\r\n")
+	h.must(`AT+QFLST="RAM:*"`, "\r\n+QFLST: \"RAM:cacert.pem\",5\r\n\r\nOK\r\n")
+
+	h.send(`AT+QFUPL="ca.pem",4,10` + "\r") // again, and into UFS
+	h.expect("\r\nCONNECT\r\n")
+	h.send("\x01\x02\x03\x04") // checksum 206; stored as 01 02 02 04
+	h.expect("\r\n+QFUPL: 4,306\r\n\r\nOK\r\n")
+
+	h.stop()
+	for name, want := range map[string]string{"RAM:cacert.pem": "hemlo", "ca.pem": "\x01\x02\x02\x04"} {
+		if got, _ := h.m.files.read(name); string(got) != want {
+			t.Errorf("%s holds %q, want %q", name, got, want)
+		}
+	}
+}
+
+// pdp-failure: AT+QIACT fails with 561 (open PDP context failed, reference
+// §6.2) in every AT+CMEE mode; AT+QMTOPEN is taken and its URC is 3.
+func TestPDPFailure(t *testing.T) {
+	f, _ := ParseFaults("pdp-failure")
+	h := newHarness(t, Options{Faults: f, Dial: noDial})
+	h.bootDone()
+	h.echoOff()
+	for _, s := range [][2]string{
+		{"AT+CGATT?", "\r\n+CGATT: 1\r\n\r\nOK\r\n"}, // attach works
+		{"AT+QIACT=1", "\r\n+CME ERROR: 561\r\n"},
+		{"AT+QIACT?", "\r\nOK\r\n"},
+		{"AT+CMEE=2", "\r\nOK\r\n"},
+		{"AT+QIACT=2", "\r\n+CME ERROR: open PDP context failed\r\n"},
+		{"AT+CMEE=0", "\r\nOK\r\n"},
+		{"AT+QIACT=1", "\r\nERROR\r\n"},
+	} {
+		h.must(s[0], s[1])
+	}
+	h.send(`AT+QMTOPEN=0,"127.0.0.1",8883` + "\r")
+	h.expect("\r\nOK\r\n\r\n+QMTOPEN: 0,3\r\n")
+	h.must("AT+QMTOPEN?", "\r\nOK\r\n")
+}
+
+// publish-fail: prompt, payload and OK as usual, then result 2 in the URC
+// named after the command, and nothing at the broker; the session stays up.
+func TestPublishFail(t *testing.T) {
+	f, _ := ParseFaults("publish-fail")
+	b := runBroker(t, broker.Options{})
+	ctx := testCtx(t)
+	up, err := b.Subscribe(ctx, "dev/up")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, Options{Faults: f})
+	h.tlsSetup(b.CAFile())
+	if _, conn := h.openAndConnect(b, b.Password()); conn != "+QMTCONN: 0,0,0" {
+		t.Fatalf("connect: %q", conn)
+	}
+
+	h.send(`AT+QMTPUB=0,1,1,1,"dev/up"` + "\r")
+	h.expect("\r\n> ")
+	h.send("one\x1a")
+	h.expect("\r\nOK\r\n\r\n+QMTPUB: 0,1,2\r\n")
+
+	h.send(`AT+QMTPUBEX=0,2,1,0,"dev/up",3` + "\r")
+	h.expect("\r\n> ")
+	h.send("two")
+	h.expect("\r\nOK\r\n\r\n+QMTPUBEX: 0,2,2\r\n")
+
+	h.send(`AT+QMTPUB=0,0,0,0,"dev/up","three"` + "\r")
+	h.expect("\r\nOK\r\n\r\n+QMTPUB: 0,0,2\r\n")
+
+	h.must("AT+QMTCONN?", "\r\n+QMTCONN: 0,3\r\n\r\nOK\r\n")
+	// The first message on the topic is one published after the three.
+	if err := b.Publish(ctx, "dev/up", []byte("marker"), 1, false); err != nil {
+		t.Fatal(err)
+	}
+	expectAtBroker(t, ctx, up, "dev/up", "marker")
+}
+
+// stale-file with delete-fails: the host finds an old file it cannot
+// delete, so the upload over it is refused with 407; the second delete
+// works and the upload goes through. After a reboot the RAM file is back
+// (the modem boots with it) and deletes keep working.
+func TestStaleFileDeleteFails(t *testing.T) {
+	f, err := ParseFaults("stale-file=RAM:cacert.pem,delete-fails")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, Options{Faults: f})
+	h.bootDone()
+	h.echoOff()
+	stale := fmt.Sprintf("\r\n+QFLST: \"RAM:cacert.pem\",%d\r\n\r\nOK\r\n", len(StaleContent))
+	for _, s := range [][2]string{
+		{`AT+QFLST="RAM:*"`, stale},
+		{`AT+QFLST`, "\r\nOK\r\n"}, // nothing in UFS
+		{`AT+QFDEL="RAM:nope.pem"`, "\r\n+CME ERROR: 405\r\n"},
+		{`AT+QFDEL="*"`, "\r\nOK\r\n"}, // matches nothing: not the failing delete
+		{`AT+QFDEL="RAM:cacert.pem"`, "\r\n+CME ERROR: 418\r\n"},
+		{`AT+QFLST="RAM:*"`, stale},
+		{`AT+QFUPL="RAM:cacert.pem",5,10`, "\r\n+CME ERROR: 407\r\n"},
+		{`AT+QFDEL="RAM:cacert.pem"`, "\r\nOK\r\n"},
+		{`AT+QFLST="RAM:*"`, "\r\nOK\r\n"},
+	} {
+		h.must(s[0], s[1])
+	}
+	h.upload("RAM:cacert.pem", []byte("hello"))
+	h.must(`AT+QFLST="RAM:*"`, "\r\n+QFLST: \"RAM:cacert.pem\",5\r\n\r\nOK\r\n")
+
+	h.send("AT+CFUN=1,1\r")
+	h.expect("\r\nOK\r\n\r\nPOWERED DOWN\r\n")
+	h.advance(0, 1)
+	h.bootDone()
+	h.echoOff()
+	h.must(`AT+QFLST="RAM:*"`, stale)
+	h.must(`AT+QFDEL="RAM:*"`, "\r\nOK\r\n") // delete-fails fails once per modem
+	h.stop()
+	if b, ok := h.m.files.read("RAM:cacert.pem"); ok {
+		t.Fatalf("deleted file still there: %q", b)
+	}
+}
+
+// stale-file in UFS with delete-fails alone: the file is there at boot with
+// the stale content, a reboot keeps what the host put there, and the first
+// delete of any existing file fails with 418 (verbose text with CMEE=2).
+func TestStaleFileUFS(t *testing.T) {
+	f, _ := ParseFaults("stale-file=old.pem,delete-fails")
+	h := newHarness(t, Options{Faults: f})
+	h.bootDone()
+	h.echoOff()
+	h.must(`AT+QFLST`, fmt.Sprintf("\r\n+QFLST: \"old.pem\",%d\r\n\r\nOK\r\n", len(StaleContent)))
+	h.must("AT+CMEE=2", ok)
+	h.must(`AT+QFDEL="UFS:*"`, "\r\n+CME ERROR: fail to delete the file\r\n")
+	h.must(`AT+QFDEL="UFS:old.pem"`, ok)
+	h.upload("old.pem", []byte("new"))
+
+	h.send("AT+CFUN=1,1\r")
+	h.expect("\r\nOK\r\n\r\nPOWERED DOWN\r\n")
+	h.advance(0, 1)
+	h.bootDone()
+	h.echoOff()
+	h.must(`AT+QFLST`, "\r\n+QFLST: \"old.pem\",3\r\n\r\nOK\r\n") // the host's file, kept
+	h.stop()
+	if b, _ := h.m.files.read("old.pem"); string(b) != "new" {
+		t.Fatalf("old.pem holds %q", b)
+	}
 }

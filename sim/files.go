@@ -39,13 +39,22 @@ func (fs *fileSystem) clearRAM() { fs.ram.files = map[string][]byte{} }
 // resolve maps a file name to its store and base name: "RAM:x" is in RAM,
 // "UFS:x" and a bare "x" are the same UFS file.
 func (fs *fileSystem) resolve(name string) (*store, string) {
+	ram, base := splitFileName(name)
+	if ram {
+		return fs.ram, base
+	}
+	return fs.ufs, base
+}
+
+// splitFileName tells whether name is a RAM: file and strips its prefix.
+func splitFileName(name string) (ram bool, base string) {
 	switch {
 	case len(name) >= 4 && strings.EqualFold(name[:4], "RAM:"):
-		return fs.ram, name[4:]
+		return true, name[4:]
 	case len(name) >= 4 && strings.EqualFold(name[:4], "UFS:"):
-		return fs.ufs, name[4:]
+		return false, name[4:]
 	}
-	return fs.ufs, name
+	return false, name
 }
 
 // read returns a file's bytes by its full name.

@@ -58,6 +58,8 @@ type Modem struct {
 	bogusCA   []byte // PEM of a CA unrelated to any broker (tls-failure)
 	noiseDue  bool   // the next flush is at a line boundary
 	inBlock   bool   // a command's information text is open
+
+	deleteFailed bool // delete-fails has failed its one AT+QFDEL
 }
 
 // dataMode takes raw bytes after CONNECT or a "> " prompt. feed consumes at

@@ -97,9 +97,9 @@ func (m *Modem) signal() (rssi, ber int) {
 }
 
 // activate brings PDP context cid up for the TCP/IP stack. It needs PS
-// attach, as the module does.
+// attach, as the module does, and fails under pdp-failure.
 func (m *Modem) activate(cid int) bool {
-	if !m.st.attached() {
+	if !m.st.attached() || m.faults.PDPFailure {
 		return false
 	}
 	c := m.context(cid)

@@ -192,6 +192,6 @@ var cmeTexts = map[int]string{
 	10: "SIM not inserted", 11: "SIM PIN required", 12: "SIM PUK required",
 	13: "SIM failure", 14: "SIM busy", 16: "incorrect password", 30: "no network service",
 	400: "invalid input value", 403: "drive full", 405: "file not found",
-	406: "invalid file name", 407: "file already existed", 421: "time out",
-	423: "file too large",
+	406: "invalid file name", 407: "file already existed", 418: "fail to delete the file",
+	421: "time out", 423: "file too large", 561: "open PDP context failed",
 }

@@ -9,6 +9,7 @@ func (m *Modem) boot() {
 	m.busy = false
 	m.st.powerOn()
 	m.files.clearRAM()
+	m.placeStaleFile()
 	for i, l := range m.links {
 		if l != nil {
 			l.teardown(m)
@@ -29,6 +30,18 @@ func (m *Modem) boot() {
 	m.startStorm()
 	if m.faults.Silent {
 		m.silent = true
+	}
+}
+
+// placeStaleFile puts the stale-file fault's file in place at boot (RAM
+// files are gone by then); a UFS file of that name already there is kept.
+func (m *Modem) placeStaleFile() {
+	if m.faults.StaleFile == "" {
+		return
+	}
+	st, base := m.files.resolve(m.faults.StaleFile)
+	if _, ok := st.files[base]; !ok {
+		st.files[base] = []byte(StaleContent)
 	}
 }
 

@@ -65,9 +65,10 @@ func parsePublication(m *Modem, c *command, name string) (publication, bool) {
 }
 
 // publish sends the message; the URC says whether the broker took it.
+// Under publish-fail nothing is sent and the URC says failed to send.
 func (m *Modem) publish(p publication, payload []byte) {
 	idx := p.l.idx
-	if p.l.state != linkConnected {
+	if p.l.state != linkConnected || m.faults.PublishFail {
 		m.urc(fmt.Sprintf("%s: %d,%d,2", p.urc, idx, p.msgid))
 		return
 	}
