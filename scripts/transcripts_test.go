@@ -45,6 +45,11 @@ var recordings = []struct {
 	{"ec20_bad_password", "bad-credentials", nil, "+QMTCONN: 0,0,4"},
 	{"ec20_link_dropped", "drop-connection=300ms", map[string]string{"listen": "5s", "count": "0"}, "+QMTSTAT: 0,1"},
 	{"ec20_no_message", "", map[string]string{"listen": "200ms"}, ""},
+	{"ec20_upload_exists", "stale-file=RAM:cacert.pem,delete-fails", map[string]string{"listen": "10ms"}, ""},
+	{"ec20_checksum_mismatch", "upload-corrupt", nil, "checksum mismatch"},
+	{"ec20_qmtopen_pdp", "pdp-failure", nil, "+QMTOPEN: 0,3"},
+	{"ec20_publish_failed", "publish-fail", nil, "0,1,2: client 0: publish msgid 1: failed to send"},
+	{"ec20_happy_qmtpub", "", map[string]string{"listen": "5s", "downlink": "1", "publish": "qmtpub"}, ""},
 }
 
 // TestTranscripts replays every recorded session with the shipped script:
@@ -202,7 +207,7 @@ func answerUplink(ctx context.Context, s *sim.Sim) {
 
 func header(params map[string]string) transcript.Header {
 	h := transcript.Header{Script: "scripts/ec20_mqtts.lua", Port: "sim:/dev/ttyUSB2", Baud: 115200, Atrun: "dev", Start: time.Now()}
-	for _, k := range []string{"host", "port", "client_id", "username", "password", "ca_cert", "pub_topic", "sub_topic", "listen", "count", "reg_timeout"} {
+	for _, k := range []string{"host", "port", "client_id", "username", "password", "ca_cert", "pub_topic", "sub_topic", "listen", "count", "reg_timeout", "publish"} {
 		if v, ok := params[k]; ok {
 			h.Params = append(h.Params, transcript.Param{Name: k, Value: transcript.Plain(v)})
 		}
