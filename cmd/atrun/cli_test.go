@@ -152,6 +152,14 @@ func TestShippedScriptByName(t *testing.T) {
 	if o.code != 0 || o.stdout != "the local file\n" {
 		t.Fatalf("a local file should win: exit %d\nstdout: %s\nstderr: %s", o.code, o.stdout, o.stderr)
 	}
+	// Elsewhere the name finds the shipped script, which then runs (and
+	// stops for want of a port or a parameter, which is not our concern).
+	for _, s := range list {
+		o := atrun(t, t.TempDir(), "run", s.Name)
+		if strings.Contains(o.stderr, "script not found") || !strings.Contains(o.stderr, s.Name+".lua:") {
+			t.Errorf("atrun run %s from an empty folder: exit %d\n%s", s.Name, o.code, o.stderr)
+		}
+	}
 }
 
 func TestVersion(t *testing.T) {

@@ -100,7 +100,11 @@ func waitFor(t testing.TB, cmd *exec.Cmd, stdout, stderr *bytes.Buffer, limit ti
 		<-done
 		t.Fatalf("atrun %q did not exit within %v\nstdout:\n%s\nstderr:\n%s", cmd.Args[1:], limit, stdout, stderr)
 	}
-	return outcome{stdout: stdout.String(), stderr: stderr.String(), code: cmd.ProcessState.ExitCode()}
+	o := outcome{stdout: stdout.String(), code: cmd.ProcessState.ExitCode()}
+	if stderr != nil {
+		o.stderr = stderr.String()
+	}
+	return o
 }
 
 // atrun runs the binary with args in dir.
