@@ -38,16 +38,25 @@ Example:
 		},
 		Subcommands: []*cli.Command{
 			{
-				Name:         "import",
-				Usage:        "turn an AT log into a replayable transcript",
-				ArgsUsage:    "LOG",
+				Name:      "import",
+				Usage:     "turn an AT log into a replayable transcript",
+				ArgsUsage: "LOG",
+				Description: `Turns LOG into a transcript; see 'atrun transcript --help' for the
+details and the options (-o FILE, --format FORMAT).
+
+Example:
+   atrun transcript import monitor.txt -o session.atr`,
 				Action:       importAction,
 				OnUsageError: usageFailure,
 			},
 			{
-				Name:         "show",
-				Usage:        "print a transcript readably",
-				ArgsUsage:    "FILE",
+				Name:      "show",
+				Usage:     "print a transcript readably",
+				ArgsUsage: "FILE",
+				Description: `Prints a transcript's header and events, control bytes made visible.
+
+Example:
+   atrun transcript show testdata/transcripts/ec20_happy.atr`,
 				Action:       showAction,
 				OnUsageError: usageFailure,
 			},
