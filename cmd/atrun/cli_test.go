@@ -162,6 +162,17 @@ func TestShippedScriptByName(t *testing.T) {
 	}
 }
 
+// --set values reach the script whole: commas and '=' are data, and a
+// later --set of the same key wins.
+func TestSetValues(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "p.lua", "print(param('payload'))\nprint(param('n'))\n")
+	o := atrun(t, dir, "run", "p.lua", "--set", `payload={"a":1,"b":"x=y"}`, "--set", "n=1", "--set", "n=2")
+	if o.code != 0 || o.stdout != "{\"a\":1,\"b\":\"x=y\"}\n2\n" {
+		t.Fatalf("exit %d\nstdout: %q\nstderr: %s", o.code, o.stdout, o.stderr)
+	}
+}
+
 func TestVersion(t *testing.T) {
 	for _, args := range [][]string{{"version"}, {"--version"}} {
 		o := atrun(t, t.TempDir(), args...)

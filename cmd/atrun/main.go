@@ -64,10 +64,13 @@ Example:
 		Description:          "Run 'atrun COMMAND --help' for a command's options and an example.",
 		Version:              version,
 		EnableBashCompletion: true,
-		Writer:               stdout,
-		ErrWriter:            stderr,
-		Action:               unknownCommand,
-		OnUsageError:         usageFailure,
+		// --set payload={"a":1,"b":2} is one value: a comma is data, not
+		// a list separator.
+		DisableSliceFlagSeparator: true,
+		Writer:                    stdout,
+		ErrWriter:                 stderr,
+		Action:                    unknownCommand,
+		OnUsageError:              usageFailure,
 		// Exit codes are decided by reportFailure alone; urfave must not
 		// exit on its own.
 		ExitErrHandler: func(*cli.Context, error) {},
