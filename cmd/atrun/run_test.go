@@ -210,6 +210,19 @@ func TestRunModemError(t *testing.T) {
 	}
 }
 
+// A password the script read with param() and sent in AT+QMTCONN is
+// redacted from the error, though no trace or recording learned it.
+func TestPasswordInCommandRedacted(t *testing.T) {
+	conn := `AT+QMTCONN=0,"dev1","user","` + password + `"` + "\r"
+	_, slave := startModem(t, enginetest.Step{Expect: conn, Reply: "\r\nERROR\r\n"})
+	dir := t.TempDir()
+	writeFile(t, dir, "c.lua", `send(string.format('AT+QMTCONN=0,"dev1","user","%s"', param("pw")))`+"\n")
+	o := atrun(t, dir, "run", "c.lua", "--port", slave, "--set", "pw="+password)
+	if o.code != exitFailed || !strings.Contains(o.stderr, `"user","***"`) || strings.Contains(o.stderr+o.stdout, password) {
+		t.Fatalf("exit %d\n%s", o.code, o.stderr)
+	}
+}
+
 // A timeout of the whole run is a failure (exit 1) that says so.
 func TestRunTimeout(t *testing.T) {
 	_, slave := startModem(t)

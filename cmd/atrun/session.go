@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -70,7 +71,7 @@ func openSession(ctx context.Context, o sessionOptions) (*session, error) {
 		}
 	}
 	s.port = port
-	var sinks []tap.Sink
+	sinks := []tap.Sink{learnSecrets(o.secrets)}
 	if o.record != "" {
 		if err := s.startRecording(o, port); err != nil {
 			if rw != nil {
@@ -90,13 +91,25 @@ func openSession(ctx context.Context, o sessionOptions) (*session, error) {
 	return s, nil
 }
 
-// multiTap joins the sinks, nil when there is none: a Conn with no tap
-// skips the work of observing.
+// learnSecrets watches the commands written for passwords (AT+QMTCONN,
+// AT+QICSGP, AT+CPIN ...), so that they are redacted from then on in
+// errors, logs and prints even when the script took them with param()
+// rather than secret(). It comes first among the sinks, so that the
+// recorder and the tracer already know them.
+func learnSecrets(secrets *secret.Set) tap.Sink {
+	return tap.Func(func(dir tap.Dir, _ time.Time, p []byte) {
+		if dir != tap.ToModem {
+			return
+		}
+		for _, line := range bytes.FieldsFunc(p, func(c rune) bool { return c == '\r' || c == '\n' }) {
+			secrets.LearnCommand(string(line))
+		}
+	})
+}
+
+// multiTap joins the sinks.
 func multiTap(sinks []tap.Sink) tap.Sink {
-	switch len(sinks) {
-	case 0:
-		return nil
-	case 1:
+	if len(sinks) == 1 {
 		return sinks[0]
 	}
 	return tap.Multi(sinks...)

@@ -15,7 +15,9 @@ import (
 
 // tracer is the tap behind --trace: every byte both ways, one line per
 // write and per line the modem sends, with control bytes made visible, the
-// time since the start, and the script line that was running.
+// time since the start, and the script line that was running. Secrets are
+// redacted: the session's learnSecrets sink, ahead of this one, finds
+// those that commands carry.
 //
 //	0.004211 test.lua:3   -> AT+CSQ<CR>
 //	0.009876 test.lua:3   <- <CR><LF>+CSQ: 19,99<CR><LF>
@@ -59,9 +61,6 @@ func (t *tracer) Tap(dir tap.Dir, at time.Time, p []byte) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if dir == tap.ToModem {
-		for _, line := range bytes.FieldsFunc(p, func(c rune) bool { return c == '\r' || c == '\n' }) {
-			t.secrets.LearnCommand(string(line))
-		}
 		t.release(len(t.held))
 		t.line("->", at, p)
 		return

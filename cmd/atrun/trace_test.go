@@ -34,11 +34,13 @@ func TestTracer(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var b strings.Builder
 			start := time.Now()
-			tr := newTracer(&b, start, &secret.Set{}, false)
+			secrets := &secret.Set{}
+			tr := newTracer(&b, start, secrets, false)
 			tr.setWhere(func() string { return "x.lua:7" })
-			tr.Tap(tap.ToModem, start, []byte("AT+QMTCONN=0,\"c\",\"u\",\"passw0rd\"\r"))
+			sink := tap.Multi(learnSecrets(secrets), tr)
+			sink.Tap(tap.ToModem, start, []byte("AT+QMTCONN=0,\"c\",\"u\",\"passw0rd\"\r"))
 			for _, r := range tc.reads {
-				tr.Tap(tap.FromModem, start.Add(time.Millisecond), []byte(r))
+				sink.Tap(tap.FromModem, start.Add(time.Millisecond), []byte(r))
 			}
 			if tc.flush {
 				tr.Flush()
