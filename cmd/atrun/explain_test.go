@@ -14,12 +14,17 @@ import (
 )
 
 // sharedLogsDir is where the real-device logs collected for the project
-// live, beside the checkout; ATRUN_LOGS overrides it.
+// live, beside the checkout; ATRUN_LOGS overrides it. The path is
+// absolute: tests run atrun in folders of their own.
 func sharedLogsDir() string {
-	if d := os.Getenv("ATRUN_LOGS"); d != "" {
-		return d
+	d := os.Getenv("ATRUN_LOGS")
+	if d == "" {
+		d = filepath.Join("..", "..", "..", "shared", "logs")
 	}
-	return filepath.Join("..", "..", "..", "shared", "logs")
+	if abs, err := filepath.Abs(d); err == nil {
+		return abs
+	}
+	return d
 }
 
 // sharedLogs lists the shared logs, skipping the test when there are none.
