@@ -36,7 +36,7 @@ Example:
    ATRUN_PORT=/dev/ttyUSB2 atrun run ./check.lua --trace`,
 		Flags: append(portFlags(),
 			&cli.StringSliceFlag{Name: "set", Usage: "a script parameter as `key=value`, read with param(key) (repeatable)"},
-			&cli.DurationFlag{Name: "timeout", Usage: "stop the whole run after `D` (e.g. 90s, 5m); no limit when 0"},
+			&cli.DurationFlag{Name: "timeout", Usage: "stop the whole run after `D` (e.g. 90s, 5m)", DefaultText: "no limit"},
 			&cli.BoolFlag{Name: "trace", Usage: "print every byte to and from the modem on stderr"},
 			&cli.StringFlag{Name: "record", Usage: "write a transcript of the session to `FILE`, as it happens"},
 			&cli.BoolFlag{Name: "json", Usage: "print the run's events as JSON lines on stdout"},

@@ -32,7 +32,7 @@ Exits 1 if any command failed; the others are still sent.
 Example:
    atrun send --port /dev/ttyUSB2 AT 'AT+CPIN?' AT+CSQ 'AT+CEREG?'`,
 		Flags: append(portFlags(),
-			&cli.DurationFlag{Name: "timeout", Usage: "wait up to `D` for each answer (default: the command's documented maximum, 5s for most)"},
+			&cli.DurationFlag{Name: "timeout", Usage: "wait up to `D` for each answer", DefaultText: "the command's documented maximum, 5s for most"},
 			&cli.BoolFlag{Name: "trace", Usage: "print every byte to and from the modem on stderr"},
 		),
 		Action: sendAction,
