@@ -46,7 +46,14 @@ func main() {
 
 // run runs the command line and returns the process's exit code. Every
 // failure is reported here, once, as a message on stderr.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		// A bug must still end in one line, not a stack trace.
+		if v := recover(); v != nil {
+			fmt.Fprintf(stderr, "atrun: internal error: %v (a bug in atrun: please report it with the command line you ran)\n", v)
+			code = exitFailed
+		}
+	}()
 	app := newApp(stdout, stderr)
 	err := app.RunContext(ctx, flagsFirst(app, args))
 	return reportFailure(stderr, err)
