@@ -10,23 +10,26 @@ import (
 	"github.com/atrun/atrun/luabind"
 )
 
-// humanReport prints a run for people. Steps and the script's prints are
-// the run's output (stdout); logs and progress go to stderr.
+// humanReport prints a run for people. The script's prints are the run's
+// results (stdout), so that `atrun run ... > out.txt` keeps just them; steps,
+// logs and progress go to stderr, logs indented under the step they belong
+// to:
 //
-//	▸ SIM ready
-//	✓ SIM ready (12 ms)
+//	▸ SIM
+//	  SIM ready
+//	✓ SIM (12 ms)
 //	✗ Connect (5.0 s): AT+QMTCONN=...: modem answered ERROR
 type humanReport struct {
 	mu       sync.Mutex
 	out, err io.Writer
-	colour   bool // stdout is a terminal
-	errTTY   bool // stderr is a terminal: colour and progress
+	colour   bool // stderr is a terminal that takes colour
+	errTTY   bool // stderr is a terminal: progress lines
 	depth    int  // how many steps are open
 	bar      bool // a progress line is open on stderr
 }
 
 func newHumanReport(out, errw io.Writer) *humanReport {
-	return &humanReport{out: out, err: errw, colour: useColour(out), errTTY: isTerminal(errw)}
+	return &humanReport{out: out, err: errw, colour: useColour(errw), errTTY: isTerminal(errw)}
 }
 
 func (h *humanReport) Step(name, status string, elapsed time.Duration, err error) {
@@ -39,31 +42,33 @@ func (h *humanReport) Step(name, status string, elapsed time.Duration, err error
 	indent := strings.Repeat("  ", h.depth)
 	switch status {
 	case "start":
-		fmt.Fprintf(h.out, "%s%s %s\n", indent, paint(h.colour, ansiDim, "▸"), name)
+		fmt.Fprintf(h.err, "%s%s %s\n", indent, paint(h.colour, ansiDim, "▸"), name)
 		h.depth++
 	case "ok":
-		fmt.Fprintf(h.out, "%s%s %s (%s)\n", indent, paint(h.colour, ansiGreen, "✓"), name, humanDuration(elapsed))
+		fmt.Fprintf(h.err, "%s%s %s (%s)\n", indent, paint(h.colour, ansiGreen, "✓"), name, humanDuration(elapsed))
 	default:
 		msg := ""
 		if err != nil {
 			msg = ": " + err.Error()
 		}
-		fmt.Fprintf(h.out, "%s%s %s (%s)%s\n", indent, paint(h.colour, ansiRed, "✗"), name, humanDuration(elapsed), msg)
+		fmt.Fprintf(h.err, "%s%s %s (%s)%s\n", indent, paint(h.colour, ansiRed, "✗"), name, humanDuration(elapsed), msg)
 	}
 }
 
+// Log prints a script's log line under its step. Outside any step it says
+// where in the script it comes from; inside one, the step says enough.
 func (h *humanReport) Log(level, msg, where string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.endBar()
-	label := "info"
+	prefix := strings.Repeat("  ", h.depth)
+	if h.depth == 0 && where != "" {
+		prefix = where + ": "
+	}
 	if level == "warn" {
-		label = paint(h.errTTY && useColour(h.err), ansiYell, "warning")
+		prefix += paint(h.colour, ansiYell, "warning") + ": "
 	}
-	if where != "" {
-		where += ": "
-	}
-	fmt.Fprintf(h.err, "%s%s: %s\n", where, label, msg)
+	fmt.Fprintf(h.err, "%s%s\n", prefix, msg)
 }
 
 func (h *humanReport) Print(text string) {

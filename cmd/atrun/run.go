@@ -22,8 +22,8 @@ func runCommand() *cli.Command {
 		Usage:     "run a Lua script against a modem",
 		ArgsUsage: "SCRIPT",
 		Description: `SCRIPT is a .lua file, or the name of a shipped script ('atrun scripts'
-lists them); a file at that path wins. Steps and what the script prints go
-to stdout, logs and traces to stderr. The run stops cleanly on Ctrl+C: the
+lists them); a file at that path wins. What the script prints goes to
+stdout; steps, logs and traces go to stderr. The run stops cleanly on Ctrl+C: the
 modem is left in command mode and the transcript is complete up to then.
 
 Exit codes: 0 success, 1 the script failed (modem error, timeout, error

@@ -64,14 +64,17 @@ func TestRunAgainstPTY(t *testing.T) {
 	t.Run("output", func(t *testing.T) {
 		for _, re := range []string{
 			`(?m)^▸ Sync$`, `(?m)^✓ Sync \(\d+ (µs|ms)\)$`,
-			`(?m)^✓ Connect \(\d+ (µs|ms)\)$`, `(?m)^signal \+CSQ: 19,99$`,
+			`(?m)^✓ Connect \(\d+ (µs|ms)\)$`,
 		} {
-			if !regexp.MustCompile(re).MatchString(o.stdout) {
-				t.Errorf("stdout does not match %s:\n%s", re, o.stdout)
+			if !regexp.MustCompile(re).MatchString(o.stderr) {
+				t.Errorf("stderr does not match %s:\n%s", re, o.stderr)
 			}
 		}
+		if o.stdout != "signal +CSQ: 19,99\n" {
+			t.Errorf("stdout holds more than the script's print:\n%s", o.stdout)
+		}
 		for _, want := range []string{
-			"connect.lua:8: info: connected with result 0",
+			"\n  connected with result 0\n", // a log, indented under its step
 			"warning: the script never read --set colour",
 		} {
 			if !strings.Contains(o.stderr, want) {
@@ -195,8 +198,8 @@ func TestRunModemError(t *testing.T) {
 			}
 		}
 		if !asJSON {
-			if !strings.Contains(o.stdout, "✗ SIM (") {
-				t.Errorf("no failed step in:\n%s", o.stdout)
+			if !strings.Contains(o.stderr, "✗ SIM (") {
+				t.Errorf("no failed step in:\n%s", o.stderr)
 			}
 			continue
 		}
