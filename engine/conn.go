@@ -102,6 +102,9 @@ func New(port io.ReadWriteCloser, cfg Config) *Conn {
 	if c.clk == nil {
 		c.clk = clock.Real{}
 	}
+	if c.secrets == nil {
+		c.secrets = &secret.Set{}
+	}
 	if cfg.URCs == nil {
 		c.urcs = newURCTable(DefaultURCs)
 	}

@@ -623,3 +623,16 @@ func TestSleepRunsHandlersAndAborts(t *testing.T) {
 		t.Fatal("handler did not run during the waits")
 	}
 }
+
+// A password a command carries never shows in its error.
+func TestCommandSecretsRedactedInErrors(t *testing.T) {
+	c, _ := startFake(t, 0, step{"AT+QMTCONN=0,\"id\",\"u\",\"hunter22\"\r", "\r\nERROR\r\n"})
+	_, err := c.Send(ctxT(t), `AT+QMTCONN=0,"id","u","hunter22"`)
+	var me *ModemError
+	if !errors.As(err, &me) {
+		t.Fatalf("err = %v", err)
+	}
+	if strings.Contains(err.Error(), "hunter22") || strings.Contains(me.Command, "hunter22") {
+		t.Fatalf("password in %q", err)
+	}
+}

@@ -64,8 +64,10 @@ func (e *PortError) Unwrap() error { return e.Err }
 
 // Hint says what to check.
 func (e *PortError) Hint() string {
-	text := e.Err.Error()
+	text := strings.ToLower(e.Err.Error())
 	switch {
+	case strings.HasPrefix(e.Port, "tcp://") && e.Op == "open":
+		return "check the address, and that the serial server (ser2net, in raw mode) listens there"
 	case e.Op == "open" && strings.Contains(text, "permission denied"):
 		return "no permission on the device: add your user to the dialout group (sudo usermod -aG dialout $USER, then log in again)"
 	case e.Op == "open" && (strings.Contains(text, "no such file") || strings.Contains(text, "not found")):

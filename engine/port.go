@@ -148,15 +148,21 @@ func describeSerialError(err error) error {
 	if !errors.As(err, &pe) {
 		return err
 	}
+	var words string
 	switch pe.Code() {
 	case serial.PortBusy:
-		return fmt.Errorf("port busy: %w", err)
+		words = "port busy"
 	case serial.PortNotFound:
-		return fmt.Errorf("no such file or device: %w", err)
+		words = "no such file or device"
 	case serial.PermissionDenied:
-		return fmt.Errorf("permission denied: %w", err)
+		words = "permission denied"
+	default:
+		return err
 	}
-	return err
+	if strings.Contains(strings.ToLower(err.Error()), words) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", words, err)
 }
 
 // Pipe returns the two ends of an in-memory full-duplex port: the host's

@@ -191,6 +191,9 @@ func (c *Conn) stream(ctx context.Context, data []byte, o options) error {
 // becomes the orphan: frames that arrive before the new command is fully
 // written go to it first, since they can only be its late answer.
 func (c *Conn) start(text string, o options, setup ...func(*command)) (*command, error) {
+	// A command that carries a password (AT+QMTCONN, AT+QICSGP, AT+CPIN)
+	// teaches it to the secret set first, so no error or trace shows it.
+	c.secrets.LearnCommand(text)
 	c.mu.Lock()
 	cm := newCommand(text, c.secrets.Redact(text), c.urcs)
 	if o.prefix != nil {

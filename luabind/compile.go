@@ -31,3 +31,15 @@ func load(L *lua.LState, name string, src []byte) (*lua.LFunction, error) {
 	protos.Store(key, proto)
 	return L.NewFunctionFromProto(proto), nil
 }
+
+// Check compiles s without running it: a script that does not compile is a
+// *SyntaxError, reported before a port is opened. The compiled chunk is
+// kept, so the run that follows does not compile it again.
+func Check(s Script) error {
+	L := lua.NewState(lua.Options{SkipOpenLibs: true})
+	defer L.Close()
+	if _, err := load(L, chunkName(s.Name), s.Source); err != nil {
+		return newSyntaxError(s.Name, err)
+	}
+	return nil
+}

@@ -122,7 +122,7 @@ func optTable(L *lua.LState, n int) *lua.LTable {
 	case *lua.LTable:
 		return v
 	case *lua.LNilType:
-		return L.NewTable()
+		return L.CreateTable(0, 0)
 	default:
 		L.ArgError(n, "options must be a table, like {timeout = \"5s\"}")
 		return nil

@@ -133,3 +133,14 @@ print(topic .. " " .. payload)
 		t.Fatalf("prints %q", rep.prints)
 	}
 }
+
+func TestCheck(t *testing.T) {
+	if err := Check(Script{Name: "ok.lua", Source: []byte("send('AT')")}); err != nil {
+		t.Fatal(err)
+	}
+	err := Check(Script{Name: "x/bad.lua", Source: []byte("\nif then\n")})
+	se, ok := errorsAs[*SyntaxError](err)
+	if !ok || se.Line != 2 || se.Script != "x/bad.lua" {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -96,11 +96,11 @@ func responseHolds(resp *engine.Response, m *luaMatcher) bool {
 
 // responseTable is the script's view of a response.
 func responseTable(L *lua.LState, resp *engine.Response) *lua.LTable {
-	t := L.NewTable()
+	t := L.CreateTable(0, 7)
 	if resp == nil {
 		return t
 	}
-	lines := L.NewTable()
+	lines := L.CreateTable(len(resp.Lines), 0)
 	for _, l := range resp.Lines {
 		lines.Append(lua.LString(l))
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"io/fs"
 	"os"
@@ -32,19 +31,8 @@ func loadScript(arg string) (luabind.Script, error) {
 }
 
 // checkSyntax compiles the script without running it, so that a syntax
-// error is reported before the modem is touched. The runner compiles
-// before it runs anything, and a cancelled context stops the run at its
-// first instruction.
-func checkSyntax(s luabind.Script) error {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	_, err := luabind.NewRunner(luabind.Options{}).Run(ctx, s)
-	var se *luabind.SyntaxError
-	if errors.As(err, &se) {
-		return err
-	}
-	return nil
-}
+// error is reported before the modem is touched.
+func checkSyntax(s luabind.Script) error { return luabind.Check(s) }
 
 // secretNameRE finds the names a script reads with secret("name").
 var secretNameRE = regexp.MustCompile(`\bsecret\s*\(?\s*["']([^"']+)["']`)
