@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/atrun/atrun/engine/transcript"
 	"github.com/atrun/atrun/explain"
@@ -99,11 +98,3 @@ func transcriptEnd(t *transcript.Transcript) (explain.Entry, bool) {
 
 // kindEnd marks the end of a recorded session in explain's output.
 const kindEnd explain.Kind = "end"
-
-// sessionLength is how long the recorded session lasted.
-func sessionLength(t *transcript.Transcript) time.Duration {
-	if n := len(t.Events); n > 0 {
-		return t.Events[n-1].At
-	}
-	return 0
-}

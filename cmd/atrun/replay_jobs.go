@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -70,8 +71,15 @@ func runReplays(ctx context.Context, setup *replaySetup, emit func(replayResult)
 
 // replayOne reads one transcript and replays it with its own engine and
 // Lua state: replays share nothing but the script's source.
-func replayOne(ctx context.Context, setup *replaySetup, file string) replayResult {
-	res := replayResult{file: file}
+func replayOne(ctx context.Context, setup *replaySetup, file string) (res replayResult) {
+	res.file = file
+	defer func() {
+		// A bug in one replay must not end the others with a stack trace.
+		if v := recover(); v != nil {
+			res.status = statusFail
+			res.err = fmt.Errorf("internal error: %v (a bug in atrun: please report it with the command line you ran)", v)
+		}
+	}()
 	if ctx.Err() != nil {
 		res.status = statusSkipped
 		return res
