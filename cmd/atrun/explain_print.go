@@ -59,6 +59,11 @@ const maxShown = 72
 // shown is text made visible, and shortened to its start and its size
 // when long.
 func shown(text string) string {
+	if text != "" && strings.TrimSpace(text) == "" {
+		// Blank payload (a lone space after a binary send) must not
+		// look like nothing.
+		return fmt.Sprintf("%q", text)
+	}
 	v := visible(text)
 	if utf8.RuneCountInString(v) <= maxShown {
 		return v
