@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -26,6 +28,12 @@ lists them); a file at that path wins. What the script prints goes to
 stdout; steps, logs and traces go to stderr. The run stops cleanly on Ctrl+C: the
 modem is left in command mode and the transcript is complete up to then.
 
+--sim runs the script on a virtual EC20 (on a pseudo-terminal) with an MQTT
+broker over TLS, both inside atrun: no modem needed. The script gets the
+broker's host, port, username, password (a secret: never shown or
+recorded) and ca_cert unless --set gives them; --fault switches on a
+failure ('atrun sim --fault help' lists them).
+
 Exit codes: 0 success, 1 the script failed (modem error, timeout, error
 raised), 2 usage or setup (bad flag, script not found, syntax error, port
 that will not open), 130 interrupted.
@@ -33,13 +41,16 @@ that will not open), 130 interrupted.
 Example:
    atrun run ec20_mqtts --port auto --set host=broker.example.com \
        --set ca_cert=ca.pem --record session.txt
-   ATRUN_PORT=/dev/ttyUSB2 atrun run ./check.lua --trace`,
+   ATRUN_PORT=/dev/ttyUSB2 atrun run ./check.lua --trace
+   atrun run ec20_mqtts --sim --fault no-sim`,
 		Flags: append(portFlags(),
 			&cli.StringSliceFlag{Name: "set", Usage: "a script parameter as `key=value`, read with param(key) (repeatable)"},
 			&cli.DurationFlag{Name: "timeout", Usage: "stop the whole run after `D` (e.g. 90s, 5m)", DefaultText: "no limit"},
 			&cli.BoolFlag{Name: "trace", Usage: "print every byte to and from the modem on stderr"},
 			&cli.StringFlag{Name: "record", Usage: "write a transcript of the session to `FILE`, as it happens"},
 			&cli.BoolFlag{Name: "json", Usage: "print the run's events as JSON lines on stdout"},
+			&cli.BoolFlag{Name: "sim", Usage: "run on a virtual EC20 with an embedded MQTT broker; the script gets host, port, username, password and ca_cert unless --set gives them"},
+			faultFlag(),
 		),
 		BashComplete: completeScripts,
 		Action:       runAction,
@@ -67,8 +78,7 @@ func runAction(c *cli.Context) error {
 	return err
 }
 
-// runScript checks the command line, opens the session, and runs the
-// script until it ends, fails, times out or is interrupted.
+// runScript checks the command line, then runs the script it names.
 func runScript(c *cli.Context, rep runReporter, start time.Time) (*luabind.Result, error) {
 	switch c.NArg() {
 	case 0:
@@ -81,6 +91,10 @@ func runScript(c *cli.Context, rep runReporter, start time.Time) (*luabind.Resul
 	if err != nil {
 		return nil, err
 	}
+	virt, err := simFromFlags(c)
+	if err != nil {
+		return nil, err
+	}
 	script, err := loadScript(c.Args().First())
 	if err != nil {
 		return nil, err
@@ -88,36 +102,73 @@ func runScript(c *cli.Context, rep runReporter, start time.Time) (*luabind.Resul
 	if err := checkSyntax(script); err != nil {
 		return nil, err
 	}
+	return runJob{
+		script: script, params: params, virt: virt,
+		port: c.String("port"), baud: c.Int("baud"), timeout: c.Duration("timeout"),
+		trace: c.Bool("trace"), record: c.String("record"), stderr: c.App.ErrWriter,
+	}.run(c.Context, rep, start)
+}
+
+// runJob is a checked script and how to run it: atrun run builds one from
+// its flags, atrun demo from its own.
+type runJob struct {
+	script  luabind.Script
+	params  map[string]string
+	virt    *virtualModem // the virtual EC20 to run on, instead of port
+	port    string
+	baud    int
+	timeout time.Duration
+	trace   bool
+	record  string
+	stderr  io.Writer
+}
+
+// run opens the session and runs the script until it ends, fails, times
+// out or is interrupted.
+func (j runJob) run(parent context.Context, rep runReporter, start time.Time) (*luabind.Result, error) {
 	// Signals are caught before the port opens: from then on, Ctrl+C must
 	// go through the run's clean stop.
-	ctx, stop := withInterrupt(c.Context)
+	ctx, stop := withInterrupt(parent)
 	defer stop()
-	ctx, cancel := withRunTimeout(ctx, c.Duration("timeout"))
+	ctx, cancel := withRunTimeout(ctx, j.timeout)
 	defer cancel()
 
 	secrets := &secret.Set{}
+	if j.virt != nil {
+		// The simulator outlives a Ctrl+C until the session is closed, so
+		// that the clean stop still reaches a modem.
+		dev, err := j.virt.start(parent, j.params, secrets)
+		if err != nil {
+			return nil, stopped(ctx, err)
+		}
+		defer j.virt.Close()
+		j.port = dev
+	}
 	sess, err := openSession(ctx, sessionOptions{
-		port: c.String("port"), baud: c.Int("baud"), trace: c.Bool("trace"), record: c.String("record"),
+		port: j.port, baud: j.baud, trace: j.trace, record: j.record,
 		header: transcript.Header{
-			Script: script.Name, Atrun: version,
-			Params: headerParams(params, script.Source, secrets),
+			Script: j.script.Name, Atrun: version,
+			Params: headerParams(j.params, j.script.Source, secrets),
 		},
-		secrets: secrets, stderr: c.App.ErrWriter, start: start,
+		secrets: secrets, stderr: j.stderr, start: start,
 	})
 	if err != nil {
 		return nil, stopped(ctx, err)
 	}
 	runner := luabind.NewRunner(luabind.Options{
-		Conn: sess.conn, Port: sess.port, Params: params, Secrets: secrets,
+		Conn: sess.conn, Port: sess.port, Params: j.params, Secrets: secrets,
 		Modules: scripts.Modules, Report: rep,
 	})
 	if sess.tracer != nil {
 		sess.tracer.setWhere(runner.Where)
 	}
-	res, err := runner.Run(ctx, script)
+	res, err := runner.Run(ctx, j.script)
 	err = stopped(ctx, noPort(sess.port, err))
 	if cerr := sess.Close(); err == nil && cerr != nil {
 		err = cerr
+	}
+	if j.virt != nil {
+		j.virt.forget(res)
 	}
 	warnUnused(rep, res)
 	return res, err
