@@ -1,0 +1,45 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+// FuzzRoute feeds arbitrary modem output, split anywhere, into a Conn with
+// a command pending, then the command's OK. Whatever came before, the
+// router must not panic, and the command must end (with the OK, or with an
+// error result the noise held), never hang until its timeout.
+func FuzzRoute(f *testing.F) {
+	for _, s := range []string{
+		"", "\r\n+QMTRECV: 0,1,\"t\",2,\"ab\"\r\n", "AT+CSQ\r\r\n+CSQ: 1,2\r\n", "\r\n> ",
+		"\r\nCONNECT\r\n", "SEND OKAT+X\r", "\r\n+CME ERROR: 10\r\n", "RDY\rRDY\n\n\r>>> ",
+		"\x00\xff\x1a\x1b", "\r\nPOWERED DOWN",
+	} {
+		f.Add([]byte(s), uint8(1))
+	}
+	f.Fuzz(func(t *testing.T, noise []byte, cut uint8) {
+		host, modem := Pipe()
+		c := New(host, Config{QueueSize: 4})
+		defer modem.Close()
+		defer c.Close()
+		go func() {
+			buf := make([]byte, 64)
+			if _, err := modem.Read(buf); err != nil {
+				return
+			}
+			n := int(cut) % (len(noise) + 1)
+			modem.Write(noise[:n])
+			modem.Write(noise[n:])
+			modem.Write([]byte("\r\nOK\r\n"))
+		}()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_, err := c.Send(ctx, "AT+CSQ", Timeout(5*time.Second))
+		var te *TimeoutError
+		if errors.As(err, &te) || errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("command never ended after %q: %v", noise, err)
+		}
+	})
+}
