@@ -19,12 +19,21 @@ func flagsFirst(app *cli.App, args []string) []string {
 	at := 1
 	for ; at < len(args); at++ {
 		if !strings.HasPrefix(args[at], "-") {
-			cmd = findCommand(app, args[at])
+			cmd = findCommand(app.Commands, args[at])
 			break
 		}
 	}
 	if cmd == nil {
 		return args
+	}
+	// Follow subcommands (atrun transcript import ...): the flags to move
+	// are the innermost command's.
+	for at+1 < len(args) {
+		sub := findCommand(cmd.Subcommands, args[at+1])
+		if sub == nil {
+			break
+		}
+		cmd, at = sub, at+1
 	}
 	flags, rest, dashes := splitFlags(cmd, args[at+1:])
 	out := append([]string{}, args[:at+1]...)
@@ -36,8 +45,8 @@ func flagsFirst(app *cli.App, args []string) []string {
 	return append(out, rest...)
 }
 
-func findCommand(app *cli.App, name string) *cli.Command {
-	for _, c := range app.Commands {
+func findCommand(commands []*cli.Command, name string) *cli.Command {
+	for _, c := range commands {
 		if c.HasName(name) {
 			return c
 		}

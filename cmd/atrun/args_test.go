@@ -17,6 +17,8 @@ func TestFlagsFirst(t *testing.T) {
 		{"atrun --help", "atrun --help"},
 		{"atrun nosuch x --y", "atrun nosuch x --y"},
 		{"atrun run x --generate-bash-completion", "atrun run x --generate-bash-completion"},
+		{"atrun transcript import log.txt -o s.atr", "atrun transcript import -o s.atr log.txt"},
+		{"atrun transcript show s.atr", "atrun transcript show s.atr"},
 	}
 	for _, tc := range tests {
 		got := strings.Join(flagsFirst(app, strings.Fields(tc.in)), " ")

@@ -117,6 +117,12 @@ func classify(err error) failure {
 	case errors.As(err, &intr):
 		return failure{code: exitInterrupted, message: intr.Error()}
 	case errors.As(err, &mismatch):
+		// A replay of many transcripts printed each mismatch already: its
+		// summary is the message. A single one explains itself.
+		var several *replayMismatchError
+		if errors.As(err, &several) {
+			return failure{code: exitMismatch, message: several.Error()}
+		}
 		return failure{code: exitMismatch, message: mismatch.Error()}
 	case errors.As(err, &usage):
 		return failure{code: exitUsage, message: usage.msg, hint: usage.hint}

@@ -119,7 +119,7 @@ func TestReplayVerdicts(t *testing.T) {
 			"\n    " + mismatch + ":" + strconv.Itoa(mmLine) + ": replay mismatch at ",
 			`expected: "AT+CSQ=1\r"`, `got:      "AT+CSQ\r"`, "^ first difference",
 			"1 transcript: 0 passed, 1 mismatched",
-		}, "replay mismatch"},
+		}, "atrun: 1 of 1 transcript mismatched\n"},
 		{"recorded outcome changed", []string{outcome}, exitFailed, []string{
 			"FAIL " + outcome + " (after ",
 			"\n    the script failed with\n", "failed to open the network",
@@ -136,11 +136,11 @@ func TestReplayVerdicts(t *testing.T) {
 		}, "could not be read"},
 		{"--set changes what the script sends", []string{happy, "--set", "client_id=other"}, exitMismatch, []string{
 			"MISMATCH " + happy, `expected: "AT+QMTCONN=0,\"dev1\"`, `got:      "AT+QMTCONN=0,\"other\"`,
-		}, "replay mismatch"},
+		}, "atrun: 1 of 1 transcript mismatched\n"},
 		{"mismatch wins", []string{malformed, outcome, happy, mismatch}, exitMismatch, []string{
 			"ERROR " + malformed, "FAIL " + outcome, "PASS " + happy, "MISMATCH " + mismatch,
 			"4 transcripts: 1 passed, 1 mismatched, 1 failed, 1 unreadable",
-		}, "replay mismatch"},
+		}, "atrun: 1 of 4 transcripts mismatched\n"},
 		{"failure wins over unreadable", []string{outcome, malformed}, exitFailed, []string{
 			"FAIL " + outcome, "ERROR " + malformed, "2 transcripts: 0 passed, 1 failed, 1 unreadable",
 		}, "atrun: 1 of 2 transcripts failed"},

@@ -7,9 +7,6 @@ import (
 func init() { register(transcriptCommand) }
 
 // transcriptCommand groups the commands that make and read transcripts.
-// Its flags belong to the group rather than to each subcommand: the
-// command line is rearranged so that flags come right after the command's
-// name (args.go), which puts them before the subcommand's.
 func transcriptCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "transcript",
@@ -32,17 +29,17 @@ Example:
    atrun transcript import monitor.txt -o session.atr
    atrun replay ./my.lua session.atr
    atrun transcript show testdata/transcripts/ec20_happy.atr`,
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "import: write the transcript to `FILE` (standard output when left out)"},
-			&cli.StringFlag{Name: "format", Usage: "import: " + formatFlagUsage},
-		},
 		Subcommands: []*cli.Command{
 			{
 				Name:      "import",
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the transcript to `FILE` (standard output when left out)"},
+					&cli.StringFlag{Name: "format", Usage: formatFlagUsage},
+				},
 				Usage:     "turn an AT log into a replayable transcript",
 				ArgsUsage: "LOG",
 				Description: `Turns LOG into a transcript; see 'atrun transcript --help' for the
-details and the options (-o FILE, --format FORMAT).
+details.
 
 Example:
    atrun transcript import monitor.txt -o session.atr`,
