@@ -31,7 +31,7 @@ Example:
    atrun transcript show testdata/transcripts/ec20_happy.atr`,
 		Subcommands: []*cli.Command{
 			{
-				Name:      "import",
+				Name: "import",
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the transcript to `FILE` (standard output when left out)"},
 					&cli.StringFlag{Name: "format", Usage: formatFlagUsage},
