@@ -3,19 +3,18 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/atrun/atrun/engine/secret"
+	"github.com/atrun/atrun/engine/tap"
 	"github.com/atrun/atrun/engine/transcript"
 	"github.com/atrun/atrun/explain"
 )
-
-// maxEventBytes is how many bytes an imported event holds at most, as in
-// a recording: long payloads continue on the next line, at the same time.
-const maxEventBytes = 100
 
 func importAction(c *cli.Context) error {
 	arg, err := oneLogArg(c, "atrun transcript import")
@@ -55,17 +54,11 @@ func importLog(data []byte, name string, format explain.Format, now time.Time) (
 	if len(events) == 0 {
 		return nil, usagef("%s holds no AT commands or modem output to import (wrong --format?)", name)
 	}
-	t := &transcript.Transcript{Header: transcript.Header{
-		Port: "imported", Atrun: version, Start: now.UTC().Truncate(time.Microsecond),
-	}}
-	for _, e := range events {
-		t.Events = append(t.Events, importEvents(e)...)
-	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# Imported by atrun transcript import from %s (format %s).\n", filepath.Base(name), format)
 	fmt.Fprintf(&b, "# %s\n", timingNote(entries))
 	b.WriteString("# The script that ran is unknown: replay with 'atrun replay SCRIPT FILE'.\n")
-	if _, err := t.WriteTo(&b); err != nil {
+	if err := record(&b, events, now.UTC().Truncate(time.Microsecond)); err != nil {
 		return nil, fmt.Errorf("importing %s: %w", name, err)
 	}
 	if _, err := transcript.Parse(b.Bytes(), name); err != nil {
@@ -74,40 +67,24 @@ func importLog(data []byte, name string, format explain.Format, now time.Time) (
 	return b.Bytes(), nil
 }
 
-// importEvents converts one step of the conversation, cut after each line
-// end and at maxEventBytes, the way the recorder cuts events.
-func importEvents(e explain.Event) []transcript.Event {
-	kind := transcript.Modem
-	if e.Dir == explain.Host {
-		kind = transcript.Host
+// record plays the conversation into the transcript recorder, as if it
+// happened now: events are cut as in a live recording, and the passwords
+// the log's commands carry (AT+QMTCONN, AT+QICSGP, AT+CPIN) are redacted in
+// the commands and in their echoes. The outcome is unknown, so there is no
+// end line.
+func record(w io.Writer, events []explain.Event, start time.Time) error {
+	rec, err := transcript.NewRecorder(w, transcript.Header{Port: "imported", Atrun: version, Start: start}, &secret.Set{})
+	if err != nil {
+		return err
 	}
-	at := e.Offset.Truncate(time.Microsecond)
-	var out []transcript.Event
-	for _, piece := range cutEvent(e.Data) {
-		out = append(out, transcript.Event{At: at, Kind: kind, Data: transcript.Plain(string(piece))})
-	}
-	return out
-}
-
-// cutEvent splits p the way the recorder cuts events: after a line feed
-// once the line has text (so "\r\nOK\r\n" stays whole), and into pieces
-// of at most maxEventBytes.
-func cutEvent(p []byte) [][]byte {
-	var out [][]byte
-	start, text := 0, false
-	for i, c := range p {
-		if c != '\r' && c != '\n' {
-			text = true
+	for _, e := range events {
+		dir := tap.FromModem
+		if e.Dir == explain.Host {
+			dir = tap.ToModem
 		}
-		if c == '\n' && text || i+1-start == maxEventBytes {
-			out = append(out, p[start:i+1])
-			start, text = i+1, false
-		}
+		rec.Tap(dir, start.Add(e.Offset), e.Data)
 	}
-	if start < len(p) {
-		out = append(out, p[start:])
-	}
-	return out
+	return rec.Flush()
 }
 
 // timingNote says where the transcript's times come from.

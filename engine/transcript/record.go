@@ -146,6 +146,22 @@ func (r *Recorder) EndWith(at time.Time, failure string) error {
 	return r.err
 }
 
+// Flush writes the modem bytes held back in case they began a secret, with
+// no end line: for a recording whose outcome is unknown, such as a log
+// being imported. Recording may go on afterwards. It reports the first
+// write error.
+func (r *Recorder) Flush() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.err != nil || r.ended {
+		return r.err
+	}
+	r.buf = r.buf[:0]
+	r.release(len(r.held))
+	r.flush()
+	return r.err
+}
+
 // Err reports the first error writing the transcript.
 func (r *Recorder) Err() error {
 	r.mu.Lock()
