@@ -88,11 +88,27 @@ func (r *Runner) installRequire(L *lua.LState) {
 	}))
 }
 
-// at records the caller's script position for traces and returns it.
+// at records the script position of the current call for traces and
+// returns it: the innermost Lua line, so that a call made through pcall or
+// from a module is placed where it was written.
 func (r *Runner) at(L *lua.LState) string {
-	w := strings.TrimSuffix(L.Where(1), ":")
+	w := innermost(L)
 	r.where.Store(w)
 	return w
+}
+
+// innermost returns the position of the innermost Lua function on the
+// stack ("quectel.lua:85"), skipping Go functions such as pcall.
+func innermost(L *lua.LState) string {
+	for level := 1; ; level++ {
+		w := L.Where(level)
+		if w == "" {
+			return ""
+		}
+		if !strings.HasPrefix(w, "[G]") {
+			return strings.TrimSuffix(w, ":")
+		}
+	}
 }
 
 // duration reads a duration argument: "5s", "250ms", or seconds as a number.

@@ -93,7 +93,7 @@ func TestWhereTracksTheCall(t *testing.T) {
 	done := make(chan error, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
-		_, err := r.Run(ctx, Script{Name: "w.lua", Source: []byte("\n\nsend('AT', {timeout='1h'})\n")})
+		_, err := r.Run(ctx, Script{Name: "w.lua", Source: []byte("\n\npcall(send, 'AT', {timeout='1h'})\n")})
 		done <- err
 	}()
 	fake.Finished(t)
