@@ -3,6 +3,7 @@ package scripts_test
 import (
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -211,5 +212,49 @@ func TestEC20RobustToLineTrouble(t *testing.T) {
 				t.Fatalf("%v\n%s", err, strings.Join(rep.lines, "\n"))
 			}
 		})
+	}
+}
+
+// The README's example script runs as written, against the virtual EC20
+// with a slow registration, so its wait for the URC is exercised.
+func TestReadmeExample(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(readme)
+	start := strings.Index(text, "    -- csq.lua")
+	end := strings.Index(text[start:], "\n\n    atrun run csq.lua")
+	if start < 0 || end < 0 {
+		t.Fatal("the README has no csq.lua example")
+	}
+	var src strings.Builder
+	for _, l := range strings.Split(text[start:start+end], "\n") {
+		src.WriteString(strings.TrimPrefix(l, "    ") + "\n")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	f, _ := sim.ParseFaults("slow-registration=200ms")
+	s, err := sim.Start(ctx, sim.Options{Faults: f, Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	port, err := engine.Open(ctx, s.DevicePath, engine.SerialConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn := engine.New(port, engine.Config{})
+	defer conn.Close()
+	rep := &report{}
+	r := luabind.NewRunner(luabind.Options{Conn: conn, Report: rep, Getenv: func(string) string { return "" }})
+	if _, err := r.Run(ctx, luabind.Script{Name: "csq.lua", Source: []byte(src.String())}); err != nil {
+		t.Fatalf("%v\n%s", err, strings.Join(rep.lines, "\n"))
+	}
+	if !containsSub(rep.lines, "network says +CEREG: 1: ") {
+		t.Errorf("the script did not wait for the registration URC:\n%s", strings.Join(rep.lines, "\n"))
+	}
+	if len(rep.prints) != 1 || rep.prints[0] != `{"csq":24,"registered":true}` {
+		t.Fatalf("prints %q\n%s", rep.prints, strings.Join(rep.lines, "\n"))
 	}
 }
