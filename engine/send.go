@@ -89,19 +89,30 @@ func (c *Conn) show(text string) string { return c.secrets.Redact(text) }
 // *ModemError, returned with the response.
 func (c *Conn) Send(ctx context.Context, cmd string, opts ...Option) (*Response, error) {
 	o := c.options(cmd, opts)
+	cm, err := c.issue(cmd, o)
+	if err != nil {
+		return nil, err
+	}
+	defer c.end()
+	err = c.await(ctx, cm.shown, o.timeout, func() bool { return cm.done })
+	return c.finish(cm, err)
+}
+
+// issue checks cmd, claims the Conn for it and writes it. On success the
+// caller owns the Conn until it calls c.end.
+func (c *Conn) issue(cmd string, o options, setup ...func(*command)) (*command, error) {
 	if err := validate(cmd); err != nil {
 		return nil, err
 	}
 	if err := c.begin(c.show(cmd)); err != nil {
 		return nil, err
 	}
-	defer c.end()
-	cm, err := c.start(cmd, o)
+	cm, err := c.start(cmd, o, setup...)
 	if err != nil {
+		c.end()
 		return nil, err
 	}
-	err = c.await(ctx, cm.shown, o.timeout, func() bool { return cm.done })
-	return c.finish(cm, err)
+	return cm, nil
 }
 
 // SendPrompt writes cmd, waits for the `>` prompt, writes payload and
@@ -110,20 +121,14 @@ func (c *Conn) Send(ctx context.Context, cmd string, opts ...Option) (*Response,
 // ESC so the modem does not stay at the prompt.
 func (c *Conn) SendPrompt(ctx context.Context, cmd string, payload []byte, opts ...Option) (*Response, error) {
 	o := c.options(cmd, opts)
-	if err := validate(cmd); err != nil {
-		return nil, err
-	}
 	if !o.fixed && bytes.ContainsAny(payload, "\x1a\x1b") {
 		return nil, &CommandError{Command: cmd, Reason: "the payload holds Ctrl+Z or ESC, which would end the prompt early; send it with a declared length (FixedLength)"}
 	}
-	if err := c.begin(c.show(cmd)); err != nil {
-		return nil, err
-	}
-	defer c.end()
-	cm, err := c.start(cmd, o, func(cm *command) { cm.wantPrompt = true })
+	cm, err := c.issue(cmd, o, func(cm *command) { cm.wantPrompt = true })
 	if err != nil {
 		return nil, err
 	}
+	defer c.end()
 	err = c.await(ctx, cm.shown+" (waiting for the > prompt)", o.timeout, func() bool { return cm.prompted || cm.done })
 	if err != nil || cm.done {
 		if _, portFailed := err.(*PortError); err != nil && !portFailed {
@@ -148,17 +153,11 @@ func (c *Conn) SendPrompt(ctx context.Context, cmd string, payload []byte, opts 
 // ERROR: 407, the file exists) is a *ModemError.
 func (c *Conn) Upload(ctx context.Context, cmd string, data []byte, opts ...Option) (*Response, error) {
 	o := c.options(cmd, opts)
-	if err := validate(cmd); err != nil {
-		return nil, err
-	}
-	if err := c.begin(c.show(cmd)); err != nil {
-		return nil, err
-	}
-	defer c.end()
-	cm, err := c.start(cmd, o, func(cm *command) { cm.wantConnect = true })
+	cm, err := c.issue(cmd, o, func(cm *command) { cm.wantConnect = true })
 	if err != nil {
 		return nil, err
 	}
+	defer c.end()
 	err = c.await(ctx, cm.shown+" (waiting for CONNECT)", o.timeout, func() bool { return cm.connected || cm.done })
 	if err != nil || cm.done {
 		return c.finish(cm, err)

@@ -1,25 +1,6 @@
 package codes
 
-import (
-	"strconv"
-	"strings"
-)
-
-// UploadChecksum computes the checksum AT+QFUPL reports for the uploaded
-// bytes, in the modem's wire form: the XOR of the data taken as big-endian
-// 16-bit words (an odd last byte is the high byte of its word), printed as
-// lower-case hex without leading zeros ("2d13").
-func UploadChecksum(b []byte) string {
-	var c uint16
-	for i := 0; i < len(b); i += 2 {
-		w := uint16(b[i]) << 8
-		if i+1 < len(b) {
-			w |= uint16(b[i+1])
-		}
-		c ^= w
-	}
-	return strconv.FormatUint(uint64(c), 16)
-}
+import "strings"
 
 // decodeQFUPL explains "+QFUPL: <size>,<checksum>", the end of an upload.
 func decodeQFUPL(in info, _ lineCtx) Note {

@@ -283,22 +283,3 @@ func TestQIURCKind(t *testing.T) {
 	}
 }
 
-func TestUploadChecksum(t *testing.T) {
-	tests := []struct {
-		in   []byte
-		want string
-	}{
-		{[]byte("A"), "4100"},
-		{[]byte("AB"), "4142"},
-		{[]byte("ABC"), "242"},
-		{[]byte("hello"), "6b09"},
-		{[]byte{1, 2, 3, 4}, "206"},
-		{[]byte{0x12, 0x34, 0x12, 0x34}, "0"},
-		{nil, "0"},
-	}
-	for _, tt := range tests {
-		if got := UploadChecksum(tt.in); got != tt.want {
-			t.Errorf("UploadChecksum(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
