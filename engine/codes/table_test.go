@@ -282,4 +282,3 @@ func TestQIURCKind(t *testing.T) {
 		}
 	}
 }
-
