@@ -52,19 +52,11 @@ Example:
 }
 
 func explainAction(c *cli.Context) error {
-	arg, err := oneLogArg(c, "atrun explain")
+	in, err := readLogInput(c, "atrun explain")
 	if err != nil {
 		return err
 	}
-	format, err := logFormat(c.String("format"))
-	if err != nil {
-		return err
-	}
-	data, name, err := readLog(arg, c.App.Reader)
-	if err != nil {
-		return err
-	}
-	entries, err := explainLog(data, name, format)
+	entries, err := explainLog(in.data, in.name, in.format)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"github.com/urfave/cli/v2"
 	"io"
 	"os"
 	"strings"
@@ -100,4 +101,27 @@ func formatNames() string {
 		names[i] = string(f)
 	}
 	return strings.Join(names, ", ")
+}
+
+// logInput is a command's log argument, read: its bytes, the name messages
+// give it, and the format asked for with --format.
+type logInput struct {
+	arg    string
+	data   []byte
+	name   string
+	format explain.Format
+}
+
+// readLogInput reads the one log argument of command and its --format.
+func readLogInput(c *cli.Context, command string) (logInput, error) {
+	arg, err := oneLogArg(c, command)
+	if err != nil {
+		return logInput{}, err
+	}
+	format, err := logFormat(c.String("format"))
+	if err != nil {
+		return logInput{}, err
+	}
+	data, name, err := readLog(arg, c.App.Reader)
+	return logInput{arg: arg, data: data, name: name, format: format}, err
 }

@@ -17,22 +17,14 @@ import (
 )
 
 func importAction(c *cli.Context) error {
-	arg, err := oneLogArg(c, "atrun transcript import")
+	in, err := readLogInput(c, "atrun transcript import")
 	if err != nil {
 		return err
 	}
-	format, err := logFormat(c.String("format"))
-	if err != nil {
-		return err
+	if isTranscript(in.data) {
+		return usagef("%s is already a transcript: replay it with 'atrun replay SCRIPT %s'", in.name, in.arg)
 	}
-	data, name, err := readLog(arg, c.App.Reader)
-	if err != nil {
-		return err
-	}
-	if isTranscript(data) {
-		return usagef("%s is already a transcript: replay it with 'atrun replay SCRIPT %s'", name, arg)
-	}
-	out, err := importLog(data, name, format, time.Now())
+	out, err := importLog(in.data, in.name, in.format, time.Now())
 	if err != nil {
 		return err
 	}
