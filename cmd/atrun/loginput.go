@@ -3,10 +3,11 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"github.com/urfave/cli/v2"
 	"io"
 	"os"
 	"strings"
+
+	"github.com/urfave/cli/v2"
 
 	"github.com/atrun/atrun/explain"
 )
