@@ -46,23 +46,25 @@ type Conn struct {
 
 	tapMu sync.Mutex // keeps tap calls in wire order
 
-	mu       sync.Mutex
-	fr       framer
-	cmd      *command // the command being sent or answered
-	orphan   *command // a command given up on (timeout, abort) whose answer may still come
-	urcs     *urcTable
-	queue    *urcQueue
-	want     *want
-	aborts   []*entry
-	handlers []*entry
-	calls    []func() // handler calls for the waiting goroutine to run
-	aborted  *AbortError
-	waiter   *clock.Waiter[struct{}]
-	busy     bool   // an operation is in progress
-	woke     bool   // the current read woke the waiter
-	recent   []byte // bytes received during the current wait (the last ones)
-	err      error  // why the Conn stopped working: a PortError or ErrClosed
-	done     chan struct{}
+	mu        sync.Mutex
+	fr        framer
+	cmd       *command // the command being sent or answered
+	orphan    *command // a command given up on (timeout, abort) whose answer may still come
+	urcs      *urcTable
+	queue     *urcQueue
+	want      *want
+	aborts    []*entry
+	handlers  []*entry
+	calls     []func()    // handler calls for the waiting goroutine to run
+	aborted   *AbortError // an abort line no wait has failed with yet
+	abortedBy *entry      // the abort it matched
+	abortedAt time.Time
+	waiter    *clock.Waiter[struct{}]
+	busy      bool   // an operation is in progress
+	woke      bool   // the current read woke the waiter
+	recent    []byte // bytes received during the current wait (the last ones)
+	err       error  // why the Conn stopped working: a PortError or ErrClosed
+	done      chan struct{}
 }
 
 // entry is a registered matcher: a URC handler or an abort.
@@ -188,7 +190,7 @@ func (c *Conn) route(f Frame, at time.Time) {
 	if f.Kind == Line {
 		for _, a := range c.aborts {
 			if a.m.Match(f.Text) {
-				c.abort(f.Text)
+				c.abort(a, f.Text, at)
 				return
 			}
 		}
@@ -217,9 +219,10 @@ func (c *Conn) took(cmd *command, ev takeEvent) {
 	}
 }
 
-func (c *Conn) abort(line string) {
+func (c *Conn) abort(e *entry, line string, at time.Time) {
 	if c.aborted == nil {
 		c.aborted = &AbortError{Line: line, Meaning: explain(line, "")}
+		c.abortedBy, c.abortedAt = e, at
 	}
 	c.notify()
 }
@@ -350,7 +353,7 @@ func (c *Conn) stopReason(what string, deadline time.Time, timeout time.Duration
 	switch {
 	case c.aborted != nil:
 		err := c.aborted
-		c.aborted = nil
+		c.aborted, c.abortedBy = nil, nil
 		err.Awaited = what
 		return err
 	case c.err != nil:
@@ -422,9 +425,20 @@ func (c *Conn) OnURC(m Matcher, fn func(URC)) (remove func()) {
 
 // AbortOn makes every line m matches (and that no pending command owns)
 // fail the current wait at once, or the next one if none is waiting. The
-// returned function removes it.
+// returned function removes it; a line it matched that no wait has failed
+// with yet then goes to the URC queue, as if the abort had never been set.
 func (c *Conn) AbortOn(m Matcher) (remove func()) {
-	return c.register(&c.aborts, &entry{m: m})
+	e := &entry{m: m}
+	unregister := c.register(&c.aborts, e)
+	return func() {
+		unregister()
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.aborted != nil && c.abortedBy == e {
+			c.queue.push(URC{Kind: Line, Text: c.aborted.Line, At: c.abortedAt})
+			c.aborted, c.abortedBy = nil, nil
+		}
+	}
 }
 
 func (c *Conn) register(list *[]*entry, e *entry) func() {

@@ -636,3 +636,26 @@ func TestCommandSecretsRedactedInErrors(t *testing.T) {
 		t.Fatalf("password in %q", err)
 	}
 }
+
+// An abort line that came while nothing waited stops being an abort, and
+// is kept as a URC, when the script removes the abort before its next wait.
+func TestRemovedAbortReleasesItsLine(t *testing.T) {
+	c := New(&blockingPort{closed: make(chan struct{})}, Config{})
+	defer c.Close()
+	remove := c.AbortOn(Prefix("+QMTSTAT:"))
+	c.receive([]byte("\r\n+QMTSTAT: 0,1\r\n")) // routed now: nothing waits
+	remove()
+	if err := c.Sleep(ctxT(t), time.Millisecond); err != nil {
+		t.Fatalf("the removed abort still failed a wait: %v", err)
+	}
+	if u, err := c.WaitURC(ctxT(t), Prefix("+QMTSTAT:"), time.Millisecond); err != nil || u.Text != "+QMTSTAT: 0,1" {
+		t.Fatalf("the abort line was lost: %+v %v", u, err)
+	}
+	// Still set, it fails the next wait.
+	c.AbortOn(Prefix("+QMTSTAT:"))
+	c.receive([]byte("\r\n+QMTSTAT: 0,2\r\n"))
+	var ae *AbortError
+	if err := c.Sleep(ctxT(t), time.Millisecond); !errors.As(err, &ae) || ae.Line != "+QMTSTAT: 0,2" {
+		t.Fatalf("err = %v", err)
+	}
+}

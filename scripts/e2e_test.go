@@ -130,7 +130,7 @@ func TestEC20Faults(t *testing.T) {
 		{"server-down", nil, "Open", []string{"+QMTOPEN: 0,-1", "failed to open"}},
 		{"tls-failure", nil, "Open", []string{"+QMTOPEN: 0,-1"}},
 		{"bad-credentials", nil, "Connect", []string{"+QMTCONN: 0,0,4", "bad user name or password"}},
-		{"drop-connection=1ms", map[string]string{"listen": "10s", "count": "0"}, "", []string{"+QMTSTAT: 0,1"}},
+		{"drop-connection=500ms", map[string]string{"listen": "10s", "count": "0"}, "Receive", []string{"+QMTSTAT: 0,1"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.fault, func(t *testing.T) {
