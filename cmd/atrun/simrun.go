@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -115,8 +116,11 @@ func (v *virtualModem) start(ctx context.Context, params map[string]string, secr
 	}
 	secrets.Add(s.Password)
 	host, port, _ := net.SplitHostPort(s.BrokerAddr)
+	// urcport tells the shipped scripts which modem port the pty is, so
+	// they can check that URCs reach it rather than guess.
+	urcPort := cmp.Or(v.opts.Port, "usbat")
 	for _, p := range [][2]string{{"host", host}, {"port", port}, {"username", s.Username},
-		{"password", s.Password}, {"ca_cert", s.CAFile}} {
+		{"password", s.Password}, {"ca_cert", s.CAFile}, {"urcport", urcPort}} {
 		if _, ok := params[p[0]]; !ok {
 			params[p[0]] = p[1]
 			v.added = append(v.added, p[0])

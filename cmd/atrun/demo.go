@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/atrun/atrun/luabind"
+	"github.com/atrun/atrun/scripts"
+	"github.com/atrun/atrun/sim"
+	"github.com/atrun/atrun/sim/broker"
+)
+
+func init() { register(demoCommand) }
+
+// The demo's topics and the broker's reply. The topics are passed to the
+// script, so the broker side and the modem side cannot drift apart.
+const (
+	demoScript = "ec20_mqtts"
+	demoUp     = "atrun/up"
+	demoDown   = "atrun/down"
+	demoReply  = `{"led":"on"}`
+	demoListen = "10s" // how long the script waits for the reply; it comes in milliseconds
+)
+
+func demoCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "demo",
+		Usage: "see atrun drive a virtual EC20 through an MQTT session over TLS: no modem needed",
+		Description: `Runs the shipped script ` + demoScript + ` on a virtual Quectel EC20, with an
+MQTT broker over TLS, both inside atrun: nothing to install, nothing sent
+beyond this machine. It shows each step the script takes, the message the
+modem publishes arriving at the broker (on ` + demoUp + `), and the broker's
+reply arriving at the modem as +QMTRECV (on ` + demoDown + `), which the
+script prints.
+
+--fault switches on a failure of the virtual EC20, to see how atrun
+reports one ('atrun sim --fault help' lists them). --trace shows every
+byte to and from the modem.
+
+Exit codes as for atrun run: 0 success, 1 failed, 2 bad flag, 130
+interrupted.
+
+Example:
+   atrun demo
+   atrun demo --fault bad-credentials
+   atrun demo --trace`,
+		Flags: []cli.Flag{
+			faultFlag(),
+			&cli.BoolFlag{Name: "trace", Usage: "print every byte to and from the modem on stderr"},
+		},
+		Action: demoAction,
+	}
+}
+
+func demoAction(c *cli.Context) error {
+	if c.Args().Present() {
+		return usagef("atrun demo takes no arguments (got %q)", c.Args().First())
+	}
+	if wantsFaultHelp(c.StringSlice("fault")) {
+		printFaultHelp(c.App.Writer)
+		return nil
+	}
+	faults, err := parseFaults(c.StringSlice("fault"))
+	if err != nil {
+		return err
+	}
+	src, name, err := scripts.Lookup(demoScript)
+	if err != nil {
+		return fmt.Errorf("the shipped script %s is missing: %w", demoScript, err)
+	}
+	start := time.Now()
+	d := &demo{humanReport: newHumanReport(c.App.Writer, c.App.ErrWriter), errw: c.App.ErrWriter}
+	job := runJob{
+		script: luabind.Script{Name: name, Source: src},
+		params: map[string]string{"pub_topic": demoUp, "sub_topic": demoDown, "listen": demoListen},
+		virt:   &virtualModem{opts: sim.Options{Faults: faults}, ready: d.ready},
+		baud:   115200, // a pseudo-terminal ignores it; the serial library wants one
+		trace:  c.Bool("trace"), stderr: c.App.ErrWriter,
+	}
+	res, err := job.run(c.Context, d, start)
+	d.Finish(res, err)
+	if err == nil {
+		err = d.check()
+	}
+	d.conclude(err, faults, time.Since(start))
+	return err
+}
+
+// demo is the demo's reporter: the human one, plus the broker's side of
+// the story and what it takes to tell whether the messages went through.
+type demo struct {
+	*humanReport
+	errw io.Writer
+
+	mu       sync.Mutex
+	uplink   string // what the broker received from the modem, "" until then
+	downlink bool   // the script printed the broker's reply
+}
+
+// ready says what is about to happen, and starts the broker's side:
+// answering the modem's message with a reply on its topic.
+func (d *demo) ready(ctx context.Context, s *sim.Sim) {
+	fmt.Fprintf(d.errw, "atrun demo: the shipped script %s drives a virtual Quectel EC20 over AT\n", demoScript)
+	fmt.Fprintf(d.errw, "commands on %s, as it would a real one. The modem connects over TLS to\n", s.DevicePath)
+	fmt.Fprintf(d.errw, "an MQTT broker at %s. Both run inside atrun: nothing leaves this machine.\n\n", s.BrokerAddr)
+	sub, err := s.Broker.Subscribe(ctx, demoUp)
+	if err != nil {
+		d.Notice("cannot watch the broker: " + err.Error())
+		return
+	}
+	go d.answer(ctx, s.Broker, sub)
+}
+
+// answer waits for the modem's message at the broker, shows it, and
+// publishes the reply the script then receives.
+func (d *demo) answer(ctx context.Context, b broker.Broker, sub *broker.Subscription) {
+	defer sub.Close()
+	m, err := sub.Next(ctx)
+	if err != nil {
+		return
+	}
+	d.mu.Lock()
+	d.uplink = string(m.Payload)
+	d.mu.Unlock()
+	d.Log("info", fmt.Sprintf("broker received on %s: %s", m.Topic, m.Payload), "")
+	if err := b.Publish(ctx, demoDown, []byte(demoReply), 1, false); err != nil {
+		d.Log("warn", "the broker could not send its reply: "+err.Error(), "")
+		return
+	}
+	d.Log("info", fmt.Sprintf("broker replied on %s: %s (the modem gets it as +QMTRECV)", demoDown, demoReply), "")
+}
+
+// Print notes the script's print of the reply, which ends the story.
+func (d *demo) Print(text string) {
+	if strings.HasPrefix(text, demoDown+" ") {
+		d.mu.Lock()
+		d.downlink = true
+		d.mu.Unlock()
+	}
+	d.humanReport.Print(text)
+}
+
+// check tells whether both messages went through, for a script that
+// ended well.
+func (d *demo) check() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	switch {
+	case d.uplink == "":
+		return errors.New("the broker never received the modem's message")
+	case !d.downlink:
+		return fmt.Errorf("the broker's reply did not reach the modem within %s", demoListen)
+	}
+	return nil
+}
+
+// conclude sums the demo up and says what to try next. After a failure
+// that a fault asked for, it says so, since the failure is the point.
+func (d *demo) conclude(err error, faults sim.Faults, took time.Duration) {
+	w := d.errw
+	if err != nil {
+		if f := faults.String(); f != "" && exitCode(err) == exitFailed {
+			fmt.Fprintf(w, "\nThe virtual EC20 ran with --fault %s: this is how atrun reports the failure.\n", f)
+		}
+		return
+	}
+	d.mu.Lock()
+	up := d.uplink
+	d.mu.Unlock()
+	fmt.Fprintf(w, "\nDone in %s. Both messages went through:\n", humanDuration(took))
+	fmt.Fprintf(w, "  modem  -> broker  on %s: %s\n", demoUp, up)
+	fmt.Fprintf(w, "  broker -> modem   on %s: %s\n\n", demoDown, demoReply)
+	fmt.Fprintln(w, "Next:")
+	fmt.Fprintln(w, "  atrun demo --trace                  every AT command and answer, byte by byte")
+	fmt.Fprintln(w, "  atrun demo --fault bad-credentials  a failure, as atrun reports it ('atrun sim --fault help' lists more)")
+	fmt.Fprintln(w, "  atrun sim                           a virtual EC20 of your own, for picocom or your scripts")
+	fmt.Fprintln(w, "  atrun run ec20_mqtts --port auto --set host=... --set ca_cert=...   the same on a real EC20")
+}

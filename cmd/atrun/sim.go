@@ -1,0 +1,174 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/atrun/atrun/sim"
+)
+
+func init() { register(simCommand) }
+
+// simPortNames are the modem ports --port-name accepts; which one the pty
+// is decides whether URCs reach it (AT+QURCCFG="urcport").
+var simPortNames = []string{"usbat", "usbmodem", "uart1", "uart2"}
+
+func simCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "sim",
+		Usage: "run a virtual EC20 on a pseudo-terminal, with an MQTT broker, until Ctrl+C",
+		Description: `Starts a virtual Quectel EC20 on a pseudo-terminal (/dev/pts/N), and an
+MQTT broker over TLS with a fresh CA and a user name and password, unless
+--broker names another. It prints the device, the broker, the CA file and
+the credentials, with commands to paste: any terminal program (picocom,
+minicom, pppd's chat) or atrun itself can open the device as it would a
+real modem's port. Ctrl+C (or SIGTERM) stops it, removes --link and exits
+0: that is its normal end. It exits 1 if the modem stops by itself, 2 on
+a bad flag or a broker it cannot start or reach.
+
+A user name or password given without --broker becomes the embedded
+broker's. A password you give is never printed; the one the embedded
+broker makes up is, since the commands to paste need it.
+
+` + faultHelpText() + `
+Example:
+   atrun sim
+   atrun sim --fault slow-registration=3s --fault drop-connection=20s --link /tmp/ec20
+   atrun sim --broker mqtts://broker.example.com:8883 --broker-ca ca.pem --broker-user dev1`,
+		Flags: []cli.Flag{
+			faultFlag(),
+			&cli.StringFlag{Name: "broker", Usage: "use the broker at `URL` (mqtts://host:port) instead of the embedded one"},
+			&cli.StringFlag{Name: "broker-ca", Usage: "the CA certificate (PEM) of --broker, at `FILE`"},
+			&cli.StringFlag{Name: "broker-user", Usage: "the broker's user `NAME`", DefaultText: "modem, for the embedded broker"},
+			&cli.StringFlag{Name: "broker-password", EnvVars: []string{"ATRUN_BROKER_PASSWORD"},
+				Usage: "the broker's `PASSWORD`", DefaultText: "made up, for the embedded broker"},
+			&cli.StringFlag{Name: "link", Usage: "also make the device reachable as `PATH` (a symlink, removed on exit)"},
+			&cli.StringFlag{Name: "port-name", Value: "usbat",
+				Usage: "which of the modem's ports the device is (`NAME`: " + strings.Join(simPortNames, ", ") + "): URCs reach only the port AT+QURCCFG=\"urcport\" names"},
+			&cli.Int64Flag{Name: "seed", Usage: "make the modem's random choices repeatable with seed `N`", DefaultText: "a new one each run"},
+		},
+		Action: simAction,
+	}
+}
+
+// faultHelpText lists the faults for the command's help.
+func faultHelpText() string {
+	var b strings.Builder
+	printFaultHelp(&b)
+	return b.String()
+}
+
+func simAction(c *cli.Context) error {
+	if c.Args().Present() {
+		return usagef("atrun sim takes no arguments (got %q): faults go in --fault", c.Args().First())
+	}
+	if wantsFaultHelp(c.StringSlice("fault")) {
+		printFaultHelp(c.App.Writer)
+		return nil
+	}
+	opts, err := simOptions(c)
+	if err != nil {
+		return err
+	}
+	ctx, stop := withInterrupt(c.Context)
+	defer stop()
+	s, err := sim.Start(ctx, opts)
+	if err != nil {
+		return &usageError{msg: "cannot start the virtual EC20: " + err.Error()}
+	}
+	defer s.Close()
+	printSim(c.App.Writer, s, opts, c.IsSet("broker-password"))
+	select {
+	case <-ctx.Done():
+		// Ctrl+C is how this command ends: not a failure.
+		err := s.Close()
+		fmt.Fprintln(c.App.ErrWriter, "virtual EC20 stopped")
+		return err
+	case <-s.Done():
+		return fmt.Errorf("the virtual EC20 stopped by itself: %v", s.Err())
+	}
+}
+
+// simOptions checks the flags and turns them into the simulator's options.
+func simOptions(c *cli.Context) (sim.Options, error) {
+	faults, err := parseFaults(c.StringSlice("fault"))
+	if err != nil {
+		return sim.Options{}, err
+	}
+	portName := strings.ToLower(c.String("port-name"))
+	if !slices.Contains(simPortNames, portName) {
+		return sim.Options{}, usagef("--port-name %q: the EC20's ports are %s", c.String("port-name"), strings.Join(simPortNames, ", "))
+	}
+	bo := sim.BrokerOptions{URL: c.String("broker"), CAFile: c.String("broker-ca"),
+		Username: c.String("broker-user"), Password: c.String("broker-password")}
+	switch {
+	case bo.URL == "" && bo.CAFile != "":
+		return sim.Options{}, usagef("--broker-ca goes with --broker: the embedded broker makes its own CA")
+	case bo.URL != "" && bo.CAFile == "":
+		return sim.Options{}, usagef("--broker needs --broker-ca FILE: the modem must be given the CA that signed the broker's certificate")
+	case bo.URL != "" && !brokerURLRE.MatchString(bo.URL):
+		return sim.Options{}, usagef("--broker %q: write it as mqtts://host:port", bo.URL)
+	}
+	return sim.Options{Faults: faults, Broker: bo, Link: c.String("link"), Port: portName, Seed: c.Int64("seed")}, nil
+}
+
+// brokerURLRE is the form of --broker: TLS, a host and a port.
+var brokerURLRE = regexp.MustCompile(`^(mqtts|ssl|tls)://[^/:]+:\d+/?$|^(mqtts|ssl|tls)://\[[^\]]+\]:\d+/?$`)
+
+// printSim says where everything is and what to paste to use it.
+func printSim(w io.Writer, s *sim.Sim, opts sim.Options, givenPassword bool) {
+	dev := s.DevicePath
+	fmt.Fprintln(w, "virtual EC20 ready")
+	fmt.Fprintf(w, "  device:    %s\n", s.DevicePath)
+	if opts.Link != "" {
+		fmt.Fprintf(w, "  link:      %s\n", opts.Link)
+		dev = opts.Link
+	}
+	fmt.Fprintf(w, "  port name: %s\n", opts.Port)
+	fmt.Fprintf(w, "  faults:    %s\n", orNone(opts.Faults.String()))
+	kind := "embedded"
+	if opts.Broker.URL != "" {
+		kind = "external"
+	}
+	fmt.Fprintf(w, "  broker:    %s (%s)\n", s.BrokerURL, kind)
+	fmt.Fprintf(w, "  CA file:   %s\n", s.CAFile)
+	fmt.Fprintf(w, "  username:  %s\n", s.Username)
+	password := shellQuote(s.Password)
+	if givenPassword {
+		password = "'<the password you gave>'"
+		fmt.Fprintln(w, "  password:  (the one you gave: not printed)")
+	} else {
+		fmt.Fprintf(w, "  password:  %s\n", s.Password)
+	}
+	host, port, _ := net.SplitHostPort(s.BrokerAddr)
+	fmt.Fprintf(w, "\nTalk to it like a real modem (type AT and Enter):\n")
+	fmt.Fprintf(w, "  picocom -b 115200 %s\n", shellQuote(dev))
+	fmt.Fprintf(w, "Or run the shipped MQTT script on it:\n")
+	fmt.Fprintf(w, "  ATRUN_PASSWORD=%s atrun run ec20_mqtts --port %s --set host=%s --set port=%s --set ca_cert=%s --set username=%s\n",
+		password, shellQuote(dev), shellQuote(host), port, shellQuote(s.CAFile), shellQuote(s.Username))
+	fmt.Fprintf(w, "\nCtrl+C stops it.\n")
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// shellSafeRE matches words a POSIX shell takes as they are.
+var shellSafeRE = regexp.MustCompile(`^[A-Za-z0-9_./:@%+=,-]+$`)
+
+// shellQuote makes s one word for a POSIX shell.
+func shellQuote(s string) string {
+	if shellSafeRE.MatchString(s) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
