@@ -121,6 +121,10 @@ func simOptions(c *cli.Context) (sim.Options, error) {
 // brokerURLRE is the form of --broker: TLS, a host and a port.
 var brokerURLRE = regexp.MustCompile(`^(mqtts|ssl|tls)://[^/:]+:\d+/?$|^(mqtts|ssl|tls)://\[[^\]]+\]:\d+/?$`)
 
+// passwordPlaceholder stands for a password the user gave in the line to
+// paste: what the user gave is theirs to repeat, not ours to print.
+const passwordPlaceholder = "'<the password you gave>'"
+
 // printSim says where everything is and what to paste to use it.
 func printSim(w io.Writer, s *sim.Sim, opts sim.Options, givenPassword bool) {
 	dev := s.DevicePath
@@ -141,7 +145,7 @@ func printSim(w io.Writer, s *sim.Sim, opts sim.Options, givenPassword bool) {
 	fmt.Fprintf(w, "  username:  %s\n", s.Username)
 	password := shellQuote(s.Password)
 	if givenPassword {
-		password = "'<the password you gave>'"
+		password = passwordPlaceholder
 		fmt.Fprintln(w, "  password:  (the one you gave: not printed)")
 	} else {
 		fmt.Fprintf(w, "  password:  %s\n", s.Password)
@@ -150,8 +154,13 @@ func printSim(w io.Writer, s *sim.Sim, opts sim.Options, givenPassword bool) {
 	fmt.Fprintf(w, "\nTalk to it like a real modem (type AT and Enter):\n")
 	fmt.Fprintf(w, "  picocom -b 115200 %s\n", shellQuote(dev))
 	fmt.Fprintf(w, "Or run the shipped MQTT script on it:\n")
-	fmt.Fprintf(w, "  ATRUN_PASSWORD=%s atrun run ec20_mqtts --port %s --set host=%s --set port=%s --set ca_cert=%s --set username=%s\n",
-		password, shellQuote(dev), shellQuote(host), port, shellQuote(s.CAFile), shellQuote(s.Username))
+	urc := ""
+	if opts.Port != "usbat" {
+		// URCs go to usbat after boot: the script must move them here.
+		urc = " --set urcport=" + opts.Port + " --set fix_urcport=1"
+	}
+	fmt.Fprintf(w, "  ATRUN_PASSWORD=%s atrun run ec20_mqtts --port %s --set host=%s --set port=%s --set ca_cert=%s --set username=%s%s\n",
+		password, shellQuote(dev), shellQuote(host), port, shellQuote(s.CAFile), shellQuote(s.Username), urc)
 	fmt.Fprintf(w, "\nCtrl+C stops it.\n")
 }
 
