@@ -58,3 +58,18 @@ func TestDemo(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkDemo runs `atrun demo`: ns/op is the wall time of one whole
+// process (start, broker and certificates, the session, exit);
+// peak-RSS-MB its peak resident memory, read by GNU time.
+func BenchmarkDemo(b *testing.B) {
+	dir := b.TempDir()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if o := atrun(b, dir, "demo"); o.code != 0 {
+			b.Fatalf("exit %d: %s", o.code, o.stderr)
+		}
+	}
+	b.StopTimer()
+	reportRSS(b, call{args: []string{"demo"}, dir: dir})
+}

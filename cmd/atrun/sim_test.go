@@ -29,9 +29,16 @@ type simProcess struct {
 
 // startSim starts `atrun sim args...` and waits until it has printed
 // everything up to its last line, "Ctrl+C stops it.".
-func startSim(t *testing.T, env []string, args ...string) *simProcess {
+func startSim(t testing.TB, env []string, args ...string) *simProcess {
 	t.Helper()
 	cmd, _, stderr := call{args: append([]string{"sim"}, args...), env: env, dir: t.TempDir()}.command(t)
+	return launchSim(t, cmd, stderr)
+}
+
+// launchSim starts cmd, an `atrun sim` maybe wrapped in another program,
+// in a process group of its own, so that Ctrl+C reaches the wrapper too.
+func launchSim(t testing.TB, cmd *exec.Cmd, stderr *bytes.Buffer) *simProcess {
+	t.Helper()
 	// A pipe of our own rather than a buffer: the lines are read while
 	// the process runs, and reading never races with cmd.Wait.
 	pr, pw, err := os.Pipe()
@@ -39,6 +46,7 @@ func startSim(t *testing.T, env []string, args ...string) *simProcess {
 		t.Fatal(err)
 	}
 	cmd.Stdout = pw
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +67,7 @@ func startSim(t *testing.T, env []string, args ...string) *simProcess {
 
 // await reads stdout until a line matches re, within a deadline, and
 // returns the line's submatches.
-func (p *simProcess) await(t *testing.T, re *regexp.Regexp) []string {
+func (p *simProcess) await(t testing.TB, re *regexp.Regexp) []string {
 	t.Helper()
 	deadline := time.After(10 * time.Second)
 	for {
@@ -81,7 +89,7 @@ func (p *simProcess) await(t *testing.T, re *regexp.Regexp) []string {
 func (p *simProcess) stdout() string { return strings.Join(p.seen, "\n") }
 
 // field is the value of a "  name: value" line of what atrun sim printed.
-func (p *simProcess) field(t *testing.T, name string) string {
+func (p *simProcess) field(t testing.TB, name string) string {
 	t.Helper()
 	re := regexp.MustCompile(`^  ` + regexp.QuoteMeta(name) + `: +(.*)$`)
 	for _, l := range p.seen {
@@ -94,9 +102,9 @@ func (p *simProcess) field(t *testing.T, name string) string {
 }
 
 // interrupt sends Ctrl+C and waits for the process to end.
-func (p *simProcess) interrupt(t *testing.T) outcome {
+func (p *simProcess) interrupt(t testing.TB) outcome {
 	t.Helper()
-	if err := p.cmd.Process.Signal(syscall.SIGINT); err != nil {
+	if err := syscall.Kill(-p.cmd.Process.Pid, syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
 	return waitFor(t, p.cmd, &bytes.Buffer{}, p.stderr, 5*time.Second)
@@ -135,7 +143,7 @@ func TestSimServesADevice(t *testing.T) {
 			checkSimPrinted(t, p, tc.password != "")
 			talkAT(t, link)
 			runChat(t, link)
-			runPasted(t, p, tc.password)
+			runPasted(t, p, tc.password, "--set", "listen=1ms")
 			o := p.interrupt(t)
 			if o.code != 0 || !strings.Contains(o.stderr, "virtual EC20 stopped") {
 				t.Errorf("after Ctrl+C: exit %d, stderr:\n%s", o.code, o.stderr)
@@ -233,8 +241,9 @@ func runChat(t *testing.T, dev string) {
 }
 
 // runPasted runs the `atrun run ec20_mqtts` line atrun sim printed, as a
-// user pasting it would, with the password it names (or the one given).
-func runPasted(t *testing.T, p *simProcess, password string) {
+// user pasting it would, with the password it names (or the one given),
+// and the extra arguments.
+func runPasted(t testing.TB, p *simProcess, password string, extra ...string) outcome {
 	t.Helper()
 	var line string
 	for _, l := range p.seen {
@@ -247,10 +256,11 @@ func runPasted(t *testing.T, p *simProcess, password string) {
 	}
 	words := strings.Fields(line)
 	env, args := words[0], words[2:]
-	o := call{args: append(args, "--set", "listen=1ms"), env: []string{env}, dir: t.TempDir()}.run(t)
+	o := call{args: append(args, extra...), env: []string{env}, dir: t.TempDir()}.run(t)
 	if o.code != 0 || !strings.Contains(o.stderr, "✓ Disconnect") {
 		t.Fatalf("the pasted line: exit %d\n%s\nstderr:\n%s", o.code, line, o.stderr)
 	}
+	return o
 }
 
 // Bad flags are usage errors, before anything starts.
