@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"net"
@@ -125,14 +126,35 @@ var brokerURLRE = regexp.MustCompile(`^(mqtts|ssl|tls)://[^/:]+:\d+/?$|^(mqtts|s
 // paste: what the user gave is theirs to repeat, not ours to print.
 const passwordPlaceholder = "'<the password you gave>'"
 
-// printSim says where everything is and what to paste to use it.
+// printSim says where everything is and what to paste to use it. The
+// commands name the link when there is one: it outlives a restart.
 func printSim(w io.Writer, s *sim.Sim, opts sim.Options, givenPassword bool) {
-	dev := s.DevicePath
+	printSimInfo(w, s, opts, givenPassword)
+	dev := cmp.Or(opts.Link, s.DevicePath)
+	password := shellQuote(s.Password)
+	if givenPassword {
+		password = passwordPlaceholder
+	}
+	host, port, _ := net.SplitHostPort(s.BrokerAddr)
+	urc := ""
+	if opts.Port != "usbat" {
+		// URCs go to usbat after boot: the script must move them here.
+		urc = " --set urcport=" + opts.Port + " --set fix_urcport=1"
+	}
+	fmt.Fprintf(w, "\nTalk to it like a real modem (type AT and Enter):\n")
+	fmt.Fprintf(w, "  picocom -b 115200 %s\n", shellQuote(dev))
+	fmt.Fprintf(w, "Or run the shipped MQTT script on it:\n")
+	fmt.Fprintf(w, "  ATRUN_PASSWORD=%s atrun run ec20_mqtts --port %s --set host=%s --set port=%s --set ca_cert=%s --set username=%s%s\n",
+		password, shellQuote(dev), shellQuote(host), port, shellQuote(s.CAFile), shellQuote(s.Username), urc)
+	fmt.Fprintf(w, "\nCtrl+C stops it.\n")
+}
+
+// printSimInfo lists the device, the faults and the broker, one per line.
+func printSimInfo(w io.Writer, s *sim.Sim, opts sim.Options, givenPassword bool) {
 	fmt.Fprintln(w, "virtual EC20 ready")
 	fmt.Fprintf(w, "  device:    %s\n", s.DevicePath)
 	if opts.Link != "" {
 		fmt.Fprintf(w, "  link:      %s\n", opts.Link)
-		dev = opts.Link
 	}
 	fmt.Fprintf(w, "  port name: %s\n", opts.Port)
 	fmt.Fprintf(w, "  faults:    %s\n", orNone(opts.Faults.String()))
@@ -142,26 +164,12 @@ func printSim(w io.Writer, s *sim.Sim, opts sim.Options, givenPassword bool) {
 	}
 	fmt.Fprintf(w, "  broker:    %s (%s)\n", s.BrokerURL, kind)
 	fmt.Fprintf(w, "  CA file:   %s\n", s.CAFile)
-	fmt.Fprintf(w, "  username:  %s\n", s.Username)
-	password := shellQuote(s.Password)
+	fmt.Fprintf(w, "  username:  %s\n", orNone(s.Username))
 	if givenPassword {
-		password = passwordPlaceholder
 		fmt.Fprintln(w, "  password:  (the one you gave: not printed)")
 	} else {
-		fmt.Fprintf(w, "  password:  %s\n", s.Password)
+		fmt.Fprintf(w, "  password:  %s\n", orNone(s.Password))
 	}
-	host, port, _ := net.SplitHostPort(s.BrokerAddr)
-	fmt.Fprintf(w, "\nTalk to it like a real modem (type AT and Enter):\n")
-	fmt.Fprintf(w, "  picocom -b 115200 %s\n", shellQuote(dev))
-	fmt.Fprintf(w, "Or run the shipped MQTT script on it:\n")
-	urc := ""
-	if opts.Port != "usbat" {
-		// URCs go to usbat after boot: the script must move them here.
-		urc = " --set urcport=" + opts.Port + " --set fix_urcport=1"
-	}
-	fmt.Fprintf(w, "  ATRUN_PASSWORD=%s atrun run ec20_mqtts --port %s --set host=%s --set port=%s --set ca_cert=%s --set username=%s%s\n",
-		password, shellQuote(dev), shellQuote(host), port, shellQuote(s.CAFile), shellQuote(s.Username), urc)
-	fmt.Fprintf(w, "\nCtrl+C stops it.\n")
 }
 
 func orNone(s string) string {
