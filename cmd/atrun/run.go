@@ -31,8 +31,9 @@ modem is left in command mode and the transcript is complete up to then.
 --sim runs the script on a virtual EC20 (on a pseudo-terminal) with an MQTT
 broker over TLS, both inside atrun: no modem needed. The script gets the
 broker's host, port, username, password (a secret: never shown or
-recorded) and ca_cert unless --set gives them; --fault switches on a
-failure ('atrun sim --fault help' lists them).
+recorded) and ca_cert, and urcport, unless --set gives them; a username
+or password given becomes the broker's. --fault switches on a failure
+('atrun sim --fault help' lists them).
 
 Exit codes: 0 success, 1 the script failed (modem error, timeout, error
 raised), 2 usage or setup (bad flag, script not found, syntax error, port
