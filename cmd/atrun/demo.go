@@ -27,6 +27,9 @@ const (
 	demoDown   = "atrun/down"
 	demoReply  = `{"led":"on"}`
 	demoListen = "10s" // how long the script waits for the reply; it comes in milliseconds
+	// demoRegTimeout bounds the wait for the network: with --fault
+	// no-signal the script's default of 120 s is a long time to watch.
+	demoRegTimeout = "10s"
 )
 
 func demoCommand() *cli.Command {
@@ -79,10 +82,11 @@ func demoAction(c *cli.Context) error {
 	d := &demo{humanReport: newHumanReport(c.App.Writer, c.App.ErrWriter), errw: c.App.ErrWriter}
 	job := runJob{
 		script: luabind.Script{Name: name, Source: src},
-		params: map[string]string{"pub_topic": demoUp, "sub_topic": demoDown, "listen": demoListen},
-		virt:   &virtualModem{opts: sim.Options{Faults: faults}, ready: d.ready},
-		baud:   115200, // a pseudo-terminal ignores it; the serial library wants one
-		trace:  c.Bool("trace"), stderr: c.App.ErrWriter,
+		params: map[string]string{"pub_topic": demoUp, "sub_topic": demoDown, "listen": demoListen,
+			"reg_timeout": demoRegTimeout},
+		virt:  &virtualModem{opts: sim.Options{Faults: faults}, ready: d.ready},
+		baud:  115200, // a pseudo-terminal ignores it; the serial library wants one
+		trace: c.Bool("trace"), stderr: c.App.ErrWriter,
 	}
 	res, err := job.run(c.Context, d, start)
 	d.Finish(res, err)
