@@ -81,7 +81,9 @@ func simAction(c *cli.Context) error {
 	defer stop()
 	s, err := sim.Start(ctx, opts)
 	if err != nil {
-		return &usageError{msg: "cannot start the virtual EC20: " + err.Error()}
+		// Ctrl+C while an external broker is slow to answer is an
+		// interruption, not a setup error.
+		return stopped(ctx, &usageError{msg: "cannot start the virtual EC20: " + err.Error()})
 	}
 	defer s.Close()
 	printSim(c.App.Writer, s, opts, c.IsSet("broker-password"))
