@@ -43,6 +43,8 @@ func (r *Runner) install(L *lua.LState) {
 		"fields":  luaFields,
 		"pattern": luaPattern,
 		"port":    r.portName,
+		"pcall":   basePCall,
+		"xpcall":  baseXPCall,
 	}
 	for name, fn := range funcs {
 		L.SetGlobal(name, L.NewFunction(fn))

@@ -107,9 +107,10 @@ func (r *Runner) Run(ctx context.Context, s Script) (*Result, error) {
 		return nil, newSyntaxError(s.Name, err)
 	}
 	L.SetContext(ctx)
+	keepUpvalues(L)
 	start := r.clk.Now()
 	L.Push(fn)
-	err = L.PCall(0, 0, nil)
+	err = protect(L, 0, 0)
 	res := &Result{Elapsed: r.clk.Now().Sub(start), UnusedParams: r.unused()}
 	if err != nil {
 		return res, r.scriptError(ctx.Err(), s.Name, err)

@@ -144,3 +144,20 @@ func TestCheck(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// The workaround for gopher-lua's upvalue closing must find the flag it
+// sets; a gopher-lua upgrade that renames it fails here.
+func TestUpvaluesSurviveCaughtErrors(t *testing.T) {
+	if hasErrorFunc == 0 {
+		t.Fatal("gopher-lua's LState has no hasErrorFunc flag: review luabind/upvalues.go")
+	}
+	_, _, err := runSource(t, context.Background(), `
+local n = 0
+local function inc() n = n + 1 end
+inc() pcall(error, "x") inc()
+assert(n == 2, "n is " .. n)
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+}

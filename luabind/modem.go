@@ -229,7 +229,11 @@ func (r *Runner) onURC(L *lua.LState) int {
 		for _, c := range m.captures(u.Text) {
 			args = append(args, lua.LString(c))
 		}
-		if err := L.CallByParam(lua.P{Fn: fn, NRet: 0, Protect: true}, args...); err != nil {
+		L.Push(fn)
+		for _, a := range args {
+			L.Push(a)
+		}
+		if err := protect(L, len(args), 0); err != nil {
 			r.handlerFailed(err)
 		}
 	})

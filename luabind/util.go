@@ -125,7 +125,7 @@ func (r *Runner) stepFn(L *lua.LState) int {
 	for i := 3; i <= base; i++ {
 		L.Push(L.Get(i))
 	}
-	err := L.PCall(base-2, lua.MultRet, nil)
+	err := protect(L, base-2, lua.MultRet)
 	elapsed := r.clk.Now().Sub(start)
 	r.mu.Lock()
 	r.step = outer
