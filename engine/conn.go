@@ -359,7 +359,7 @@ func (c *Conn) stopReason(what string, deadline time.Time, timeout time.Duration
 	case c.err != nil:
 		return c.err
 	case ctx.Err() != nil:
-		return fmt.Errorf("%s: %w", what, ctx.Err())
+		return &CancelledError{Awaited: what, Err: ctx.Err()}
 	case !c.clk.Now().Before(deadline):
 		return &TimeoutError{Awaited: what, After: timeout, Received: append([]byte(nil), c.recent...)}
 	}
@@ -395,7 +395,7 @@ func (c *Conn) WriteRaw(ctx context.Context, p []byte) error {
 	}
 	defer c.end()
 	if err := ctx.Err(); err != nil {
-		return err
+		return &CancelledError{Awaited: "a raw write", Err: err}
 	}
 	return c.write(p)
 }

@@ -460,7 +460,8 @@ func TestCancelReturnsPromptly(t *testing.T) {
 	cancel()
 	select {
 	case err := <-errc:
-		if !errors.Is(err, context.Canceled) {
+		var ce *CancelledError
+		if !errors.Is(err, context.Canceled) || !errors.As(err, &ce) || err.Error() != "interrupted while waiting for AT" {
 			t.Fatalf("err = %v", err)
 		}
 	case <-time.After(5 * time.Second):

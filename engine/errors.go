@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -97,6 +98,22 @@ func (e *AbortError) Error() string {
 	}
 	return fmt.Sprintf("%s, while waiting for %s", msg, e.Awaited)
 }
+
+// CancelledError is a wait its context ended: Ctrl+C, or a time limit on
+// the whole run.
+type CancelledError struct {
+	Awaited string
+	Err     error // context.Canceled or context.DeadlineExceeded
+}
+
+func (e *CancelledError) Error() string {
+	if errors.Is(e.Err, context.DeadlineExceeded) {
+		return fmt.Sprintf("time limit reached while waiting for %s", e.Awaited)
+	}
+	return fmt.Sprintf("interrupted while waiting for %s", e.Awaited)
+}
+
+func (e *CancelledError) Unwrap() error { return e.Err }
 
 // CommandError is a command refused before anything was written.
 type CommandError struct {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -172,7 +173,7 @@ func (c *Conn) Upload(ctx context.Context, cmd string, data []byte, opts ...Opti
 func (c *Conn) stream(ctx context.Context, data []byte, o options) error {
 	for sent := 0; sent < len(data); {
 		if err := ctx.Err(); err != nil {
-			return err
+			return &CancelledError{Awaited: fmt.Sprintf("the upload (%d of %d bytes sent)", sent, len(data)), Err: err}
 		}
 		n := min(max(o.chunk, 1), len(data)-sent)
 		if err := c.write(data[sent : sent+n]); err != nil {
