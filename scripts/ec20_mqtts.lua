@@ -122,6 +122,7 @@ end)
 
 -- 7-11. The session: from here on, always disconnect, even after a failure.
 local stop_abort
+local connected = false
 local session_ok, session_err = pcall(function()
   step("Connect", function()
     send(string.format('AT+QMTCONN=%d,"%s","%s","%s"', C, P.client_id, P.username or "", P.password or ""))
@@ -129,6 +130,7 @@ local session_ok, session_err = pcall(function()
     if result ~= "0" or (code and code ~= "0") then
       fail(string.format("%s: %s", line, explain(line)))
     end
+    connected = true
   end)
   -- A link that breaks from now on ends the session with its code decoded.
   stop_abort = abort_on(string.format("+QMTSTAT: %d,", C))
@@ -163,7 +165,11 @@ if stop_abort then stop_abort() end
 -- After a failure, disconnecting is best effort: its own trouble is only
 -- warned about, and the failure that ended the session is what is reported.
 step("Disconnect", function()
-  q.disconnect(C, session_ok)
+  if connected then
+    q.disconnect(C, session_ok)
+  else
+    q.close_quietly(C) -- the CONNECT was refused: only the link is left
+  end
 end)
 
 if not session_ok then

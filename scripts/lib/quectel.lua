@@ -283,6 +283,17 @@ function M.receive(client, listen, count)
   return got
 end
 
+-- close_quietly closes the link of a client whose session never started,
+-- and only warns if that fails.
+function M.close_quietly(client)
+  local ok, err = pcall(M.close, client)
+  if ok then
+    info("link closed")
+  else
+    warn("closing the link: " .. tostring(err))
+  end
+end
+
 -- disconnect ends the MQTT session (AT+QMTDISC), closing the link if that
 -- fails. strict: a failure fails the step; otherwise it is only warned
 -- about (after another failure, which is the one to report).
