@@ -67,6 +67,9 @@ func openTCP(ctx context.Context, addr string) (io.ReadWriteCloser, error) {
 	return conn, nil
 }
 
+// serialOpen is serial.Open; tests replace it with one that hangs.
+var serialOpen = serial.Open
+
 // openSerial opens the device in a goroutine so that a hanging open cannot
 // hang the caller; a port that opens after the caller gave up is closed.
 func openSerial(ctx context.Context, path string, cfg SerialConfig) (io.ReadWriteCloser, error) {
@@ -80,7 +83,7 @@ func openSerial(ctx context.Context, path string, cfg SerialConfig) (io.ReadWrit
 	}
 	ch := make(chan opened, 1)
 	go func() {
-		p, err := serial.Open(path, mode)
+		p, err := serialOpen(path, mode)
 		if err == nil && cfg.RTSCTS {
 			if ferr := setHardwareFlow(path); ferr != nil {
 				p.Close()

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"go.bug.st/serial"
+
 	"github.com/atrun/atrun/engine/enginetest"
 )
 
@@ -124,4 +126,24 @@ func TestOpenErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A device whose open hangs (a USB modem re-enumerating) gives up after the
+// open timeout with a PortError, and the late port is closed.
+func TestOpenTimeout(t *testing.T) {
+	release := make(chan struct{})
+	opened := make(chan struct{})
+	serialOpen = func(string, *serial.Mode) (serial.Port, error) {
+		<-release
+		close(opened)
+		return nil, errors.New("too late")
+	}
+	defer func() { serialOpen = serial.Open }()
+	_, err := Open(context.Background(), "/dev/ttyUSB7", SerialConfig{OpenTimeout: 20 * time.Millisecond})
+	var pe *PortError
+	if !errors.As(err, &pe) || pe.Op != "open" || !strings.Contains(err.Error(), "no response after 20ms") {
+		t.Fatalf("err = %v", err)
+	}
+	close(release)
+	<-opened
 }
