@@ -3,7 +3,9 @@ package scripts_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +16,7 @@ import (
 	"github.com/atrun/atrun/luabind"
 	"github.com/atrun/atrun/scripts"
 	"github.com/atrun/atrun/sim"
+	"github.com/atrun/atrun/sim/broker"
 )
 
 // report keeps what a run reports.
@@ -43,17 +46,24 @@ func (r *report) add(list *[]string, s string) {
 // given faults, passing the broker's address, credentials and CA.
 func runShipped(t *testing.T, name, faults string, extra map[string]string, during func(context.Context, *sim.Sim)) (*report, error) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
 	f, err := sim.ParseFaults(faults)
 	if err != nil {
 		t.Fatal(err)
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
 	s, err := sim.Start(ctx, sim.Options{Faults: f, Dir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	return runOn(ctx, t, s, name, extra, during)
+}
+
+// runOn runs a shipped script on a running virtual EC20, passing the
+// broker's address, credentials and CA.
+func runOn(ctx context.Context, t *testing.T, s *sim.Sim, name string, extra map[string]string, during func(context.Context, *sim.Sim)) (*report, error) {
+	t.Helper()
 	port, err := engine.Open(ctx, s.DevicePath, engine.SerialConfig{})
 	if err != nil {
 		t.Fatal(err)
@@ -256,5 +266,70 @@ func TestReadmeExample(t *testing.T) {
 	}
 	if len(rep.prints) != 1 || rep.prints[0] != `{"csq":24,"registered":true}` {
 		t.Fatalf("prints %q\n%s", rep.prints, strings.Join(rep.lines, "\n"))
+	}
+}
+
+// Mutual TLS: the broker asks for a client certificate; with one the
+// sequence goes through (seclevel 2), without one the handshake fails.
+func TestEC20MutualTLS(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	s, err := sim.Start(ctx, sim.Options{Dir: t.TempDir(), Broker: sim.BrokerOptions{RequireClientCert: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	leaf, err := s.Broker.(*broker.Embedded).CA().IssueClient("dev1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	cert, key := filepath.Join(dir, "client.pem"), filepath.Join(dir, "client.key")
+	if err := os.WriteFile(cert, leaf.CertPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(key, leaf.KeyPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := runOn(ctx, t, s, "ec20_mqtts", map[string]string{"client_cert": cert, "client_key": key, "listen": "10ms"}, nil)
+	if err != nil {
+		t.Fatalf("with a client certificate: %v\n%s", err, strings.Join(rep.lines, "\n"))
+	}
+	_, err = runOn(ctx, t, s, "ec20_mqtts", map[string]string{"listen": "10ms"}, nil)
+	if err == nil || !strings.Contains(err.Error(), "+QMTOPEN: 0,-1") {
+		t.Fatalf("without a client certificate: %v", err)
+	}
+}
+
+// A client left open by an earlier run that stopped half way is closed
+// before the new one opens.
+func TestEC20ClosesAClientLeftOpen(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	s, err := sim.Start(ctx, sim.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	// The earlier run opened the link to the broker, then stopped.
+	port, err := engine.Open(ctx, s.DevicePath, engine.SerialConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	host, p, _ := strings.Cut(s.BrokerAddr, ":")
+	c := engine.New(port, engine.Config{})
+	if _, err := c.Send(ctx, fmt.Sprintf(`AT+QMTOPEN=0,"%s",%s`, host, p)); err != nil {
+		t.Fatal(err)
+	}
+	if u, err := c.WaitURC(ctx, engine.Prefix("+QMTOPEN:"), 10*time.Second); err != nil || u.Text != "+QMTOPEN: 0,0" {
+		t.Fatalf("%+v %v", u, err)
+	}
+	c.Close()
+	rep, err := runOn(ctx, t, s, "ec20_mqtts", map[string]string{"listen": "10ms"}, nil)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, strings.Join(rep.lines, "\n"))
+	}
+	if !containsSub(rep.lines, "client 0 is still open from an earlier run") {
+		t.Fatalf("the open client was not noticed:\n%s", strings.Join(rep.lines, "\n"))
 	}
 }
