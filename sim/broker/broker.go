@@ -77,6 +77,8 @@ type Embedded struct {
 	pass   string
 	tmpDir string
 
+	listener *listeners.TCP
+
 	mu     sync.Mutex
 	nextID int
 	closed bool
@@ -176,7 +178,7 @@ func (b *Embedded) serve(addr string, tlsCfg *tls.Config) error {
 		srv.Close()
 		return err
 	}
-	b.srv, b.addr = srv, l.Address()
+	b.srv, b.addr, b.listener = srv, l.Address(), l
 	return nil
 }
 
@@ -254,6 +256,19 @@ func (b *Embedded) Close() error {
 	}
 	b.closed = true
 	b.mu.Unlock()
+	// mochi-mqtt v2.7.9's Server.Close can deadlock: its sweep of a
+	// listener's clients (Clients.GetByListener) takes the clients' read
+	// lock twice, and a client ending its session at that moment queues
+	// a write lock in between, which blocks the second read lock for good.
+	// So the listener is closed first with no sweep (Server.Close then
+	// skips its own, the listener being closed already), and the clients
+	// are disconnected from a copy of the map, taken under one lock.
+	b.listener.Close(func(string) {})
+	for _, cl := range b.srv.Clients.GetAll() {
+		if !cl.Net.Inline {
+			_ = b.srv.DisconnectClient(cl, packets.ErrServerShuttingDown)
+		}
+	}
 	err := b.srv.Close()
 	b.removeTemp()
 	return err
