@@ -15,8 +15,8 @@ var regStats = []Code{
 // regModes are the <n> values of the registration read answers.
 var regModes = []Code{
 	{0, "registration URCs off", "", ""},
-	{1, "URCs with the state", "", ""},
-	{2, "URCs with state and location", "", ""},
+	{1, "registration URCs on", "", ""},
+	{2, "registration URCs on, with location", "", ""},
 	{3, "URCs with state, location and reject cause", "", ""},
 	{4, "URCs with state, location and PSM timers", "", ""},
 	{5, "URCs with state, location, reject cause and PSM timers", "", ""},
@@ -100,7 +100,7 @@ func regNote(fields []string, mode string, read bool) Note {
 		}
 	}
 	if mode != "" {
-		n.Meaning += " (" + mode + ")"
+		n.Meaning += "; " + mode
 	}
 	if !read {
 		n.Meaning = "registration changed: " + n.Meaning
