@@ -501,7 +501,7 @@ func TestCloseDuringWait(t *testing.T) {
 		_, err := c.WaitURC(context.Background(), Prefix("+X"), time.Hour)
 		errc <- err
 	}()
-	// Wait until the goroutine is waiting: Close must wake it either way.
+	// Close wakes the wait whether it has begun or not.
 	c.Close()
 	select {
 	case err := <-errc:

@@ -157,9 +157,6 @@ func (f *framer) splitGlued(text string, emit func(Frame)) {
 // setRaw makes the next n bytes pass through as Data frames.
 func (f *framer) setRaw(n int) { f.raw = n }
 
-// pending returns the bytes of the unfinished line.
-func (f *framer) pending() string { return string(f.buf) }
-
 func isBlank(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] != ' ' && s[i] != '\t' {

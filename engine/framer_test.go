@@ -71,8 +71,8 @@ func TestFramerUnfinishedLineWaits(t *testing.T) {
 	if len(got) != 0 {
 		t.Fatalf("emitted %v before the line ended", got)
 	}
-	if f.pending() != "POWERED DOWN" {
-		t.Fatalf("pending = %q", f.pending())
+	if string(f.buf) != "POWERED DOWN" {
+		t.Fatalf("unfinished line = %q", f.buf)
 	}
 	f.feed([]byte("\r\n\r\nRDY\r\n"), func(fr Frame) { got = append(got, fr) })
 	if len(got) != 2 || got[0].Text != "POWERED DOWN" || got[1].Text != "RDY" {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -164,7 +165,7 @@ func runCase(t *testing.T, file string, src []byte, chunk int) {
 	rep.mu.Lock()
 	defer rep.mu.Unlock()
 	for _, want := range tc.prints {
-		if !contains(rep.prints, want) {
+		if !slices.Contains(rep.prints, want) {
 			t.Errorf("no print %q in %q", want, rep.prints)
 		}
 	}
@@ -181,22 +182,8 @@ func runCase(t *testing.T, file string, src []byte, chunk int) {
 	}
 }
 
-func contains(list []string, s string) bool {
-	for _, l := range list {
-		if l == s {
-			return true
-		}
-	}
-	return false
-}
-
 func containsSub(list []string, s string) bool {
-	for _, l := range list {
-		if strings.Contains(l, s) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(list, func(l string) bool { return strings.Contains(l, s) })
 }
 
 // errorsAs is a helper for tests that inspect a run's error.

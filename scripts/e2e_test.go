@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -159,7 +160,7 @@ func TestEC20Faults(t *testing.T) {
 				}
 			}
 			if tt.step == "Connect" || tt.fault[:4] == "drop" {
-				if !contains(rep.lines, "step Disconnect ok") {
+				if !slices.Contains(rep.lines, "step Disconnect ok") {
 					t.Errorf("no disconnect after a failure once connected:\n%s", strings.Join(rep.lines, "\n"))
 				}
 			}
@@ -184,22 +185,8 @@ func TestEC20NoMessageIsSuccess(t *testing.T) {
 	}
 }
 
-func contains(list []string, s string) bool {
-	for _, l := range list {
-		if l == s {
-			return true
-		}
-	}
-	return false
-}
-
 func containsSub(list []string, s string) bool {
-	for _, l := range list {
-		if strings.Contains(l, s) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(list, func(l string) bool { return strings.Contains(l, s) })
 }
 
 func TestSelftestOnTheVirtualEC20(t *testing.T) {
