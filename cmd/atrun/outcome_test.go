@@ -2,6 +2,7 @@ package main
 
 import (
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -85,4 +86,55 @@ func hangUpServer(t *testing.T) string {
 		}
 	}()
 	return "tcp://" + ln.Addr().String()
+}
+
+// No transcript shape makes a failing script exit 0: a header alone, a
+// recording cut short, an imported log. The verdict shows the script's
+// error and says the outcome was not recorded; JUnit fails too.
+func TestNoSilentPass(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "boom.lua", `error("boom")`)
+	writeFile(t, dir, "assert.lua", "send(\"AT\"); fail(\"my assertion failed\")\n")
+	writeFile(t, dir, "slow.lua", "send(\"AT\", {timeout = '2s'})\n")
+	writeFile(t, dir, "header.atr", "atrun-transcript v1\n")
+	writeFile(t, dir, "cut.atr", "atrun-transcript v1\n0 host \"AT\\r\"\n0.01 modem \"\\r\\nOK\\r\\n\"\n")
+	writeFile(t, dir, "cut_write.atr", "atrun-transcript v1\n0 host \"AT\\r\"\n")
+	writeFile(t, dir, "log.txt", "AT\r\nOK\r\n")
+	if o := atrun(t, dir, "transcript", "import", "log.txt", "-o", "imported.atr"); o.code != exitOK {
+		t.Fatalf("import: exit %d\n%s", o.code, o.stderr)
+	}
+	tests := []struct{ script, file, want string }{
+		{"boom.lua", "header.atr", "boom"},
+		{"assert.lua", "cut.atr", "my assertion failed"},
+		{"slow.lua", "cut_write.atr", "no answer"},
+		{"assert.lua", "imported.atr", "my assertion failed"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			o := atrun(t, dir, "replay", tc.script, tc.file, "--junit", "junit.xml")
+			if o.code != exitFailed {
+				t.Fatalf("exit %d, want 1\n%s%s", o.code, o.stdout, o.stderr)
+			}
+			checkInOrder(t, o.stdout, []string{"FAIL " + tc.file, "outcome not recorded", tc.want, "records no outcome"})
+			junit := readFile(t, filepath.Join(dir, "junit.xml"))
+			if !strings.Contains(junit, "<failure") || !strings.Contains(junit, tc.want) {
+				t.Fatalf("JUnit does not fail the case:\n%s", junit)
+			}
+		})
+	}
+	// A script that succeeds passes, and the line says what was not checked.
+	writeFile(t, dir, "ok.lua", `send("AT")`)
+	o := atrun(t, dir, "replay", "ok.lua", "cut.atr")
+	if o.code != exitOK || !strings.Contains(o.stdout, "; outcome not recorded)") {
+		t.Fatalf("exit %d\n%s%s", o.code, o.stdout, o.stderr)
+	}
+}
+
+func readFile(t testing.TB, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
 }
