@@ -13,7 +13,7 @@ type handler func(m *Modem, c *command) result
 // handlers maps upper-case command names ("+CSQ", "E", "&F") to handlers;
 // each commands_*.go file contributes its table.
 var handlers = mergeHandlers(basicCommands, simCommands, networkCommands, pdpCommands,
-	fileCommands, sslCommands, mqttCommands)
+	fileCommands, sslCommands, mqttCommands, socketCommands, sslSocketCommands, httpCommands)
 
 func mergeHandlers(tables ...map[string]handler) map[string]handler {
 	all := map[string]handler{}
