@@ -49,6 +49,10 @@ type Options struct {
 	Secrets *secret.Set         // secret() adds the values it reads here
 	Modules fs.FS               // what require() loads: "name" -> name.lua
 	Report  Reporter            // where logs, steps and prints go; discarded when nil
+	// ReadFile reads the files the script names (upload's source): a live
+	// run reads the disk and records what it read, a replay serves the
+	// recorded contents. os.ReadFile when nil.
+	ReadFile func(name string) ([]byte, error)
 }
 
 // Result is what a finished run leaves behind.
@@ -78,6 +82,9 @@ func NewRunner(opts Options) *Runner {
 	}
 	if opts.Report == nil {
 		opts.Report = discard{}
+	}
+	if opts.ReadFile == nil {
+		opts.ReadFile = os.ReadFile
 	}
 	if opts.Secrets == nil {
 		opts.Secrets = &secret.Set{}

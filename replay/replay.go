@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"regexp"
 	"sync/atomic"
 	"time"
@@ -160,6 +161,15 @@ func Run(ctx context.Context, script luabind.Script, t *transcript.Transcript, o
 	r := luabind.NewRunner(luabind.Options{
 		Conn: conn, Port: t.Header.Port, Params: params(t, opts.Params), Secrets: secrets,
 		Modules: opts.Modules, Report: opts.Report, Getenv: func(string) string { return "" },
+		ReadFile: func(name string) ([]byte, error) {
+			// The recorded contents: a replay does not depend on the
+			// files of the machine that recorded it. A file the recording
+			// does not hold (a --set override, a v1 transcript) is read.
+			if data, ok := rp.File(name); ok {
+				return data, nil
+			}
+			return os.ReadFile(name)
+		},
 	})
 	runner.Store(r)
 	_, scriptErr := r.Run(runCtx, script)

@@ -54,11 +54,18 @@ var recordings = []struct {
 
 // TestTranscripts replays every recorded session with the shipped script:
 // the script must send what was recorded and end as the recording ended.
+// They hold the files the script read, so they replay from any folder.
 func TestTranscripts(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(transcriptDir, "*.atr"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no transcripts in %s (%v)", transcriptDir, err)
 	}
+	for i, f := range files {
+		if files[i], err = filepath.Abs(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(t.TempDir())
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			tr, err := transcript.ReadFile(file)
@@ -91,11 +98,7 @@ func replayFile(t testing.TB, tr *transcript.Transcript) *replay.Result {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	res, err := replay.Run(ctx, luabind.Script{Name: name, Source: src}, tr, replay.Options{
-		Modules: scripts.Modules,
-		// The CA file is named relative to the repository's root.
-		Params: map[string]string{"ca_cert": filepath.Join(transcriptDir, "ca.pem")},
-	})
+	res, err := replay.Run(ctx, luabind.Script{Name: name, Source: src}, tr, replay.Options{Modules: scripts.Modules})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +114,10 @@ func TestRecordTranscripts(t *testing.T) {
 	if err := os.MkdirAll(transcriptDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	b, err := broker.Start(broker.Options{Dir: transcriptDir, Password: "s3cret-sim"})
+	// The sessions run from the repository's root, so that the CA file
+	// they read is named as a user there would name it.
+	t.Chdir("..")
+	b, err := broker.Start(broker.Options{Dir: "testdata/transcripts", Password: "s3cret-sim"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +161,7 @@ func record(t *testing.T, b *broker.Embedded, name, faults string, extra map[str
 	}
 	secrets := &secret.Set{}
 	secrets.Add(b.Password())
-	out, err := os.Create(filepath.Join(transcriptDir, name+".atr"))
+	out, err := os.Create(filepath.Join("testdata/transcripts", name+".atr"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,13 +180,15 @@ func record(t *testing.T, b *broker.Embedded, name, faults string, extra map[str
 		go answerUplink(ctx, s)
 	}
 	src, full, _ := scripts.Lookup("ec20_mqtts")
-	runParams := map[string]string{}
-	for k, v := range params {
-		runParams[k] = v
+	readFile := func(name string) ([]byte, error) {
+		data, err := os.ReadFile(name)
+		if err == nil {
+			rec.File(time.Now(), name, data)
+		}
+		return data, err
 	}
-	runParams["ca_cert"] = filepath.Join(transcriptDir, "ca.pem")
-	r := luabind.NewRunner(luabind.Options{Conn: conn, Port: "sim:/dev/ttyUSB2", Params: runParams, Secrets: secrets,
-		Modules: scripts.Modules, Getenv: func(string) string { return "" }})
+	r := luabind.NewRunner(luabind.Options{Conn: conn, Port: "sim:/dev/ttyUSB2", Params: params, Secrets: secrets,
+		Modules: scripts.Modules, Getenv: func(string) string { return "" }, ReadFile: readFile})
 	_, runErr := r.Run(ctx, luabind.Script{Name: full, Source: src})
 	conn.Close()
 	failure := ""

@@ -197,7 +197,7 @@ func TestReplayUsage(t *testing.T) {
 func TestReplayOrderAndJobs(t *testing.T) {
 	dir := t.TempDir()
 	mismatch, _ := editedCopy(t, dir, "ec20_happy.atr", `host  "AT+CSQ\r"`, `host  "AT+CSQ=1\r"`)
-	outcome, _ := editedCopy(t, dir, "ec20_no_sim.atr", `end "`, `end "x`)
+	outcome, _ := editedCopy(t, dir, "ec20_no_sim.atr", `end failed "`, `end failed "x`)
 	files := shippedTranscripts(t)
 	slices.Reverse(files)
 	files = append(files, mismatch, files[0], outcome)

@@ -159,7 +159,7 @@ func (j runJob) run(parent context.Context, rep runReporter, start time.Time) (*
 	}
 	runner := luabind.NewRunner(luabind.Options{
 		Conn: sess.conn, Port: sess.port, Params: j.params, Secrets: secrets,
-		Modules: scripts.Modules, Report: rep,
+		Modules: scripts.Modules, Report: rep, ReadFile: sess.readFile,
 	})
 	if sess.tracer != nil {
 		sess.tracer.setWhere(runner.Where)

@@ -137,6 +137,16 @@ func (s *session) startRecording(o sessionOptions, port string) error {
 	return nil
 }
 
+// readFile reads a file the script names and records its contents, so
+// that a replay serves them and needs no file of this machine.
+func (s *session) readFile(name string) ([]byte, error) {
+	data, err := os.ReadFile(name)
+	if err == nil && s.rec != nil {
+		s.rec.File(time.Now(), name, data)
+	}
+	return data, err
+}
+
 // Close closes the port, then ends the trace and the transcript with how
 // the run ended: nothing can arrive after the port is closed. It reports a
 // failure to write the transcript.
