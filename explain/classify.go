@@ -42,7 +42,7 @@ type classifier struct {
 }
 
 func newClassifier(sh shape, emit func(Entry) error) *classifier {
-	return &classifier{emit: emit, shape: sh, copies: copyMarker{doubled: sh.doubled}, sent: map[string]string{}}
+	return &classifier{emit: emit, shape: sh, copies: copyMarker{doubled: sh.doubled, copies: sh.copies}, sent: map[string]string{}}
 }
 
 // classify turns records into entries; for tests of the classifier.
@@ -249,6 +249,10 @@ func (c *classifier) result(s string) {
 		c.final(f)
 		return
 	}
+	if c.cmd != nil && vendorOK.MatchString(s) {
+		c.final(codes.Final{Kind: "OK", Code: -1, Text: s, Success: true})
+		return
+	}
 	if c.cmd != nil && hasPrefixFold(s, c.cmd.prefix) {
 		c.answer(s)
 		return
@@ -260,11 +264,11 @@ func (c *classifier) result(s string) {
 	if c.noise(s) {
 		return
 	}
-	if c.cmd != nil && !c.cmd.quiet {
+	if c.cmd != nil && !c.cmd.quiet && !noResponse(c.cmd.text) {
 		c.response(s)
 		return
 	}
-	if isModemShaped(s) {
+	if isModemShaped(s) || isUnsolicitedShape(s) {
 		c.urc(s)
 		return
 	}

@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"regexp"
 	"strings"
 	"time"
 )
@@ -12,6 +13,11 @@ type shape struct {
 	// modem's echo of it, so two identical command lines follow each
 	// other somewhere.
 	doubled bool
+	// copies: command lines still show after the modem was told to stop
+	// echoing (ATE0 answered OK), so the log's tool prints what it writes.
+	copies bool
+	echoOff bool // an ATE0 was answered OK
+	offCmd  bool // an ATE0 line was seen, its OK not yet
 	// blind: the log shows no command at all (echo off and no direction
 	// markers); responses can then only be told from URCs by what follows
 	// them.
@@ -23,15 +29,37 @@ type shape struct {
 
 // see notes one record.
 func (s *shape) see(r record) {
-	if !s.doubled && s.seen && isDoubled(s.prev, r) {
+	if !s.doubled && s.seen && isDoubled(s.prev, r) && (!isProbe(r.text) || r.hasTime) {
 		s.doubled = true
 	}
+	s.seeEcho(r)
 	if r.dir == Host || (!r.print && isATLine(strings.TrimSpace(r.text))) {
 		s.hasAT = true
 	}
 	s.blind = !s.hasAT
 	s.prev, s.seen = r, true
 }
+
+// seeEcho follows whether the modem still echoes.
+func (s *shape) seeEcho(r record) {
+	t := strings.TrimSpace(r.text)
+	switch {
+	case r.print || t == "":
+	case s.echoOff && unknownATLine(r):
+		s.copies = true
+	case isATLine(t):
+		s.offCmd = echoOffCommand.MatchString(t)
+	case s.offCmd && strings.EqualFold(t, "OK"):
+		s.echoOff, s.offCmd = true, false
+	}
+}
+
+// echoOffCommand turns the modem's echo off: ATE0, AT&FZE0, ATE0V1.
+var echoOffCommand = regexp.MustCompile(`(?i)^AT(?:[A-Z&]\d?)*?E0(?:[A-Z&]\d?)*$`)
+
+// isProbe reports a bare "AT": tools send it again and again while a
+// module boots, so two in a row without times say nothing about doubling.
+func isProbe(s string) bool { return strings.EqualFold(strings.TrimSpace(s), "AT") }
 
 // copyMarker marks, in a doubled log, the tool's copy of each command: the
 // first of a pair of identical command lines, or a command line standing
@@ -40,12 +68,13 @@ func (s *shape) see(r record) {
 // lines, are the modem's.
 type copyMarker struct {
 	doubled bool
+	copies  bool // every command line of unknown origin is the tool's copy
 	copy    *record // the host copy just before, while its echo may follow
 }
 
 // mark sets r.hostCopy where r is the tool's copy of a command.
 func (m *copyMarker) mark(r *record) {
-	if !m.doubled {
+	if !m.doubled && !m.copies {
 		return
 	}
 	if !unknownATLine(*r) {
