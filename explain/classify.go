@@ -198,7 +198,9 @@ func (c *classifier) atLine(s string) {
 	switch {
 	case c.rec.hostCopy:
 		c.start(s, KindCommand, Host)
-	case c.cmd != nil && !c.cmd.echoed && sameCommand(c.cmd.text, s):
+	case c.cmd != nil && !c.cmd.echoed && (sameCommand(c.cmd.text, s) || c.rec.dir == Modem):
+		// The log says the modem sent it: the echo of what it was sent,
+		// even where the poster edited one of the two copies.
 		c.cmd.echoed = true
 		c.add(Entry{Kind: KindEcho, Dir: Modem, Text: s, Command: c.cmd.text})
 	default:

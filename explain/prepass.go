@@ -15,7 +15,7 @@ type shape struct {
 	doubled bool
 	// copies: command lines still show after the modem was told to stop
 	// echoing (ATE0 answered OK), so the log's tool prints what it writes.
-	copies bool
+	copies  bool
 	echoOff bool // an ATE0 was answered OK
 	offCmd  bool // an ATE0 line was seen, its OK not yet
 	// blind: the log shows no command at all (echo off and no direction
@@ -68,7 +68,7 @@ func isProbe(s string) bool { return strings.EqualFold(strings.TrimSpace(s), "AT
 // lines, are the modem's.
 type copyMarker struct {
 	doubled bool
-	copies  bool // every command line of unknown origin is the tool's copy
+	copies  bool    // every command line of unknown origin is the tool's copy
 	copy    *record // the host copy just before, while its echo may follow
 }
 

@@ -68,8 +68,8 @@ func (b *builder) entry(e Entry) {
 			b.echoPiece(e)
 			return
 		}
-		if !sameCommand(b.written, e.Text) {
-			b.write(e, e.Text+"\r", commandGap)
+		if !sameCommand(b.written, e.Command) {
+			b.write(e, e.Command+"\r", commandGap)
 		}
 		b.send(e, e.Text+"\r", echoGap)
 	case KindResponse, KindFinal, KindURC:
