@@ -52,13 +52,20 @@ func (a Address) Network() bool { return a.Scheme == SchemeTCP || a.Scheme == Sc
 // opener opens one scheme's ports; target is Address.Target.
 type opener func(ctx context.Context, target string, cfg SerialConfig) (io.ReadWriteCloser, error)
 
-// openers holds how each scheme opens. The RFC 2217 client fills its slot
-// (SchemeRFC2217) from its own file; a scheme without an opener is refused
-// when opened, not when parsed.
+// openers holds how each scheme opens (the RFC 2217 client is
+// rfc2217.go). A scheme without an opener is refused when opened, not when
+// parsed.
 var openers = map[Scheme]opener{
 	SchemeDevice: openSerial,
 	SchemeTCP: func(ctx context.Context, addr string, _ SerialConfig) (io.ReadWriteCloser, error) {
 		return openTCP(ctx, addr)
+	},
+	SchemeRFC2217: func(ctx context.Context, addr string, cfg SerialConfig) (io.ReadWriteCloser, error) {
+		p, err := OpenRFC2217(ctx, addr, cfg)
+		if err != nil {
+			return nil, err // not a typed nil inside the interface
+		}
+		return p, nil
 	},
 }
 
