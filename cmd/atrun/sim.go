@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"cmp"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/atrun/atrun/engine"
 	"github.com/atrun/atrun/sim"
 )
 
@@ -302,4 +304,29 @@ func readSimControls(r io.Reader, w io.Writer, m *sim.Modem) {
 			fmt.Fprintln(w, "type: sms FROM TEXT   (an incoming SMS, e.g. sms +491701234567 hello)")
 		}
 	}
+}
+
+// simRunLog prints what the virtual EC20 notes during atrun run --sim (a
+// command it does not implement, a message it dropped) on stderr.
+func simRunLog(w io.Writer) func(string) {
+	var mu sync.Mutex
+	return func(line string) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintln(w, "virtual EC20: "+line)
+	}
+}
+
+// hintLacking corrects the hint of a plain ERROR to a command the virtual
+// EC20 does not implement: the syntax is not what is wrong.
+func hintLacking(err error) {
+	var me *engine.ModemError
+	if !errors.As(err, &me) || me.Kind != "ERROR" || !sim.Lacks(me.Command) {
+		return
+	}
+	name := me.Command
+	if i := strings.IndexAny(name, "=?"); i > 0 {
+		name = name[:i]
+	}
+	me.Hint = "the virtual EC20 does not implement " + name + " ('atrun sim --commands' lists what it does): it answers ERROR as the EC20 answers an unknown command; on a real EC20 check the syntax"
 }
