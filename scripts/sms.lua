@@ -27,6 +27,9 @@ local lists = {unread = "REC UNREAD", all = "ALL", none = false}
 if lists[P.read] == nil then fail("read must be unread, all or none, not " .. P.read) end
 if not P.count or P.count < 1 then fail("count must be 1 or more") end
 local wait = q.seconds(P.wait)
+-- seen holds the indexes already reported: a +CMTI announced before the
+-- run (still queued) names a message the Read step listed.
+local seen = {}
 
 -- report prints one message as a JSON line on stdout.
 local function report(m, where)
@@ -71,7 +74,7 @@ if lists[P.read] then
     local got = sms.messages(r, "+CMGL:")
     for _, m in ipairs(got) do
       report(m, "stored message " .. m.index)
-      if P.delete then send("AT+CMGD=" .. m.index) end
+      if P.delete then send("AT+CMGD=" .. m.index) else seen[m.index] = true end
     end
     if #got == 0 then info("no " .. (P.read == "all" and "" or "unread ") .. "messages stored") end
   end)
@@ -117,13 +120,15 @@ if wait > 0 then
         if type(line) == "table" and line.kind == "timeout" then break end
         error(line, 0)
       end
-      local r = send("AT+CMGR=" .. index)
-      for _, m in ipairs(sms.messages(r, "+CMGR:")) do
-        m.index = tonumber(index)
-        report(m, string.format("new message %s in %s", index, mem))
-        got = got + 1
+      if not seen[tonumber(index)] then
+        local r = send("AT+CMGR=" .. index)
+        for _, m in ipairs(sms.messages(r, "+CMGR:")) do
+          m.index = tonumber(index)
+          report(m, string.format("new message %s in %s", index, mem))
+          got = got + 1
+        end
+        if P.delete then send("AT+CMGD=" .. index) else seen[tonumber(index)] = true end
       end
-      if P.delete then send("AT+CMGD=" .. index) end
     end
     if got == 0 then info(string.format("no message arrived within %s", P.wait)) end
   end)

@@ -17,6 +17,7 @@ var handlers = mergeHandlers(basicCommands, simCommands, networkCommands, pdpCom
 	smsCommands,
 	queryCommands,
 	clockCommands,
+	socketCommands, sslSocketCommands, httpCommands,
 )
 
 func mergeHandlers(tables ...map[string]handler) map[string]handler {

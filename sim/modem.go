@@ -64,6 +64,8 @@ type Modem struct {
 	inBlock   bool   // a command's information text is open
 
 	deleteFailed bool // delete-fails has failed its one AT+QFDEL
+
+	ip *ipStack // sockets, SSL clients, HTTP; nil until first used
 }
 
 // dataMode takes raw bytes after CONNECT or a "> " prompt. feed consumes at
@@ -261,6 +263,7 @@ func (m *Modem) shutdown() {
 			l.teardown(m)
 		}
 	}
+	m.ip.closeAll()
 	m.bg.Wait()
 	m.evMu.Lock()
 	m.ended = true

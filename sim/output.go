@@ -19,11 +19,13 @@ const (
 	resCME                // +CME ERROR: <code> (ERROR with AT+CMEE=0)
 	resCMS                // +CMS ERROR: <code>, the SMS commands' error (ERROR with AT+CMEE=0)
 	resPending            // the command entered data mode; its result comes later
+	resWord               // another final result word: SEND OK, SEND FAIL (word, code its digit)
 )
 
 type result struct {
 	kind resultKind
 	code int
+	word string
 }
 
 var (
@@ -70,6 +72,8 @@ func (m *Modem) final(r result) {
 	switch {
 	case r.kind == resOK:
 		m.resultCode("OK", 0)
+	case r.kind == resWord:
+		m.resultCode(r.word, r.code)
 	case r.kind == resCME && m.st.cmee == 1:
 		m.endBlock()
 		m.info("+CME ERROR: " + strconv.Itoa(r.code))

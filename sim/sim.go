@@ -28,6 +28,10 @@ type Sim struct {
 	Modem *Modem
 	// NTPAddr is host:port of an SNTP server on loopback for AT+QNTP.
 	NTPAddr string
+	// Servers are the echo and web servers the modem's sockets and HTTP
+	// client can reach; with the embedded broker their certificates come
+	// from the broker's CA, so CAFile verifies them too.
+	Servers *Servers
 
 	ntp       *NTPServer
 	pty       *PTY
@@ -47,18 +51,25 @@ func Start(ctx context.Context, opts Options) (*Sim, error) {
 	if err != nil {
 		return nil, err
 	}
+	srv, err := startServers(b, opts.Dir)
+	if err != nil {
+		b.Close()
+		return nil, err
+	}
 	p, err := OpenPTY()
 	if err != nil {
+		srv.Close()
 		b.Close()
 		return nil, err
 	}
 	s := &Sim{
 		DevicePath: p.Path, BrokerAddr: b.Addr(), BrokerURL: b.URL(), CAFile: b.CAFile(),
-		Username: b.Username(), Password: b.Password(), Broker: b,
+		Username: b.Username(), Password: b.Password(), Broker: b, Servers: srv,
 		Modem: NewModem(opts), pty: p, served: make(chan struct{}),
 	}
 	if err := s.makeLink(opts.Link); err != nil {
 		p.Close()
+		srv.Close()
 		b.Close()
 		return nil, err
 	}
@@ -67,6 +78,7 @@ func Start(ctx context.Context, opts Options) (*Sim, error) {
 	if err := s.startExtras(runCtx, opts); err != nil {
 		cancel()
 		p.Close()
+		srv.Close()
 		b.Close()
 		return nil, err
 	}
@@ -75,6 +87,22 @@ func Start(ctx context.Context, opts Options) (*Sim, error) {
 		s.serveErr = s.Modem.Serve(runCtx, p)
 	}()
 	return s, nil
+}
+
+// startServers starts the echo and web servers, with the embedded broker's
+// CA when there is one, else with a CA of their own.
+func startServers(b broker.Broker, dir string) (*Servers, error) {
+	var srv *Servers
+	var err error
+	if e, ok := b.(*broker.Embedded); ok {
+		srv, err = StartServers(e.CA(), e.CAFile(), "")
+	} else {
+		srv, err = StartServers(nil, "", dir)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sim: echo and web servers: %w", err)
+	}
+	return srv, nil
 }
 
 func startBroker(ctx context.Context, opts Options) (broker.Broker, error) {
@@ -132,7 +160,7 @@ func (s *Sim) Close() error {
 	s.closeOnce.Do(func() {
 		s.cancel()
 		<-s.served
-		errs := []error{s.pty.Close(), s.Broker.Close(), s.ntp.Close()}
+		errs := []error{s.pty.Close(), s.Servers.Close(), s.Broker.Close(), s.ntp.Close()}
 		if s.link != "" {
 			os.Remove(s.link)
 		}
