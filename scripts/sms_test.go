@@ -4,13 +4,16 @@ import (
 	"context"
 	"errors"
 	"net"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/atrun/atrun/engine"
 	"github.com/atrun/atrun/engine/secret"
+	"github.com/atrun/atrun/engine/transcript"
 	"github.com/atrun/atrun/luabind"
+	"github.com/atrun/atrun/replay"
 	"github.com/atrun/atrun/scripts"
 	"github.com/atrun/atrun/sim"
 )
@@ -82,6 +85,32 @@ func (r *stepReport) Step(name, status string, d time.Duration, err error) {
 	r.report.Step(name, status, d, err)
 	if ch := r.started[name]; ch != nil && status == "start" {
 		close(ch)
+	}
+}
+
+// TestSMSTranscripts replays the recorded sessions of the sms script
+// (testdata/transcripts/sms, each recorded with the command in its first
+// lines): the script must send what was recorded and end as it ended.
+func TestSMSTranscripts(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(transcriptDir, "sms", "*.atr"))
+	if err != nil || len(files) < 6 {
+		t.Fatalf("sms transcripts: %d found (%v)", len(files), err)
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			tr, err := transcript.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := replayFile(t, tr)
+			if res.Verdict != replay.Pass {
+				t.Fatalf("%s: %v", res.Verdict, res.Err)
+			}
+			failure, ended := tr.Outcome()
+			if !ended || (failure == "") != (res.Script == nil) {
+				t.Fatalf("recorded failure %q (ended %v), replayed error %v", failure, ended, res.Script)
+			}
+		})
 	}
 }
 

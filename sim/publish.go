@@ -76,7 +76,7 @@ func (m *Modem) publish(p publication, payload []byte) {
 		return cli.Publish(p.topic, byte(p.qos), p.retain, payload)
 	}, func(_ paho.Token, ok bool) string {
 		if ok {
-			m.reply.published()
+			m.reply.published(p.topic)
 		}
 		return fmt.Sprintf("%s: %d,%d,%d", p.urc, idx, p.msgid, okCode(ok))
 	})

@@ -5,7 +5,8 @@ import "sync"
 // replier is the other end of the modem's MQTT session when
 // Options.Reply is set: it answers the modem's first successful publish
 // with Reply on each topic the modem has subscribed to (wildcard filters
-// are skipped), through the broker, the way a device's cloud answers a
+// and the topic it published on are skipped: a loopback test gets its own
+// message back and nothing else), through the broker, the way a device's cloud answers a
 // telemetry message. Safe for any goroutine.
 type replier struct {
 	mu     sync.Mutex
@@ -25,15 +26,20 @@ func (r *replier) subscribed(filters []string) {
 	}
 }
 
-// published answers the first publish the broker took.
-func (r *replier) published() {
+// published answers the first publish on topic the broker took.
+func (r *replier) published(topic string) {
 	r.mu.Lock()
-	if r.send == nil || r.fired || len(r.topics) == 0 {
+	var topics []string
+	for _, t := range r.topics {
+		if t != topic {
+			topics = append(topics, t)
+		}
+	}
+	if r.send == nil || r.fired || len(topics) == 0 {
 		r.mu.Unlock()
 		return
 	}
 	r.fired = true
-	topics := append([]string(nil), r.topics...)
 	r.mu.Unlock()
 	for _, t := range topics {
 		go r.send(t)
