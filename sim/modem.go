@@ -38,6 +38,9 @@ type Modem struct {
 	writeErr  error
 	st        *state
 	files     *fileSystem
+	sms       *smsService
+	net       *smsNetwork // safe for any goroutine
+	clock     rtc
 	links     [numClients]*mqttLink
 	asm       lineAssembler
 	echoBuf   []byte
@@ -60,6 +63,8 @@ type Modem struct {
 	inBlock   bool   // a command's information text is open
 
 	deleteFailed bool // delete-fails has failed its one AT+QFDEL
+
+	ip *ipStack // sockets, SSL clients, HTTP; nil until first used
 }
 
 // dataMode takes raw bytes after CONNECT or a "> " prompt. feed consumes at
@@ -81,6 +86,8 @@ func NewModem(opts Options) *Modem {
 		wake:   make(chan struct{}, 1),
 		st:     newState(),
 		files:  newFileSystem(),
+		sms:    newSMSService(),
+		net:    newSMSNetwork(),
 	}
 }
 
@@ -255,6 +262,7 @@ func (m *Modem) shutdown() {
 			l.teardown(m)
 		}
 	}
+	m.ip.closeAll()
 	m.bg.Wait()
 	m.evMu.Lock()
 	m.ended = true

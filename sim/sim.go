@@ -26,6 +26,10 @@ type Sim struct {
 	Broker broker.Broker
 	// Modem is the modem being served.
 	Modem *Modem
+	// Servers are the echo and web servers the modem's sockets and HTTP
+	// client can reach; with the embedded broker their certificates come
+	// from the broker's CA, so CAFile verifies them too.
+	Servers *Servers
 
 	pty       *PTY
 	link      string
@@ -44,18 +48,25 @@ func Start(ctx context.Context, opts Options) (*Sim, error) {
 	if err != nil {
 		return nil, err
 	}
+	srv, err := startServers(b, opts.Dir)
+	if err != nil {
+		b.Close()
+		return nil, err
+	}
 	p, err := OpenPTY()
 	if err != nil {
+		srv.Close()
 		b.Close()
 		return nil, err
 	}
 	s := &Sim{
 		DevicePath: p.Path, BrokerAddr: b.Addr(), BrokerURL: b.URL(), CAFile: b.CAFile(),
-		Username: b.Username(), Password: b.Password(), Broker: b,
+		Username: b.Username(), Password: b.Password(), Broker: b, Servers: srv,
 		Modem: NewModem(opts), pty: p, served: make(chan struct{}),
 	}
 	if err := s.makeLink(opts.Link); err != nil {
 		p.Close()
+		srv.Close()
 		b.Close()
 		return nil, err
 	}
@@ -66,6 +77,22 @@ func Start(ctx context.Context, opts Options) (*Sim, error) {
 		s.serveErr = s.Modem.Serve(runCtx, p)
 	}()
 	return s, nil
+}
+
+// startServers starts the echo and web servers, with the embedded broker's
+// CA when there is one, else with a CA of their own.
+func startServers(b broker.Broker, dir string) (*Servers, error) {
+	var srv *Servers
+	var err error
+	if e, ok := b.(*broker.Embedded); ok {
+		srv, err = StartServers(e.CA(), e.CAFile(), "")
+	} else {
+		srv, err = StartServers(nil, "", dir)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sim: echo and web servers: %w", err)
+	}
+	return srv, nil
 }
 
 func startBroker(ctx context.Context, opts Options) (broker.Broker, error) {
@@ -123,7 +150,7 @@ func (s *Sim) Close() error {
 	s.closeOnce.Do(func() {
 		s.cancel()
 		<-s.served
-		errs := []error{s.pty.Close(), s.Broker.Close()}
+		errs := []error{s.pty.Close(), s.Servers.Close(), s.Broker.Close()}
 		if s.link != "" {
 			os.Remove(s.link)
 		}

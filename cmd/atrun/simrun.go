@@ -119,8 +119,16 @@ func (v *virtualModem) start(ctx context.Context, params map[string]string, secr
 	// urcport tells the shipped scripts which modem port the pty is, so
 	// they can check that URCs reach it rather than guess.
 	urcPort := cmp.Or(v.opts.Port, "usbat")
+	srv := s.Servers
+	echoHost, echoPort, _ := net.SplitHostPort(srv.EchoAddr)
+	_, tlsPort, _ := net.SplitHostPort(srv.EchoTLSAddr)
+	_, udpPort, _ := net.SplitHostPort(srv.UDPEchoAddr)
 	for _, p := range [][2]string{{"host", host}, {"port", port}, {"username", s.Username},
-		{"password", s.Password}, {"ca_cert", s.CAFile}, {"urcport", urcPort}} {
+		{"password", s.Password}, {"ca_cert", s.CAFile}, {"urcport", urcPort},
+		// The echo and web servers (ec20_tcp, ec20_https); their TLS
+		// certificates come from the same CA as the broker's.
+		{"echo_host", echoHost}, {"echo_port", echoPort}, {"echo_tls_port", tlsPort},
+		{"echo_udp_port", udpPort}, {"url", srv.HTTPSURL}, {"http_url", srv.HTTPURL}} {
 		if _, ok := params[p[0]]; !ok {
 			params[p[0]] = p[1]
 			v.added = append(v.added, p[0])
