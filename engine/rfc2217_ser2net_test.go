@@ -47,29 +47,32 @@ func lineSpeed(t *testing.T, device string) uint32 {
 }
 
 // An upload holding every byte value passes through ser2net's RFC 2217
-// port unaltered: the modem's checksum agrees.
+// port unaltered, as ser2net is configured by hand and as labgrid starts
+// it: the modem's checksum agrees.
 func TestRFC2217Ser2netUploadAllBytes(t *testing.T) {
-	_, srv := startSer2netSim(t, enginetest.Ser2netOptions{})
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	name := "rfc2217://" + srv.Addr
-	port, err := Open(ctx, name, SerialConfig{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := New(port, Config{Name: name})
-	defer c.Close()
-	if _, err := c.Send(ctx, "AT"); err != nil {
-		t.Fatal(err)
-	}
-	data := make([]byte, 0, 4*256)
-	for range 4 {
-		for b := range 256 {
-			data = append(data, byte(b))
+	for _, o := range []enginetest.Ser2netOptions{{}, {Labgrid: true}} {
+		_, srv := startSer2netSim(t, o)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		name := "rfc2217://" + srv.Addr
+		port, err := Open(ctx, name, SerialConfig{})
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	if _, err := c.UploadFile(ctx, "UFS:bytes.bin", data, 10*time.Second); err != nil {
-		t.Fatal(err)
+		c := New(port, Config{Name: name})
+		defer c.Close()
+		if _, err := c.Send(ctx, "AT"); err != nil {
+			t.Fatal(err)
+		}
+		data := make([]byte, 0, 4*256)
+		for range 4 {
+			for b := range 256 {
+				data = append(data, byte(b))
+			}
+		}
+		if _, err := c.UploadFile(ctx, "UFS:bytes.bin", data, 10*time.Second); err != nil {
+			t.Fatalf("labgrid %v: %v", o.Labgrid, err)
+		}
 	}
 }
 
@@ -152,5 +155,35 @@ func TestRFC2217Ser2netGoneIsPortError(t *testing.T) {
 	}
 	if !errors.Is(err, io.EOF) && !strings.Contains(err.Error(), "reset") {
 		t.Errorf("%v: not the connection closing", err)
+	}
+}
+
+// BenchmarkSer2netRoundTrip measures one AT command's round trip to the
+// virtual EC20 through ser2net, raw TCP against RFC 2217: what the telnet
+// layer costs a command.
+func BenchmarkSer2netRoundTrip(b *testing.B) {
+	for _, rfc := range []bool{false, true} {
+		name := map[bool]string{false: "tcp", true: "rfc2217"}[rfc]
+		b.Run(name, func(b *testing.B) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			s, err := sim.Start(ctx, sim.Options{Dir: b.TempDir()})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			srv := enginetest.StartSer2netWith(ctx, b, s.DevicePath, enginetest.Ser2netOptions{RFC2217: rfc})
+			port, err := Open(ctx, name+"://"+srv.Addr, SerialConfig{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			c := New(port, Config{Name: name})
+			defer c.Close()
+			for b.Loop() {
+				if _, err := c.Send(ctx, "AT"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -18,6 +18,10 @@ type Ser2netOptions struct {
 	// (accepter telnet(rfc2217)), as a labgrid exporter does, rather than
 	// as raw TCP.
 	RFC2217 bool
+	// Labgrid exports the device exactly as labgrid's exporter starts
+	// ser2net for a NetworkSerialPort: RFC 2217 in server mode, no UUCP
+	// lock, up to 10 clients at once.
+	Labgrid bool
 	// Banner is sent to each client as it connects, "" for none.
 	Banner string
 }
@@ -93,15 +97,22 @@ func StartSer2netWith(ctx context.Context, t testing.TB, device string, o Ser2ne
 // ser2netYAML is the configuration the README shows, on loopback.
 func ser2netYAML(addr, device string, o Ser2netOptions) string {
 	host, port, _ := strings.Cut(addr, ":")
-	accepter := "tcp," + host + "," + port
-	if o.RFC2217 {
+	accepter, connector := "tcp,"+host+","+port, "serialdev,"+device
+	switch {
+	case o.Labgrid:
+		accepter = "telnet(rfc2217,mode=server),tcp," + host + "," + port
+		connector = "serialdev(nouucplock=true)," + device
+	case o.RFC2217:
 		accepter = "telnet(rfc2217),tcp," + host + "," + port
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "connection: &modem\n  accepter: %s\n  enable: on\n  options:\n    kickolduser: true\n", accepter)
+	if o.Labgrid {
+		b.WriteString("    max-connections: 10\n")
+	}
 	if o.Banner != "" {
 		fmt.Fprintf(&b, "    banner: %q\n", o.Banner)
 	}
-	fmt.Fprintf(&b, "  connector: serialdev,%s,115200n81,local\n", device)
+	fmt.Fprintf(&b, "  connector: %s,115200n81,local\n", connector)
 	return b.String()
 }
