@@ -165,6 +165,9 @@ func (j runJob) run(parent context.Context, rep runReporter, start time.Time) (*
 		sess.tracer.setWhere(runner.Where)
 	}
 	res, err := runner.Run(ctx, j.script)
+	if j.virt != nil {
+		hintLacking(err)
+	}
 	err = stopped(ctx, noPort(sess.port, err))
 	if cerr := sess.Close(endingOf(err, sess.conn)); err == nil && cerr != nil {
 		err = cerr
