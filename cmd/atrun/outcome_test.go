@@ -220,3 +220,28 @@ func TestShippedTranscriptsReplayAnywhere(t *testing.T) {
 		t.Fatalf("exit %d\n%s%s", o.code, o.stdout, o.stderr)
 	}
 }
+
+// A replay's verdict explains itself: --verbose shows the script's output
+// and steps under its result, --trace every byte with its script line, and
+// a mismatch names the line of the write and the script's own error, in
+// text and in JSON.
+func TestReplayExplains(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "s.lua", "step('Hello', function() info('about to send') send('AT') end)\nprint('printed')\nfail('boom')\n")
+	writeFile(t, dir, "t.atr", "atrun-transcript v2\n0 host \"AT\\r\"\n0.01 modem \"\\r\\nOK\\r\\n\"\n0.02 host \"AT+CSQ\\r\"\n0.03 modem \"\\r\\nOK\\r\\n\"\n0.04 end\n")
+	o := atrun(t, dir, "replay", "s.lua", "t.atr", "--verbose", "--trace")
+	if o.code != exitMismatch {
+		t.Fatalf("exit %d\n%s%s", o.code, o.stdout, o.stderr)
+	}
+	checkInOrder(t, o.stdout, []string{
+		"MISMATCH t.atr", "    | ▸ Hello\n", "about to send", "s.lua:1", "-> AT<CR>", "<- <CR><LF>OK<CR><LF>",
+		"    | ✓ Hello", "    | printed\n",
+		"t.atr:4: replay mismatch", "the script's last call to the modem was at s.lua:1", "the script stopped with: s.lua:3: boom",
+	})
+	j := atrun(t, dir, "replay", "s.lua", "t.atr", "--json")
+	for _, want := range []string{`"where":"s.lua:1"`, `"script_error":"s.lua:3: boom"`, `"recorded_outcome":"ok"`} {
+		if !strings.Contains(j.stdout, want) {
+			t.Errorf("JSON lacks %s:\n%s", want, j.stdout)
+		}
+	}
+}

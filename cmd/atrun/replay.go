@@ -50,6 +50,8 @@ Example:
 			&cli.BoolFlag{Name: "allow-unfinished", Usage: "accept a script that ends before the transcript does"},
 			&cli.DurationFlag{Name: "timeout", Value: replay.DefaultTimeout, Usage: "stop a transcript's replay after `D` of wall-clock time (a script looping without waiting); 0: no limit"},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object per transcript, then a summary object"},
+			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "show what the script printed and its steps, under each transcript's result"},
+			&cli.BoolFlag{Name: "trace", Usage: "show every byte both ways, tagged with the script line, under each transcript's result"},
 		},
 		BashComplete: completeScripts,
 		Action:       replayAction,
@@ -66,6 +68,8 @@ type replaySetup struct {
 	chunk   int
 	allow   bool
 	timeout time.Duration
+	verbose bool // print the script's output and steps under each result
+	trace   bool // print every byte both ways under each result
 }
 
 func replayAction(c *cli.Context) error {
@@ -128,6 +132,6 @@ func replayArgs(c *cli.Context) (*replaySetup, error) {
 	return &replaySetup{
 		script: script, files: c.Args().Slice()[1:], params: params,
 		jobs: c.Int("jobs"), chunk: c.Int("chunk"), allow: c.Bool("allow-unfinished"),
-		timeout: c.Duration("timeout"),
+		timeout: c.Duration("timeout"), verbose: c.Bool("verbose"), trace: c.Bool("trace"),
 	}, nil
 }

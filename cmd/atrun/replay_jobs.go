@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"sync"
 	"time"
 
+	"github.com/atrun/atrun/engine/secret"
+	"github.com/atrun/atrun/engine/tap"
 	"github.com/atrun/atrun/engine/transcript"
 	"github.com/atrun/atrun/replay"
 	"github.com/atrun/atrun/scripts"
@@ -33,6 +36,7 @@ type replayResult struct {
 	virtual time.Duration // the session's length on the transcript's clock
 	wall    time.Duration // how long the replay took
 	ending  transcript.Ending
+	log     string // the script's output and steps (--verbose) and the trace (--trace)
 }
 
 // runReplays replays every transcript, setup.jobs at a time, and hands
@@ -93,11 +97,26 @@ func replayOne(ctx context.Context, setup *replaySetup, file string) (res replay
 		res.status, res.err = statusError, unreadable(err)
 		return res
 	}
-	r, err := replay.Run(ctx, setup.script, t, replay.Options{
+	// Replays run side by side: what each says is kept, and printed with
+	// its result.
+	var log bytes.Buffer
+	opts := replay.Options{
 		Params: setup.params, Chunk: setup.chunk, AllowUnfinished: setup.allow, Modules: scripts.Modules,
-		Timeout: setup.timeout,
-	})
+		Timeout: setup.timeout, Secrets: &secret.Set{},
+	}
+	if setup.verbose {
+		opts.Report = newHumanReport(&log, &log)
+	}
+	if setup.trace {
+		opts.Trace = func(where func() string) tap.Sink {
+			tr := newTracer(&log, t.Header.Start, opts.Secrets, false)
+			tr.setWhere(where)
+			return tr
+		}
+	}
+	r, err := replay.Run(ctx, setup.script, t, opts)
 	res.wall = time.Since(start)
+	res.log = opts.Secrets.Redact(log.String())
 	if err != nil {
 		res.status, res.err = statusError, err
 		return res

@@ -48,6 +48,9 @@ func (p *replayText) Result(r replayResult) {
 	default:
 		fmt.Fprintf(p.w, "%s %s\n", word, r.file)
 	}
+	if r.log != "" {
+		fmt.Fprint(p.w, indent(r.log, "    | "))
+	}
 	if r.err != nil {
 		fmt.Fprint(p.w, indent(r.err.Error(), "    "))
 	}
@@ -102,6 +105,9 @@ type replayJSONResult struct {
 	Line     int     `json:"line,omitempty"`
 	Expected string  `json:"expected,omitempty"`
 	Got      string  `json:"got,omitempty"`
+	Where    string  `json:"where,omitempty"`        // the script line of the mismatched write
+	Script   string  `json:"script_error,omitempty"` // the script's error, when it stopped early
+	Log      string  `json:"log,omitempty"`          // --verbose and --trace output
 }
 
 type replayJSONSummary struct {
@@ -121,7 +127,7 @@ type replayJSONSummary struct {
 func (p *replayJSON) Result(r replayResult) {
 	j := replayJSONResult{
 		Event: "transcript", File: r.file, Status: strings.ToLower(string(r.status)),
-		Virtual: r.virtual.Seconds(), Elapsed: r.wall.Seconds(),
+		Virtual: r.virtual.Seconds(), Elapsed: r.wall.Seconds(), Log: r.log,
 	}
 	if r.status != statusError && r.status != statusSkipped {
 		j.Outcome = r.ending.Kind.String()
@@ -136,6 +142,7 @@ func (p *replayJSON) Result(r replayResult) {
 	switch {
 	case errors.As(r.err, &mm):
 		j.Line, j.Expected, j.Got = mm.Line, mm.Expected.String(), mm.Got.String()
+		j.Where, j.Script = mm.Where, mm.Script
 	case errors.As(r.err, &fe):
 		j.Line = fe.Line
 	}
