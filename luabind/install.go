@@ -171,6 +171,7 @@ func (r *Runner) errorTable(L *lua.LState, err error) *lua.LTable {
 		ae *engine.AbortError
 		ce *engine.CommandError
 		ue *engine.UploadError
+		de *engine.DownloadError
 	)
 	kind := "error"
 	switch {
@@ -197,6 +198,8 @@ func (r *Runner) errorTable(L *lua.LState, err error) *lua.LTable {
 		kind = "command"
 	case errors.As(err, &ue):
 		kind = "upload"
+	case errors.As(err, &de):
+		kind = "download"
 	case isCancel(err):
 		kind = "cancelled"
 	}
