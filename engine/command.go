@@ -17,20 +17,22 @@ type command struct {
 	prefix string // the response prefix it claims ("+CSQ:"), "" for none
 
 	wantPrompt  bool // it waits for a `>` prompt (SendPrompt)
-	wantConnect bool // CONNECT is not its end but the start of data mode (Upload)
-	dataLen     int  // after CONNECT, this many bytes are data (ExpectData)
+	wantConnect bool // CONNECT is not its end but the start of data mode (Upload, Download)
+	download    bool // after CONNECT the modem sends data (Download)
+	size        int  // the download's size when the caller knows it, else 0
 
-	started   time.Time
-	armed     bool // fully written (or echoed): its answers may end a wait
-	echoed    bool
-	shadowed  bool // an orphan took a final result while this command waited
-	prompted  bool
-	connected bool
-	done      bool
-	final     string
-	result    result
-	lines     []string
-	data      []byte
+	started     time.Time
+	armed       bool // fully written (or echoed): its answers may end a wait
+	echoed      bool
+	shadowed    bool // an orphan took a final result while this command waited
+	prompted    bool
+	connected   bool
+	connectLine string // the CONNECT that started data mode ("CONNECT 10")
+	done        bool
+	final       string
+	result      result
+	lines       []string
+	data        []byte
 }
 
 // newCommand prepares text for sending. urcs tells which response prefixes
@@ -53,7 +55,7 @@ func (c *command) owns(f Frame) bool {
 	case Prompt:
 		return c.wantPrompt && !c.prompted
 	case Data:
-		return c.connected && c.dataLen > 0
+		return c.connected && c.download
 	}
 	switch {
 	case c.isEcho(f):
@@ -79,14 +81,14 @@ func (c *command) take(f Frame) (event takeEvent) {
 		return tookPrompt
 	case f.Kind == Data:
 		c.data = append(c.data, f.Text...)
-		return tookLine
+		return tookData
 	case c.isEcho(f):
 		c.echoed = true
 		return tookEcho
 	}
 	switch r := finalOf(f.Text); {
 	case r == connect && c.wantConnect && !c.connected:
-		c.connected = true
+		c.connected, c.connectLine = true, f.Text
 		return tookConnect
 	case r != notFinal:
 		c.final, c.result, c.done = f.Text, r, true
@@ -96,6 +98,7 @@ func (c *command) take(f Frame) (event takeEvent) {
 		return tookFinal
 	}
 	c.lines = append(c.lines, f.Text)
+	c.data = append(c.data, f.Data...)
 	return tookLine
 }
 
@@ -106,6 +109,7 @@ const (
 	tookEcho
 	tookPrompt
 	tookConnect
+	tookData
 	tookFinal
 )
 
@@ -137,7 +141,7 @@ type Response struct {
 	Command string        // as sent, secrets redacted
 	Lines   []string      // information lines, in order (echo excluded)
 	Final   string        // the final result line: OK, ERROR, +CME ERROR: 10, ...
-	Data    []byte        // bytes received in data mode (ExpectData)
+	Data    []byte        // bytes received after CONNECT (Download), or announced by a line (+QIRD: <n>)
 	Elapsed time.Duration // from the first byte written to the final result
 }
 

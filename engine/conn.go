@@ -199,7 +199,7 @@ func (c *Conn) route(f Frame, at time.Time) {
 			return
 		}
 	}
-	c.unsolicited(URC{Kind: f.Kind, Text: f.Text, At: at})
+	c.unsolicited(URC{Kind: f.Kind, Text: f.Text, Data: f.Data, At: at})
 }
 
 // took reacts to a frame the command took: it arms the command on its echo
@@ -210,11 +210,11 @@ func (c *Conn) took(cmd *command, ev takeEvent) {
 	case tookEcho:
 		cmd.armed = true
 	case tookConnect:
-		if cmd.dataLen > 0 {
-			c.fr.setRaw(cmd.dataLen)
+		if cmd.download {
+			c.startDownload(cmd)
 		}
 	}
-	if cmd.armed && ev != tookLine && ev != tookEcho {
+	if cmd.armed && ev != tookLine && ev != tookEcho && ev != tookData {
 		c.notify()
 	}
 }

@@ -69,6 +69,10 @@ func (e *PortError) Hint() string {
 	switch {
 	case strings.HasPrefix(e.Port, "tcp://") && e.Op == "open":
 		return "check the address, and that the serial server (ser2net, in raw mode) listens there"
+	case strings.HasPrefix(e.Port, "rfc2217://") && e.Op == "open":
+		return "check the address, and that the serial server (ser2net's telnet(rfc2217) accepter, a labgrid exporter) listens there"
+	case strings.HasPrefix(e.Port, "rfc2217://") || strings.HasPrefix(e.Port, "tcp://"):
+		return "the serial server closed the connection: it stopped, lost the device, or another client took the port over"
 	case e.Op == "open" && strings.Contains(text, "permission denied"):
 		return "no permission on the device: add your user to the dialout group (sudo usermod -aG dialout $USER, then log in again)"
 	case e.Op == "open" && (strings.Contains(text, "no such file") || strings.Contains(text, "not found")):

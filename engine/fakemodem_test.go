@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"io"
 	"testing"
 	"time"
 
@@ -44,4 +45,15 @@ func ctxT(t *testing.T) context.Context {
 // tapFunc is a tap that reports each chunk as "w:" or "r:" and its bytes.
 func tapFunc(f func(dir, s string)) tap.Sink {
 	return tap.Func(func(d tap.Dir, _ time.Time, p []byte) { f(string(d)+":", string(p)) })
+}
+
+// enginetestPTY and enginetestRun open a pty and run a fake modem on its
+// master.
+func enginetestPTY(t *testing.T) (io.ReadWriteCloser, string) {
+	t.Helper()
+	return enginetest.OpenPTY(t)
+}
+
+func enginetestRun(t *testing.T, master io.ReadWriteCloser, script ...step) *enginetest.Fake {
+	return enginetest.Run(t, master, 0, steps(script)...)
 }

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/atrun/atrun/engine/codes"
 )
 
 // frames runs the framer over the chunks and returns what it emitted, as
@@ -80,7 +82,7 @@ func TestFramerUnfinishedLineWaits(t *testing.T) {
 	}
 }
 
-func TestFramerDataMode(t *testing.T) {
+func TestFramerDownloadCounted(t *testing.T) {
 	in := "\r\nCONNECT\r\nab\r\ncd\r\nOK\r\n"
 	for _, chunks := range splits(in) {
 		var f framer
@@ -88,11 +90,7 @@ func TestFramerDataMode(t *testing.T) {
 		for _, c := range chunks {
 			f.feed([]byte(c), func(fr Frame) {
 				if fr.Kind == Line && fr.Text == "CONNECT" {
-					f.setRaw(6)
-				}
-				if n := len(got); fr.Kind == Data && n > 0 && strings.HasPrefix(got[n-1], "data:") {
-					got[n-1] += fr.Text // data may come in pieces
-					return
+					f.startDownload(download{n: 6})
 				}
 				got = append(got, fr.Kind.String()+":"+fr.Text)
 			})
@@ -108,18 +106,25 @@ func FuzzFramer(f *testing.F) {
 	for _, s := range []string{
 		"AT\r\r\nOK\r\n", "\r\n> ", "\r\nCONNECT\r\n", "SEND OKAT+X\r", "\r\n+QMTRECV: 0,1,\"t\",2,\"ab\"\r\n",
 		"\x00\xff\r\r\n\n>>", "",
+		"\r\n+QMTRECV: 0,0,\"d\",9,\"hi\r\n> you\"\r\n", "+QMTRECV: 0,0,\"d\",6,\"OK\r\n\x00\"\"\r\n",
+		"\r\n+QIRD: 6\r\n> OK\r\n\r\nOK\r\n", "\r\n+QIURC: \"recv\",0,3\r\n\x00\r\n", "\r\n+CMT: \"+49\",,\"x\"\r\n> hi\r\n",
 	} {
 		f.Add([]byte(s), uint8(3))
 	}
 	f.Fuzz(func(t *testing.T, in []byte, cut uint8) {
-		whole := frames(string(in))
-		n := int(cut)%(len(in)+1) + 0
-		parts := frames(string(in[:n]), string(in[n:]))
+		whole := framesData(new(framer), string(in))
+		n := int(cut) % (len(in) + 1)
+		parts := framesData(new(framer), string(in[:n]), string(in[n:]))
 		if !reflect.DeepEqual(whole, parts) {
 			t.Fatalf("split at %d changed the frames:\n%q\n%q", n, whole, parts)
 		}
 		for _, fr := range whole {
-			if fr == "line:" || strings.ContainsAny(fr, "\r\n") {
+			text, _, _ := strings.Cut(fr, "|")
+			if text == "line:" && !strings.Contains(fr, "|") {
+				t.Fatalf("empty line frame %q", fr)
+			}
+			// Only a payload inside a line may hold a line end.
+			if _, _, inline := codes.InlinePayload(strings.TrimPrefix(text, "line:")); strings.ContainsAny(text, "\r\n") && !inline {
 				t.Fatalf("bad frame %q", fmt.Sprint(fr))
 			}
 		}

@@ -28,7 +28,8 @@ type SerialConfig struct {
 const DefaultOpenTimeout = 5 * time.Second
 
 // Open opens a port by name: "tcp://host:port" for a raw TCP serial server
-// (ser2net in raw mode), anything else as a serial device path. Errors are
+// (ser2net in raw mode), "rfc2217://host:port" for an RFC 2217 one (ser2net's
+// telnet(rfc2217), a labgrid exporter), anything else as a serial device path. Errors are
 // *PortError with a hint.
 func Open(ctx context.Context, name string, cfg SerialConfig) (io.ReadWriteCloser, error) {
 	timeout := cfg.OpenTimeout
@@ -43,6 +44,11 @@ func Open(ctx context.Context, name string, cfg SerialConfig) (io.ReadWriteClose
 	)
 	if addr, ok := strings.CutPrefix(name, "tcp://"); ok {
 		port, err = openTCP(ctx, addr)
+	} else if addr, ok := strings.CutPrefix(name, "rfc2217://"); ok {
+		var p *RFC2217Port
+		if p, err = OpenRFC2217(ctx, addr, cfg); err == nil {
+			port = p
+		}
 	} else {
 		port, err = openSerial(ctx, name, cfg)
 	}

@@ -18,7 +18,8 @@ type options struct {
 	fixed    bool
 	chunk    int
 	progress func(sent, total int)
-	dataLen  int
+	download bool
+	size     int
 }
 
 // Timeout sets how long to wait for the command's answer (and, for
@@ -40,9 +41,9 @@ func ChunkSize(n int) Option { return func(o *options) { o.chunk = n } }
 // Progress is called by Upload after each chunk with the bytes sent so far.
 func Progress(fn func(sent, total int)) Option { return func(o *options) { o.progress = fn } }
 
-// ExpectData makes the n bytes after the command's CONNECT raw data,
-// returned in Response.Data, rather than lines.
-func ExpectData(n int) Option { return func(o *options) { o.dataLen = n } }
+// ExpectData is Download with the data's size known: exactly n bytes
+// follow the command's CONNECT.
+func ExpectData(n int) Option { return func(o *options) { o.download, o.size = true, n } }
 
 // DefaultTimeout is how long a command waits for its answer unless told
 // otherwise: the modem's documented maximum response time plus a margin for
@@ -199,8 +200,11 @@ func (c *Conn) start(text string, o options, setup ...func(*command)) (*command,
 	if o.prefix != nil {
 		cm.prefix = *o.prefix
 	}
-	cm.dataLen = o.dataLen
-	cm.wantConnect = o.dataLen > 0
+	cm.download, cm.size = o.download, o.size
+	cm.wantConnect = o.download
+	if o.download {
+		cm.data = []byte{}
+	}
 	for _, f := range setup {
 		f(cm)
 	}

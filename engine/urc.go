@@ -3,6 +3,8 @@ package engine
 import (
 	"strings"
 	"time"
+
+	"github.com/atrun/atrun/engine/codes"
 )
 
 // URC is an unsolicited frame: a line no command claimed (or a prompt or
@@ -10,21 +12,16 @@ import (
 type URC struct {
 	Kind Kind
 	Text string
+	Data string // what came with the line: a counted payload, the text line of +CMT: (see Frame.Data)
 	At   time.Time
 }
 
-// DefaultURCs are the unsolicited result codes a Quectel modem sends,
-// recognised from the start. A line with one of these prefixes is a URC even
+// DefaultURCs are the unsolicited result codes recognised from the start:
+// every code engine/codes knows (Quectel and 3GPP), so that the router and
+// `atrun explain` agree. A line with one of these prefixes is a URC even
 // while a command is pending, unless that command claims it as its own
 // response (`+CPIN: READY` answers AT+CPIN?; `+CREG: 0,1` answers AT+CREG?).
-var DefaultURCs = []string{
-	"RDY", "APP RDY", "POWERED DOWN", "RING",
-	"+CFUN:", "+CPIN:", "+QUSIM:", "+USIM:", "+QIND:",
-	"+CREG:", "+CGREG:", "+CEREG:",
-	"+QMTOPEN:", "+QMTCONN:", "+QMTSUB:", "+QMTUNS:", "+QMTPUB:", "+QMTPUBEX:",
-	"+QMTDISC:", "+QMTCLOSE:", "+QMTRECV:", "+QMTSTAT:", "+QMTPING:",
-	"+QIURC:", "+QIOPEN:", "+QPING:", "+QSSLURC:", "+QSSLOPEN:", "+CMTI:",
-}
+var DefaultURCs = codes.URCCodes()
 
 // urcTable recognises URCs: `+NAME:` prefixes and whole words by map lookup,
 // so routing costs the same however many codes are known, then any matchers
@@ -59,7 +56,7 @@ func (t *urcTable) add(code string) {
 func isWord(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if !(c >= 'A' && c <= 'Z' || c == ' ') {
+		if !(c >= 'A' && c <= 'Z' || c == ' ' || c == '-') {
 			return false
 		}
 	}

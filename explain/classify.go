@@ -48,6 +48,8 @@ func classify(recs []record) []Entry {
 func (c *classifier) record(r record) {
 	c.rec = r
 	switch {
+	case r.print:
+		c.add(Entry{Kind: KindNoise, Text: r.text})
 	case r.dir == Host:
 		c.host(r.text)
 	case r.prompt:
@@ -125,10 +127,10 @@ func (c *classifier) modem(raw string) {
 	}
 }
 
-// blank classifies an empty line: framing, unless it is a payload of
-// spaces the modem sent in data mode.
+// blank classifies an empty line: framing, unless the log says the modem
+// sent it in data mode (an empty line of a body, a payload of spaces).
 func (c *classifier) blank(raw string) {
-	if c.data && raw != "" && c.rec.dir == Modem {
+	if c.data && c.rec.dir == Modem {
 		c.add(Entry{Kind: KindData, Dir: Modem, Text: raw, Command: c.command()})
 		return
 	}

@@ -49,22 +49,41 @@ func isRaw(data []byte) bool {
 
 // lineFormat returns the wrapper whose pattern line matches, or "".
 func lineFormat(l string) Format {
-	switch {
-	case ewfLine.MatchString(l):
+	if ewfLine.MatchString(l) {
 		return FormatEWF
-	case arduinoLine.MatchString(l):
-		return FormatArduino
-	case chevronLine.MatchString(l) || arrowLine.MatchString(l):
+	}
+	text, _ := cutTime(l)
+	switch {
+	case isLabelLine(text):
+		return FormatLabels
+	case startsWithArrow(text):
 		return FormatArrows
+	case arduinoTime.MatchString(l):
+		return FormatArduino
 	}
 	return ""
 }
 
-// formatOrder breaks ties between wrappers deterministically.
-var formatOrder = []Format{FormatEWF, FormatArduino, FormatArrows}
+// startsWithArrow reports a line that begins with a direction marker.
+func startsWithArrow(l string) bool {
+	m, ok := cutArrow(l)
+	return ok && m.before == ""
+}
 
-// pickFormat chooses the wrapper with the most matching lines.
+// formatOrder breaks ties between wrappers deterministically.
+var formatOrder = []Format{FormatEWF, FormatArduino, FormatArrows, FormatLabels}
+
+// pickFormat chooses the wrapper with the most matching lines. Lines
+// where a library names the direction in words are what matters in a log
+// that has them, whatever time stamps surround them.
 func pickFormat(counts map[Format]int, nonEmpty int) Format {
+	if n := counts[FormatLabels]; n >= 2 && counts[FormatEWF] == 0 {
+		return FormatLabels
+	}
+	if counts[FormatLabels] > 0 {
+		counts[FormatArduino] += counts[FormatLabels]
+		counts[FormatLabels] = 0
+	}
 	best, bestN := FormatPlain, 0
 	for _, f := range formatOrder {
 		if n := counts[f]; n > bestN {

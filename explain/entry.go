@@ -87,12 +87,13 @@ const (
 	FormatPlain   Format = "plain"   // terminal text
 	FormatArduino Format = "arduino" // "hh:mm:ss.mmm -> " prefixes
 	FormatEWF     Format = "ewf"     // [SEND|RECV][n][escaped bytes]
-	FormatArrows  Format = "arrows"  // ">>"/"<<" or "<-"/"->" direction markers
+	FormatArrows  Format = "arrows"  // ">>"/"<<", "<-"/"->" or "--->"/"<---" direction markers
+	FormatLabels  Format = "labels"  // direction in words: "sending: AT", "Response: [OK]", Receive "..."
 	FormatRaw     Format = "raw"     // the bytes the modem sent
 )
 
 // Formats lists the formats a caller may force.
-var Formats = []Format{FormatPlain, FormatArduino, FormatEWF, FormatArrows, FormatRaw}
+var Formats = []Format{FormatPlain, FormatArduino, FormatEWF, FormatArrows, FormatLabels, FormatRaw}
 
 // Options tune Parse.
 type Options struct {

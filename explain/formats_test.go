@@ -199,9 +199,9 @@ func TestParseRejectsUnknownFormat(t *testing.T) {
 }
 
 func TestForcedFormatOverridesDetection(t *testing.T) {
-	// Forced plain on an Arduino log: the timestamps stay in the text and
-	// nothing is taken for a modem line.
-	entries := mustParse(t, "17:13:30.563 -> AT\n17:13:30.563 -> OK\n", FormatPlain)
+	// Forced plain on a library trace: the direction markers stay in the
+	// text and nothing is taken for a modem line.
+	entries := mustParse(t, "17:13:30.563 -> <- AT\n17:13:30.563 -> -> OK\n", FormatPlain)
 	for _, e := range entries {
 		if e.Kind != KindNoise {
 			t.Errorf("%q classified %s under forced plain, want noise", e.Text, e.Kind)

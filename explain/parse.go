@@ -33,14 +33,10 @@ func records(data []byte, format Format) ([]record, error) {
 	switch format {
 	case FormatRaw:
 		return rawRecords(data), nil
-	case FormatPlain:
-		return plainRecords(splitLines(string(data))), nil
-	case FormatArduino:
-		return arduinoRecords(splitLines(string(data))), nil
-	case FormatArrows:
-		return arrowRecords(splitLines(string(data))), nil
+	case FormatPlain, FormatArduino, FormatArrows, FormatLabels:
+		return textRecords(splitLines(string(data)), format), nil
 	case FormatEWF:
 		return ewfRecords(splitLines(string(data))), nil
 	}
-	return nil, fmt.Errorf("explain: unknown log format %q (known: plain, arduino, ewf, arrows, raw)", format)
+	return nil, fmt.Errorf("explain: unknown log format %q (known: plain, arduino, ewf, arrows, labels, raw)", format)
 }

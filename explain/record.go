@@ -21,6 +21,8 @@ type record struct {
 	// hostCopy marks the first of two identical command lines in a log
 	// whose tool prints every command it writes before the modem's echo.
 	hostCopy bool
+	// print is text the log's tool or application added: noise.
+	print bool
 }
 
 // splitLines splits text into lines on LF, dropping one trailing CR per

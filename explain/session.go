@@ -89,7 +89,11 @@ func (b *builder) send(e Entry, data string, gap time.Duration) {
 // are sent as they stand.
 func (b *builder) data(e Entry) {
 	if e.Dir == Modem {
-		b.send(e, e.Text, echoGap)
+		text := e.Text
+		if text == "" {
+			text = "\r\n" // an empty line the log shows the modem sending
+		}
+		b.send(e, text, echoGap)
 		return
 	}
 	if b.open {

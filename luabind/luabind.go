@@ -98,6 +98,9 @@ func (r *Runner) Where() string { return r.where.Load().(string) }
 // *SyntaxError; an error the script did not catch is a *ScriptError
 // wrapping the engine's error when there is one.
 func (r *Runner) Run(ctx context.Context, s Script) (*Result, error) {
+	if err := checkUpvalueFlag(); err != nil {
+		return nil, err
+	}
 	L := lua.NewState(lua.Options{SkipOpenLibs: false})
 	defer L.Close()
 	r.install(L)
@@ -108,6 +111,7 @@ func (r *Runner) Run(ctx context.Context, s Script) (*Result, error) {
 	}
 	L.SetContext(ctx)
 	keepUpvalues(L)
+	keepUpvaluesInThreads(L)
 	start := r.clk.Now()
 	L.Push(fn)
 	err = protect(L, 0, 0)

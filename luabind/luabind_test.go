@@ -3,6 +3,7 @@ package luabind
 import (
 	"context"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -148,7 +149,7 @@ func TestCheck(t *testing.T) {
 // The workaround for gopher-lua's upvalue closing must find the flag it
 // sets; a gopher-lua upgrade that renames it fails here.
 func TestUpvaluesSurviveCaughtErrors(t *testing.T) {
-	if hasErrorFunc == 0 {
+	if checkUpvalueFlag() != nil {
 		t.Fatal("gopher-lua's LState has no hasErrorFunc flag: review luabind/upvalues.go")
 	}
 	_, _, err := runSource(t, context.Background(), `
@@ -159,5 +160,20 @@ assert(n == 2, "n is " .. n)
 `)
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Without gopher-lua's flag a run refuses to start, saying why, rather than
+// running scripts whose closures would miscount.
+func TestMissingUpvalueFlagFailsLoudly(t *testing.T) {
+	if f := fieldOf(reflect.TypeOf(struct{ other bool }{}), "hasErrorFunc"); f.ok {
+		t.Fatal("fieldOf found a field that is not there")
+	}
+	saved := hasErrorFunc
+	hasErrorFunc = boolField{}
+	defer func() { hasErrorFunc = saved }()
+	_, _, err := runSource(t, context.Background(), `print("ran")`)
+	if !errors.Is(err, errNoUpvalueFlag) || !strings.Contains(err.Error(), "gopher-lua issue 448") {
+		t.Fatalf("err = %v", err)
 	}
 }

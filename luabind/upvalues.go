@@ -1,6 +1,7 @@
 package luabind
 
 import (
+	"errors"
 	"reflect"
 	"unsafe"
 
@@ -24,23 +25,78 @@ import (
 // their upvalues open; a later closure over the same stack slot shares the
 // open upvalue, which reads and writes that slot: the right value.
 //
-// The flag is unexported, so it is set through reflection; the test
-// TestUpvaluesSurviveCaughtErrors fails if a gopher-lua upgrade renames it.
+// The flag belongs to each Lua thread: a coroutine is an LState of its
+// own, made by coroutine.create or coroutine.wrap, so those two are
+// replaced (keepUpvaluesInThreads) by versions that set it on the new
+// thread too.
+//
+// The flag is unexported, so it is set through reflection. When a
+// gopher-lua upgrade renames it, every run fails at its start with
+// errNoUpvalueFlag rather than running scripts that silently miscount.
 
-var hasErrorFunc = func() uintptr {
-	f, ok := reflect.TypeOf(lua.LState{}).FieldByName("hasErrorFunc")
+// boolField is where an unexported bool lives in a struct.
+type boolField struct {
+	offset uintptr
+	ok     bool // false when the struct has no such bool field
+}
+
+// hasErrorFunc is the flag's place in lua.LState.
+var hasErrorFunc = fieldOf(reflect.TypeOf(lua.LState{}), "hasErrorFunc")
+
+func fieldOf(t reflect.Type, name string) boolField {
+	f, ok := t.FieldByName(name)
 	if !ok || f.Type.Kind() != reflect.Bool {
-		return 0
+		return boolField{}
 	}
-	return f.Offset
-}()
+	return boolField{f.Offset, true}
+}
+
+// errNoUpvalueFlag is the startup error of a gopher-lua without the flag.
+var errNoUpvalueFlag = errors.New("this build's gopher-lua has no LState.hasErrorFunc flag, which luabind sets to keep closures' upvalues after a caught error (gopher-lua issue 448): review luabind/upvalues.go for this gopher-lua version")
+
+// checkUpvalueFlag reports whether the workaround can work.
+func checkUpvalueFlag() error {
+	if !hasErrorFunc.ok {
+		return errNoUpvalueFlag
+	}
+	return nil
+}
 
 // keepUpvalues sets the state's "error handler active" flag.
 func keepUpvalues(L *lua.LState) {
-	if hasErrorFunc == 0 {
+	if !hasErrorFunc.ok {
+		return // Run refused to start; nothing to keep
+	}
+	*(*bool)(unsafe.Add(unsafe.Pointer(L), hasErrorFunc.offset)) = true
+}
+
+// keepUpvaluesInThreads wraps coroutine.create and coroutine.wrap so that
+// the threads they make keep their upvalues too.
+func keepUpvaluesInThreads(L *lua.LState) {
+	co, ok := L.GetGlobal("coroutine").(*lua.LTable)
+	if !ok {
 		return
 	}
-	*(*bool)(unsafe.Add(unsafe.Pointer(L), hasErrorFunc)) = true
+	create, okc := co.RawGetString("create").(*lua.LFunction)
+	wrap, okw := co.RawGetString("wrap").(*lua.LFunction)
+	if !okc || !okw || create.GFunction == nil || wrap.GFunction == nil {
+		return
+	}
+	co.RawSetString("create", L.NewFunction(func(L *lua.LState) int {
+		n := create.GFunction(L)
+		keepUpvalues(L.CheckThread(L.GetTop()))
+		return n
+	}))
+	co.RawSetString("wrap", L.NewFunction(func(L *lua.LState) int {
+		n := wrap.GFunction(L)
+		// The wrapper is a closure whose only upvalue is the thread.
+		if fn, ok := L.Get(L.GetTop()).(*lua.LFunction); ok && len(fn.Upvalues) == 1 {
+			if th, ok := fn.Upvalues[0].Value().(*lua.LState); ok {
+				keepUpvalues(th)
+			}
+		}
+		return n
+	}))
 }
 
 // protect runs L.PCall and restores the flag it clears.

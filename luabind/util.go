@@ -196,34 +196,8 @@ func luaFields(L *lua.LState) int {
 	return 1
 }
 
-// splitFields drops a leading "+NAME:" and splits the rest on commas
-// outside double quotes, removing the quotes.
-func splitFields(line string) []string {
-	if strings.HasPrefix(line, "+") {
-		if i := strings.IndexByte(line, ':'); i > 0 {
-			line = line[i+1:]
-		}
-	}
-	line = strings.TrimSpace(line)
-	if line == "" {
-		return nil
-	}
-	var out []string
-	var cur strings.Builder
-	quoted := false
-	for i := 0; i < len(line); i++ {
-		switch c := line[i]; {
-		case c == '"':
-			quoted = !quoted
-		case c == ',' && !quoted:
-			out = append(out, strings.TrimSpace(cur.String()))
-			cur.Reset()
-		default:
-			cur.WriteByte(c)
-		}
-	}
-	return append(out, strings.TrimSpace(cur.String()))
-}
+// splitFields is codes.Fields: the one splitter every part uses.
+func splitFields(line string) []string { return codes.Fields(line) }
 
 // port() -> the name of the port the script talks to ("/dev/ttyUSB2",
 // "tcp://host:2000"), "" when unknown.

@@ -61,11 +61,21 @@ func (v Verdict) String() string {
 // Result is a replay's outcome.
 type Result struct {
 	Verdict  Verdict
-	Err      error         // the mismatch or the script's error behind a non-Pass verdict
-	Script   error         // the script's own error, nil when it succeeded
-	Virtual  time.Duration // the session's length on the transcript's clock
-	Recorded time.Duration // the recorded session's length (its last event)
+	Err      error             // the mismatch or the script's error behind a non-Pass verdict
+	Script   error             // the script's own error, nil when it succeeded
+	Ending   transcript.Ending // how the recorded session ended
+	Virtual  time.Duration     // the session's length on the transcript's clock
+	Recorded time.Duration     // the recorded session's length (its last event)
 }
+
+// Unrecorded reports whether the transcript records no outcome (no end
+// line): a pass then says only that the script wrote what was recorded
+// and succeeded.
+func (r *Result) Unrecorded() bool { return !r.Ending.Ended() }
+
+// errHalted is the cause with which a replay cancels the script where the
+// recorded session was interrupted or stopped by its time limit.
+var errHalted = errors.New("stopped where the recorded session was stopped")
 
 // Run replays t with script. The error is for setup problems only; how the
 // script fared is in the Result.
@@ -80,13 +90,21 @@ func Run(ctx context.Context, script luabind.Script, t *transcript.Transcript, o
 	conn := engine.New(rp, engine.Config{Name: "replay " + t.Name, Clock: clk, Secrets: secrets})
 
 	// A mismatch stops the replay; the script, perhaps waiting for an answer
-	// that will never come, is cancelled at once.
-	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	// that will never come, is cancelled at once. Where the recorded session
+	// was interrupted or timed out, the script is cancelled as it was live.
+	runCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	ending := t.Ending()
 	go func() {
+		halted := rp.Halted()
+		if ending.Kind != transcript.Interrupted && ending.Kind != transcript.TimedOut {
+			halted = nil
+		}
 		select {
 		case <-rp.Stopped():
-			cancel()
+			cancel(nil)
+		case <-halted:
+			cancel(errHalted)
 		case <-runCtx.Done():
 		}
 	}()
@@ -101,13 +119,20 @@ func Run(ctx context.Context, script luabind.Script, t *transcript.Transcript, o
 	clk.Idle()
 	conn.Close()
 
-	res := &Result{Script: scriptErr, Virtual: virtual, Recorded: recorded(t)}
-	res.Verdict, res.Err = judge(ctx, t, scriptErr, finishErr)
+	halted := false
+	select {
+	case <-rp.Halted():
+		halted = true
+	default:
+	}
+	res := &Result{Script: scriptErr, Ending: ending, Virtual: virtual, Recorded: recorded(t)}
+	res.Verdict, res.Err = judge(ctx, ending, halted, scriptErr, finishErr)
 	return res, nil
 }
 
-// judge compares the replay with the recording.
-func judge(ctx context.Context, t *transcript.Transcript, scriptErr, finishErr error) (Verdict, error) {
+// judge compares the replay with the recording. The rules are those of
+// docs/transcripts.md, "The verdict".
+func judge(ctx context.Context, want transcript.Ending, halted bool, scriptErr, finishErr error) (Verdict, error) {
 	var mm *transcript.MismatchError
 	switch {
 	case errors.As(finishErr, &mm):
@@ -117,21 +142,49 @@ func judge(ctx context.Context, t *transcript.Transcript, scriptErr, finishErr e
 	case ctx.Err() != nil:
 		return Failed, ctx.Err()
 	}
-	want, ended := t.Outcome()
+	switch want.Kind {
+	case transcript.Unrecorded:
+		// Nothing says how the session ended: the script must succeed.
+		if scriptErr != nil {
+			return Failed, fmt.Errorf("the script failed: %w\n(the transcript records no outcome, no end line: a script that fails against it fails)", scriptErr)
+		}
+		return Pass, nil
+	case transcript.Succeeded:
+		if scriptErr != nil {
+			return Failed, fmt.Errorf("the script failed where the recorded session succeeded: %w", scriptErr)
+		}
+		return Pass, nil
+	case transcript.Failed:
+		switch {
+		case scriptErr == nil:
+			return Failed, fmt.Errorf("the script succeeded, but the recorded session failed with\n  %s", want.Message)
+		case withoutPosition(scriptErr.Error()) != withoutPosition(want.Message):
+			return Failed, fmt.Errorf("the script failed with\n  %s\nbut the recorded session failed with\n  %s", scriptErr, want.Message)
+		}
+		return Pass, nil
+	}
+	// The recorded session was stopped from outside: the script must have
+	// reached the same point, and stopped there.
 	switch {
-	case !ended:
-		// A recording cut short tells nothing of how the session ended.
-		return Pass, nil
-	case scriptErr == nil && want == "":
-		return Pass, nil
+	case !halted && scriptErr != nil:
+		return Failed, fmt.Errorf("the script failed before the point where %s: %w", stopWords(want), scriptErr)
+	case !halted:
+		return Failed, fmt.Errorf("the script succeeded before the point where %s", stopWords(want))
 	case scriptErr == nil:
-		return Failed, fmt.Errorf("the script succeeded, but the recorded session failed with\n  %s", want)
-	case want == "":
-		return Failed, fmt.Errorf("the script failed where the recorded session did not: %w", scriptErr)
-	case withoutPosition(scriptErr.Error()) != withoutPosition(want):
-		return Failed, fmt.Errorf("the script failed with\n  %s\nbut the recorded session failed with\n  %s", scriptErr, want)
+		return Failed, fmt.Errorf("the script succeeded although %s", stopWords(want))
 	}
 	return Pass, nil
+}
+
+// stopWords says how a recorded session was stopped.
+func stopWords(e transcript.Ending) string {
+	switch e.Kind {
+	case transcript.Interrupted:
+		return "the recorded session was interrupted"
+	case transcript.TimedOut:
+		return "the recorded session was stopped by its time limit"
+	}
+	return "the recorded session lost its port"
 }
 
 // withoutPosition drops a leading "file.lua:12: ", so that a recording

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/atrun/atrun/engine/transcript"
 	"github.com/atrun/atrun/luabind"
@@ -43,10 +44,11 @@ func TestVerdicts(t *testing.T) {
 	}{
 		{"success as recorded", ok, "", true, Pass, ""},
 		{"failure as recorded, its line moved", fails, "old.lua:99: no luck", true, Pass, ""},
-		{"failed where the recording did not", fails, "", true, Failed, "failed where the recorded session did not"},
+		{"failed where the recording did not", fails, "", true, Failed, "failed where the recorded session succeeded"},
 		{"succeeded where the recording failed", ok, "x.lua:1: no luck", true, Failed, "the script succeeded"},
 		{"another failure", fails, "x.lua:1: bad luck", true, Failed, "but the recorded session failed with"},
-		{"a cut recording compares nothing", fails, "", false, Pass, ""},
+		{"a cut recording fails a failing script", fails, "", false, Failed, "s.lua:1: no luck\n(the transcript records no outcome"},
+		{"a cut recording passes a script that succeeds", ok, "", false, Pass, ""},
 		{"sends something else", `send("ATI")`, "", true, Mismatch, "replay mismatch"},
 		{"ends early", ``, "", true, Mismatch, "ended"},
 	}
@@ -75,5 +77,76 @@ func TestRedactedParamsAreSet(t *testing.T) {
 	res, err := Run(context.Background(), luabind.Script{Name: "s.lua", Source: []byte(`assert(secret("pw")) send("AT")`)}, transcriptOf(t, "", true), Options{})
 	if err != nil || res.Verdict != Pass {
 		t.Fatalf("%v %+v", err, res)
+	}
+}
+
+// No transcript shape passes a script that fails: a header alone, a
+// recording cut after a write, one cut after the modem's answer.
+func TestNoSilentPass(t *testing.T) {
+	tests := []struct{ name, file, script, want string }{
+		{"header only", "atrun-transcript v1\n", `error("boom")`, "boom"},
+		{"header only, fail()", "atrun-transcript v1\n", `fail("my assertion failed")`, "my assertion failed"},
+		{"cut after the answer", "atrun-transcript v1\n0 host \"AT\\r\"\n0.01 modem \"\\r\\nOK\\r\\n\"\n",
+			`send("AT"); fail("my assertion failed")`, "my assertion failed"},
+		{"cut after a write", "atrun-transcript v1\n0 host \"AT\\r\"\n", `send("AT", {timeout = "2s"})`, "AT"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tr, err := transcript.Parse([]byte(tt.file), "cut.atr")
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Run(context.Background(), luabind.Script{Name: "s.lua", Source: []byte(tt.script)}, tr, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Verdict != Failed || !res.Unrecorded() {
+				t.Fatalf("verdict %v (%v), want fail with no outcome recorded", res.Verdict, res.Err)
+			}
+			if !strings.Contains(res.Err.Error(), tt.want) || !strings.Contains(res.Err.Error(), "records no outcome") {
+				t.Fatalf("err %q, want the script's error %q and that no outcome was recorded", res.Err, tt.want)
+			}
+		})
+	}
+}
+
+// A session stopped from outside (Ctrl+C, --timeout, the port lost) replays
+// as stopped at the same point: the script that waited there passes, one
+// that ended or failed before it does not.
+func TestStoppedSessions(t *testing.T) {
+	const waits = `send("AT") wait_urc("+QMTSTAT:", "60s")`
+	tests := []struct {
+		name, end, script string
+		want              Verdict
+		message           string
+	}{
+		{"interrupted", `interrupted "interrupted by Ctrl+C (SIGINT) at s.lua:1"`, waits, Pass, ""},
+		{"timed out", `timeout "the run did not finish within --timeout 5s (stopped at s.lua:1)"`, waits, Pass, ""},
+		{"port lost", `port-lost "port /dev/ttyUSB2: read: EOF"`, waits, Pass, ""},
+		{"interrupted, the script ended before", "interrupted", `send("AT")`, Failed, "the script succeeded before the point where the recorded session was interrupted"},
+		{"port lost, the script failed before", "port-lost", `send("AT") fail("early")`, Failed, "early"},
+		{"timed out, a timer due before fires first", "timeout", `send("AT") wait_urc("+QMTSTAT:", "1s")`, Failed, "failed before the point where the recorded session was stopped by its time limit"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := "atrun-transcript v2\n0 host \"AT\\r\"\n0.01 modem \"\\r\\nOK\\r\\n\"\n5 end " + tt.end + "\n"
+			tr, err := transcript.Parse([]byte(src), "stop.atr")
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Run(context.Background(), luabind.Script{Name: "s.lua", Source: []byte(tt.script)}, tr, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Verdict != tt.want {
+				t.Fatalf("verdict %v (%v), want %v", res.Verdict, res.Err, tt.want)
+			}
+			if tt.message != "" && (res.Err == nil || !strings.Contains(res.Err.Error(), tt.message)) {
+				t.Fatalf("err %v, want it to say %q", res.Err, tt.message)
+			}
+			if tt.want == Pass && res.Virtual != 5*time.Second {
+				t.Fatalf("stopped at %v of session, want 5s (the recorded stop)", res.Virtual)
+			}
+		})
 	}
 }

@@ -16,6 +16,14 @@ var fileCommands = map[string]handler{
 	"+QFLST": cmdQFLST,
 	"+QFDEL": cmdQFDEL,
 	"+QFLDS": cmdQFLDS,
+
+	"+QFDWL":      cmdQFDWL,
+	"+QFOPEN":     cmdQFOPEN,
+	"+QFREAD":     cmdQFREAD,
+	"+QFWRITE":    cmdQFWRITE,
+	"+QFSEEK":     cmdQFSEEK,
+	"+QFPOSITION": cmdQFPOSITION,
+	"+QFCLOSE":    cmdQFCLOSE,
 }
 
 // cmdQFUPL is AT+QFUPL=<name>[,<size>[,<timeout>[,<ackmode>]]]: CONNECT,
@@ -195,5 +203,256 @@ func cmdQFLDS(m *Modem, c *command) result {
 		return errorResult
 	}
 	m.info(fmt.Sprintf("+QFLDS: %d,%d", st.free(), st.capacity))
+	return okResult
+}
+
+// cmdQFDWL downloads a file: AT+QFDWL="<name>" answers CONNECT, the file's
+// bytes, then +QFDWL: <size>,<checksum> (the AT+QFUPL checksum) and OK.
+func cmdQFDWL(m *Modem, c *command) result {
+	if c.form == formTest {
+		return okResult
+	}
+	name, ok := c.strArg(0)
+	if c.form != formWrite || !ok || c.argc() > 1 {
+		return errorResult
+	}
+	data, found := m.files.read(name)
+	if !found {
+		return cme(405)
+	}
+	m.resultCode("CONNECT", 1)
+	m.resp.Write(data)
+	m.info(fmt.Sprintf("+QFDWL: %d,%s", len(data), ChecksumString(data)))
+	return okResult
+}
+
+// openFile is a file opened with AT+QFOPEN.
+type openFile struct {
+	store    *store
+	name     string
+	pos      int
+	readOnly bool
+}
+
+// firstHandle is the first file handle AT+QFOPEN gives (EC2x FILE note
+// examples show handles in the thousands).
+const (
+	firstHandle = 1027
+	maxOpen     = 16
+)
+
+// cmdQFOPEN opens a file: mode 0 opens or creates it, 1 creates or
+// truncates it, 2 opens it read-only. +QFOPEN: <filehandle>.
+func cmdQFOPEN(m *Modem, c *command) result {
+	if c.form == formTest {
+		m.info(`+QFOPEN: <filename>,(0-2)`)
+		return okResult
+	}
+	name, ok1 := c.strArg(0)
+	mode, ok2 := c.optInt(1, 0, 2, 0)
+	if c.form != formWrite || !ok1 || !ok2 || c.argc() > 2 {
+		return errorResult
+	}
+	fs := m.files
+	st, base := fs.resolve(name)
+	if !validName(base) {
+		return cme(406)
+	}
+	for _, f := range fs.open {
+		if f.store == st && f.name == base {
+			return cme(426) // file already opened
+		}
+	}
+	if len(fs.open) >= maxOpen {
+		return cme(413)
+	}
+	_, exists := st.files[base]
+	switch {
+	case mode == 2 && !exists:
+		return cme(405)
+	case mode == 1 || !exists:
+		st.files[base] = []byte{}
+	}
+	if fs.nextFH < firstHandle {
+		fs.nextFH = firstHandle
+	}
+	fh := fs.nextFH
+	fs.nextFH++
+	fs.open[fh] = &openFile{store: st, name: base, readOnly: mode == 2}
+	m.info(fmt.Sprintf("+QFOPEN: %d", fh))
+	return okResult
+}
+
+// handleArg reads parameter 0 as an open file handle.
+func (m *Modem) handleArg(c *command) (*openFile, result, bool) {
+	fh, ok := c.intArg(0, 0, 1<<30)
+	if !ok {
+		return nil, errorResult, false
+	}
+	f := m.files.open[fh]
+	if f == nil {
+		return nil, cme(416), false // invalid file descriptor
+	}
+	if _, ok := f.store.files[f.name]; !ok {
+		return nil, cme(405), false // deleted while open
+	}
+	return f, okResult, true
+}
+
+// cmdQFREAD reads from the position: AT+QFREAD=<fh>[,<length>] answers
+// CONNECT <n>, the n bytes, then OK.
+func cmdQFREAD(m *Modem, c *command) result {
+	if c.form == formTest {
+		return okResult
+	}
+	f, r, ok := m.handleArg(c)
+	if c.form != formWrite || c.argc() > 2 {
+		return errorResult
+	}
+	if !ok {
+		return r
+	}
+	data := f.store.files[f.name]
+	want, ok := c.optInt(1, 1, 1<<30, len(data))
+	if !ok {
+		return errorResult
+	}
+	n := max(0, min(want, len(data)-f.pos))
+	m.endBlock()
+	m.resp.WriteString(fmt.Sprintf("\r\nCONNECT %d\r\n", n))
+	m.resp.Write(data[f.pos : f.pos+n])
+	f.pos += n
+	return okResult
+}
+
+// cmdQFWRITE writes at the position: AT+QFWRITE=<fh>[,<length>[,<timeout>]]
+// answers CONNECT, takes <length> bytes (or what comes before the timeout),
+// then +QFWRITE: <written>,<total size> and OK.
+func cmdQFWRITE(m *Modem, c *command) result {
+	if c.form == formTest {
+		return okResult
+	}
+	f, r, ok := m.handleArg(c)
+	if c.form != formWrite || c.argc() > 3 {
+		return errorResult
+	}
+	if !ok {
+		return r
+	}
+	size, ok1 := c.optInt(1, 1, ramCapacity, 0)
+	timeout, ok2 := c.optInt(2, 1, 65535, defaultUploadTimeout)
+	if !ok1 || !ok2 {
+		return errorResult
+	}
+	if f.readOnly {
+		return cme(414)
+	}
+	w := &fileWrite{f: f, size: size, limit: f.store.free()}
+	m.resultCode("CONNECT", 1)
+	m.flushResp()
+	m.enterData(w)
+	w.gen = m.dataGen
+	w.timer = m.after(time.Duration(timeout)*time.Second, func() { w.expire(m) })
+	return pendingResult
+}
+
+// fileWrite is the data mode of AT+QFWRITE. Bytes are not echoed.
+type fileWrite struct {
+	f     *openFile
+	size  int // 0: until the timeout
+	limit int
+	buf   []byte
+	gen   int
+	timer Timer
+}
+
+func (w *fileWrite) feed(m *Modem, b []byte) int {
+	room := w.limit - len(w.buf)
+	if w.size > 0 {
+		room = min(room, w.size-len(w.buf))
+	}
+	n := min(len(b), room)
+	w.buf = append(w.buf, b[:n]...)
+	if n == 0 || len(w.buf) == w.size {
+		w.complete(m)
+		if n == 0 {
+			return len(b) // the store is full: the rest is dropped
+		}
+	}
+	return n
+}
+
+func (w *fileWrite) complete(m *Modem) {
+	w.timer.Stop()
+	f := w.f
+	data := f.store.files[f.name]
+	end := f.pos + len(w.buf)
+	if end > len(data) {
+		data = append(data, make([]byte, end-len(data))...)
+	}
+	copy(data[f.pos:], w.buf)
+	f.store.files[f.name] = data
+	f.pos = end
+	m.info(fmt.Sprintf("+QFWRITE: %d,%d", len(w.buf), len(data)))
+	m.leaveData(okResult)
+}
+
+func (w *fileWrite) expire(m *Modem) {
+	if m.data != dataMode(w) || m.dataGen != w.gen {
+		return
+	}
+	w.complete(m)
+}
+
+// cmdQFSEEK moves the position: AT+QFSEEK=<fh>,<offset>[,<origin>], origin
+// 0 the start, 1 the position, 2 the end.
+func cmdQFSEEK(m *Modem, c *command) result {
+	if c.form == formTest {
+		return okResult
+	}
+	f, r, ok := m.handleArg(c)
+	offset, ok1 := c.intArg(1, 0, 1<<30)
+	origin, ok2 := c.optInt(2, 0, 2, 0)
+	if c.form != formWrite || !ok1 || !ok2 || c.argc() > 3 {
+		return errorResult
+	}
+	if !ok {
+		return r
+	}
+	base := []int{0, f.pos, len(f.store.files[f.name])}[origin]
+	if base+offset > len(f.store.files[f.name]) {
+		return cme(400)
+	}
+	f.pos = base + offset
+	return okResult
+}
+
+func cmdQFPOSITION(m *Modem, c *command) result {
+	if c.form == formTest {
+		return okResult
+	}
+	f, r, ok := m.handleArg(c)
+	if c.form != formWrite || c.argc() > 1 {
+		return errorResult
+	}
+	if !ok {
+		return r
+	}
+	m.info(fmt.Sprintf("+QFPOSITION: %d", f.pos))
+	return okResult
+}
+
+func cmdQFCLOSE(m *Modem, c *command) result {
+	if c.form == formTest {
+		return okResult
+	}
+	fh, ok := c.intArg(0, 0, 1<<30)
+	if c.form != formWrite || !ok || c.argc() > 1 {
+		return errorResult
+	}
+	if m.files.open[fh] == nil {
+		return cme(416)
+	}
+	delete(m.files.open, fh)
 	return okResult
 }

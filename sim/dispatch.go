@@ -13,7 +13,12 @@ type handler func(m *Modem, c *command) result
 // handlers maps upper-case command names ("+CSQ", "E", "&F") to handlers;
 // each commands_*.go file contributes its table.
 var handlers = mergeHandlers(basicCommands, simCommands, networkCommands, pdpCommands,
-	fileCommands, sslCommands, mqttCommands, socketCommands, sslSocketCommands, httpCommands)
+	fileCommands, sslCommands, mqttCommands,
+	smsCommands,
+	queryCommands,
+	clockCommands,
+	socketCommands, sslSocketCommands, httpCommands,
+)
 
 func mergeHandlers(tables ...map[string]handler) map[string]handler {
 	all := map[string]handler{}
@@ -68,6 +73,7 @@ func (m *Modem) exec(c *command) result {
 	}
 	h, ok := handlers[c.name]
 	if !ok {
+		m.notImplemented(c)
 		return errorResult
 	}
 	return h(m, c)

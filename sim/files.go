@@ -19,6 +19,8 @@ const (
 // (lost at every boot).
 type fileSystem struct {
 	ufs, ram *store
+	open     map[int]*openFile // AT+QFOPEN handles; all closed at boot
+	nextFH   int
 }
 
 type store struct {
@@ -34,7 +36,11 @@ func newFileSystem() *fileSystem {
 	}
 }
 
-func (fs *fileSystem) clearRAM() { fs.ram.files = map[string][]byte{} }
+// clearRAM is the boot: RAM files are gone and no file is open.
+func (fs *fileSystem) clearRAM() {
+	fs.ram.files = map[string][]byte{}
+	fs.open = map[int]*openFile{}
+}
 
 // resolve maps a file name to its store and base name: "RAM:x" is in RAM,
 // "UFS:x" and a bare "x" are the same UFS file.

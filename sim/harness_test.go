@@ -163,9 +163,11 @@ func finalEnd(out []byte) int {
 			best = i + len(code)
 		}
 	}
-	if i := bytes.Index(out, []byte("\r\n+CME ERROR: ")); i >= 0 {
-		if j := bytes.Index(out[i+2:], []byte("\r\n")); j >= 0 && (best < 0 || i+2+j+2 < best) {
-			best = i + 2 + j + 2
+	for _, code := range []string{"\r\n+CME ERROR: ", "\r\n+CMS ERROR: "} {
+		if i := bytes.Index(out, []byte(code)); i >= 0 {
+			if j := bytes.Index(out[i+2:], []byte("\r\n")); j >= 0 && (best < 0 || i+2+j+2 < best) {
+				best = i + 2 + j + 2
+			}
 		}
 	}
 	return best

@@ -38,6 +38,9 @@ type Modem struct {
 	writeErr  error
 	st        *state
 	files     *fileSystem
+	sms       *smsService
+	net       *smsNetwork // safe for any goroutine
+	clock     rtc
 	links     [numClients]*mqttLink
 	asm       lineAssembler
 	echoBuf   []byte
@@ -83,6 +86,8 @@ func NewModem(opts Options) *Modem {
 		wake:   make(chan struct{}, 1),
 		st:     newState(),
 		files:  newFileSystem(),
+		sms:    newSMSService(),
+		net:    newSMSNetwork(),
 	}
 }
 

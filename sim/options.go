@@ -51,6 +51,14 @@ type Options struct {
 
 	// Operator is the network name of AT+COPS? (default "atrun").
 	Operator string
+
+	// Log, if set, receives one line for each command the modem does not
+	// implement (answered ERROR as the real modem answers an unknown
+	// command) and each message it drops; with Verbose, also every command
+	// line and every network event (SMS, DNS, ping, NTP). It is called from
+	// the modem's goroutine and must not block for long.
+	Log     func(line string)
+	Verbose bool
 }
 
 // BrokerOptions pick the broker. With URL empty an embedded broker is

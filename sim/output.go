@@ -17,6 +17,7 @@ const (
 	resOK      resultKind = iota
 	resError              // plain ERROR: syntax, unknown command, bad value
 	resCME                // +CME ERROR: <code> (ERROR with AT+CMEE=0)
+	resCMS                // +CMS ERROR: <code>, the SMS commands' error (ERROR with AT+CMEE=0)
 	resPending            // the command entered data mode; its result comes later
 	resWord               // another final result word: SEND OK, SEND FAIL (word, code its digit)
 )
@@ -34,6 +35,8 @@ var (
 )
 
 func cme(code int) result { return result{kind: resCME, code: code} }
+
+func cms(code int) result { return result{kind: resCMS, code: code} }
 
 // info appends an information line to the response. In verbose mode a
 // command's information text opens with CR LF and every line ends with CR
@@ -77,6 +80,12 @@ func (m *Modem) final(r result) {
 	case r.kind == resCME && m.st.cmee == 2:
 		m.endBlock()
 		m.info("+CME ERROR: " + cmeText(r.code))
+	case r.kind == resCMS && m.st.cmee == 1:
+		m.endBlock()
+		m.info("+CMS ERROR: " + strconv.Itoa(r.code))
+	case r.kind == resCMS && m.st.cmee == 2:
+		m.endBlock()
+		m.info("+CMS ERROR: " + cmsText(r.code))
 	default:
 		m.resultCode("ERROR", 4)
 	}
@@ -196,6 +205,7 @@ var cmeTexts = map[int]string{
 	10: "SIM not inserted", 11: "SIM PIN required", 12: "SIM PUK required",
 	13: "SIM failure", 14: "SIM busy", 16: "incorrect password", 30: "no network service",
 	400: "invalid input value", 403: "drive full", 405: "file not found",
-	406: "invalid file name", 407: "file already existed", 418: "fail to delete the file",
-	421: "time out", 423: "file too large", 561: "open PDP context failed",
+	406: "invalid file name", 407: "file already existed", 413: "reach the max number of file allowed to be opened",
+	414: "file read only", 416: "invalid file descriptor", 418: "fail to delete the file",
+	421: "time out", 423: "file too large", 426: "file already opened", 561: "open PDP context failed",
 }

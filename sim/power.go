@@ -8,6 +8,7 @@ func (m *Modem) boot() {
 	m.data = nil
 	m.busy = false
 	m.st.powerOn()
+	m.sms.powerOn()
 	m.files.clearRAM()
 	m.placeStaleFile()
 	for i, l := range m.links {

@@ -15,7 +15,9 @@ type state struct {
 	detached bool   // host asked AT+CGATT=0
 	pdp      map[int]*pdpContext
 
-	urcPort string // AT+QURCCFG="urcport"; persists across reboots
+	urcPort string            // AT+QURCCFG="urcport"; persists across reboots
+	ipr     int               // AT+IPR; saved
+	qcfg    map[string]string // AT+QCFG values written; saved
 
 	ssl  [numSSL]sslContext
 	mcfg [numClients]mqttConfig
@@ -50,7 +52,7 @@ const (
 
 // newState is the state after the first power-up.
 func newState() *state {
-	st := &state{urcPort: portUSBAT}
+	st := &state{urcPort: portUSBAT, ipr: 115200, qcfg: map[string]string{}}
 	st.pdp = map[int]*pdpContext{1: {typ: "IP"}}
 	st.powerOn()
 	return st

@@ -30,6 +30,7 @@ type replayResult struct {
 	err     error         // why it did not pass
 	virtual time.Duration // the session's length on the transcript's clock
 	wall    time.Duration // how long the replay took
+	ending  transcript.Ending
 }
 
 // runReplays replays every transcript, setup.jobs at a time, and hands
@@ -98,7 +99,7 @@ func replayOne(ctx context.Context, setup *replaySetup, file string) (res replay
 		res.status, res.err = statusError, err
 		return res
 	}
-	res.virtual, res.err = r.Virtual, r.Err
+	res.virtual, res.err, res.ending = r.Virtual, r.Err, r.Ending
 	switch {
 	case r.Verdict == replay.Pass:
 		res.status = statusPass

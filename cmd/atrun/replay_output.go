@@ -39,9 +39,9 @@ func (p *replayText) Result(r replayResult) {
 	word := paint(p.colour, statusColour[r.status], string(r.status))
 	switch r.status {
 	case statusPass:
-		fmt.Fprintf(p.w, "%s %s (replayed %s of session in %s)\n", word, r.file, humanDuration(r.virtual), humanDuration(r.wall))
+		fmt.Fprintf(p.w, "%s %s (replayed %s of session in %s%s)\n", word, r.file, humanDuration(r.virtual), humanDuration(r.wall), unrecordedNote(r))
 	case statusMismatch, statusFail:
-		fmt.Fprintf(p.w, "%s %s (after %s of session, in %s)\n", word, r.file, humanDuration(r.virtual), humanDuration(r.wall))
+		fmt.Fprintf(p.w, "%s %s (after %s of session, in %s%s)\n", word, r.file, humanDuration(r.virtual), humanDuration(r.wall), unrecordedNote(r))
 	case statusSkipped:
 		fmt.Fprintf(p.w, "%s %s (interrupted)\n", word, r.file)
 	default:
@@ -50,6 +50,15 @@ func (p *replayText) Result(r replayResult) {
 	if r.err != nil {
 		fmt.Fprint(p.w, indent(r.err.Error(), "    "))
 	}
+}
+
+// unrecordedNote marks the verdict on a transcript that does not say how
+// its session ended: the script was only held to succeeding.
+func unrecordedNote(r replayResult) string {
+	if r.ending.Ended() {
+		return ""
+	}
+	return "; outcome not recorded"
 }
 
 func (p *replayText) Summary(s replaySummary) { fmt.Fprintln(p.w, s) }
@@ -87,6 +96,7 @@ type replayJSONResult struct {
 	Status   string  `json:"status"` // pass, mismatch, fail, error, skipped
 	Virtual  float64 `json:"virtual"`
 	Elapsed  float64 `json:"elapsed"`
+	Outcome  string  `json:"recorded_outcome,omitempty"` // ok, failed, interrupted, timeout, port-lost, unrecorded
 	Message  string  `json:"message,omitempty"`
 	Line     int     `json:"line,omitempty"`
 	Expected string  `json:"expected,omitempty"`
@@ -109,6 +119,9 @@ func (p *replayJSON) Result(r replayResult) {
 	j := replayJSONResult{
 		Event: "transcript", File: r.file, Status: strings.ToLower(string(r.status)),
 		Virtual: r.virtual.Seconds(), Elapsed: r.wall.Seconds(),
+	}
+	if r.status != statusError && r.status != statusSkipped {
+		j.Outcome = r.ending.Kind.String()
 	}
 	if r.err != nil {
 		j.Message = r.err.Error()

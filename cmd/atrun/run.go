@@ -10,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/atrun/atrun/engine"
 	"github.com/atrun/atrun/engine/secret"
 	"github.com/atrun/atrun/engine/transcript"
 	"github.com/atrun/atrun/luabind"
@@ -165,7 +166,7 @@ func (j runJob) run(parent context.Context, rep runReporter, start time.Time) (*
 	}
 	res, err := runner.Run(ctx, j.script)
 	err = stopped(ctx, noPort(sess.port, err))
-	if cerr := sess.Close(); err == nil && cerr != nil {
+	if cerr := sess.Close(endingOf(err, sess.conn)); err == nil && cerr != nil {
 		err = cerr
 	}
 	if j.virt != nil {
@@ -173,6 +174,35 @@ func (j runJob) run(parent context.Context, rep runReporter, start time.Time) (*
 	}
 	warnUnused(rep, res)
 	return res, err
+}
+
+// endingOf says how a run ended, for the transcript's end line: every exit
+// path is told apart, so that a replay expects the same outcome. The port
+// counts as lost when the connection failed reading or writing it, whatever
+// the script made of that failure.
+func endingOf(err error, conn *engine.Conn) transcript.Ending {
+	var (
+		intr    *interruptedError
+		timeout *runTimeoutError
+		pe      *engine.PortError
+		se      *luabind.ScriptError
+	)
+	if err == nil {
+		return transcript.Ending{Kind: transcript.Succeeded}
+	}
+	msg := err.Error()
+	switch {
+	case errors.As(err, &intr):
+		return transcript.Ending{Kind: transcript.Interrupted, Message: msg}
+	case errors.As(err, &timeout):
+		return transcript.Ending{Kind: transcript.TimedOut, Message: msg}
+	case conn != nil && errors.As(conn.Err(), &pe) && pe.Op != "open":
+		return transcript.Ending{Kind: transcript.PortLost, Message: msg}
+	case errors.As(err, &se):
+		// The script's own words, as a replay's script error reads.
+		msg = se.Error()
+	}
+	return transcript.Ending{Kind: transcript.Failed, Message: msg}
 }
 
 // noPort turns a script's use of the modem in a run without a port into a

@@ -56,7 +56,7 @@ func sendAction(c *cli.Context) error {
 		return stopped(ctx, err)
 	}
 	err = sendAll(ctx, sess.conn, c.App.Writer, c.Args().Slice(), c.Duration("timeout"))
-	sess.Close()
+	sess.Close(endingOf(err, sess.conn))
 	return stopped(ctx, err)
 }
 

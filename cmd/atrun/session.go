@@ -137,10 +137,10 @@ func (s *session) startRecording(o sessionOptions, port string) error {
 	return nil
 }
 
-// Close closes the port, then ends the trace and the transcript: nothing
-// can arrive after the port is closed. It reports a failure to write the
-// transcript.
-func (s *session) Close() error {
+// Close closes the port, then ends the trace and the transcript with how
+// the run ended: nothing can arrive after the port is closed. It reports a
+// failure to write the transcript.
+func (s *session) Close(end transcript.Ending) error {
 	if s.conn != nil {
 		s.conn.Close()
 	}
@@ -150,7 +150,7 @@ func (s *session) Close() error {
 	if s.rec == nil {
 		return nil
 	}
-	err := s.rec.End(time.Now())
+	err := s.rec.EndAs(time.Now(), end)
 	if cerr := s.file.Close(); err == nil {
 		err = cerr
 	}

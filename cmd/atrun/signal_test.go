@@ -66,8 +66,14 @@ func TestInterrupt(t *testing.T) {
 			if err != nil {
 				t.Fatalf("transcript after Ctrl+C: %v", err)
 			}
-			if n := len(tr.Events); n == 0 || tr.Events[n-1].Kind != transcript.End {
-				t.Errorf("the transcript does not end with an end event: %v", tr.Events)
+			if end := tr.Ending(); end.Kind != transcript.Interrupted || !strings.Contains(end.Message, "interrupted by Ctrl+C") {
+				t.Errorf("the transcript ends %+v, want interrupted", end)
+			}
+			// The same script replayed against it stops where it was
+			// interrupted, and passes.
+			r := atrun(t, t.TempDir(), "replay", filepath.Join(dir, "wait.lua"), rec)
+			if r.code != exitOK {
+				t.Errorf("replay of the interrupted run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 			}
 		})
 	}

@@ -15,7 +15,8 @@ import (
 
 // tracer is the tap behind --trace: every byte both ways, one line per
 // write and per line the modem sends, with control bytes made visible, the
-// time since the start, and the script line that was running. Secrets are
+// time since the start, and the script line that was running (for modem
+// bytes: when they arrived, which is the wait they came for). Secrets are
 // redacted: the session's learnSecrets sink, ahead of this one, finds
 // those that commands carry.
 //
@@ -32,9 +33,10 @@ type tracer struct {
 	colour  bool
 	where   atomic.Pointer[func() string]
 
-	mu     sync.Mutex
-	held   []byte    // modem bytes of an unfinished line
-	heldAt time.Time // when the first of them arrived
+	mu      sync.Mutex
+	held    []byte    // modem bytes of an unfinished line
+	heldAt  time.Time // when the first of them arrived
+	heldTag string    // the script line running then: the wait they came for
 }
 
 // maxHeld bounds how many modem bytes wait for a line end: data that has
@@ -62,11 +64,11 @@ func (t *tracer) Tap(dir tap.Dir, at time.Time, p []byte) {
 	defer t.mu.Unlock()
 	if dir == tap.ToModem {
 		t.release(len(t.held))
-		t.line("->", at, p)
+		t.line("->", at, t.tag(), p)
 		return
 	}
 	if len(t.held) == 0 {
-		t.heldAt = at
+		t.heldAt, t.heldTag = at, t.tag()
 	}
 	t.held = append(t.held, p...)
 	cuts := lineEnds(t.held)
@@ -78,8 +80,8 @@ func (t *tracer) Tap(dir tap.Dir, at time.Time, p []byte) {
 		n = len(t.held)
 	}
 	t.release(n)
-	if n > 0 {
-		t.heldAt = at // what is still held came in this read
+	if n > 0 && len(t.held) > 0 {
+		t.heldAt, t.heldTag = at, t.tag() // what is still held came in this read
 	}
 }
 
@@ -130,16 +132,16 @@ func (t *tracer) release(n int) {
 	}
 	start := 0
 	for _, end := range lineEnds(t.held[:n]) {
-		t.line("<-", t.heldAt, t.held[start:end])
+		t.line("<-", t.heldAt, t.heldTag, t.held[start:end])
 		start = end
 	}
 	if start < n {
-		t.line("<-", t.heldAt, t.held[start:n])
+		t.line("<-", t.heldAt, t.heldTag, t.held[start:n])
 	}
 	t.held = append(t.held[:0], t.held[n:]...)
 }
 
-func (t *tracer) line(arrow string, at time.Time, p []byte) {
+func (t *tracer) line(arrow string, at time.Time, tag string, p []byte) {
 	text := engine.Escape([]byte(t.secrets.Redact(string(p))))
 	offset := fmt.Sprintf("%10.6f", at.Sub(t.start).Seconds())
 	colour := ansiGreen
@@ -147,6 +149,6 @@ func (t *tracer) line(arrow string, at time.Time, p []byte) {
 		colour = ansiCyan
 	}
 	fmt.Fprintf(t.w, "%s %-18s %s %s\n",
-		paint(t.colour, ansiDim, offset), paint(t.colour, ansiDim, t.tag()),
+		paint(t.colour, ansiDim, offset), paint(t.colour, ansiDim, tag),
 		paint(t.colour, colour, arrow), text)
 }

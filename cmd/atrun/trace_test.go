@@ -60,3 +60,31 @@ func TestTracer(t *testing.T) {
 		})
 	}
 }
+
+// A modem line is tagged with the script line that was running when its
+// first byte arrived (the wait it came for), not with the one running when
+// the held bytes are printed.
+func TestTracerTagsArrival(t *testing.T) {
+	var b strings.Builder
+	start := time.Now()
+	tr := newTracer(&b, start, &secret.Set{}, false)
+	where := "x.lua:10"
+	tr.setWhere(func() string { return where })
+	tr.Tap(tap.ToModem, start, []byte("AT+QMTPUB=0,0,0,0,\"t\"\r"))
+	tr.Tap(tap.FromModem, start, []byte("\r\n+QMTRECV: 0,0,\"d\",2,\"hi"))
+	where = "x.lua:12"
+	tr.Tap(tap.FromModem, start, []byte("\"\r\n"))
+	tr.Tap(tap.FromModem, start, []byte("\r\nO"))
+	where = "x.lua:14"
+	tr.Tap(tap.ToModem, start, []byte("AT\r"))
+	want := []string{"x.lua:10 -> AT+QMTPUB", "x.lua:10 <- <CR><LF>+QMTRECV", "x.lua:12 <- <CR><LF>O", "x.lua:14 -> AT<CR>"}
+	lines := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("trace:\n%s", b.String())
+	}
+	for i, l := range lines {
+		if !strings.Contains(strings.Join(strings.Fields(l), " "), want[i]) {
+			t.Errorf("line %q, want %q", l, want[i])
+		}
+	}
+}

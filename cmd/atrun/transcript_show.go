@@ -59,8 +59,8 @@ func showTranscript(w io.Writer, t *transcript.Transcript) error {
 			fmt.Fprintf(bw, "%s  %s\n", lead, endText(colour, e))
 		}
 	}
-	if _, ended := t.Outcome(); !ended {
-		fmt.Fprintln(bw, "(no end line: the recording was cut short)")
+	if !t.Ending().Ended() {
+		fmt.Fprintln(bw, "(no end line: the outcome was not recorded; the recording was cut short, or imported from a log that does not show it)")
 	}
 	return bw.Flush()
 }
@@ -88,11 +88,14 @@ func showHeader(w io.Writer, t *transcript.Transcript) {
 	fmt.Fprintln(w)
 }
 
+// endText says how the session ended: "end the session failed: ...".
 func endText(colour bool, e transcript.Event) string {
-	if e.Data.IsEmpty() {
-		return paint(colour, ansiGreen, "end") + " the session succeeded"
+	end := e.Ending()
+	if end.Kind == transcript.Succeeded {
+		return paint(colour, ansiGreen, "end") + " " + end.Describe()
 	}
-	return paint(colour, ansiRed, "end") + " the session failed: " + holesVisible(e.Data)
+	end.Message = holesVisible(e.Data)
+	return paint(colour, ansiRed, "end") + " " + end.Describe()
 }
 
 // holesVisible shows bytes with control characters made visible and

@@ -25,7 +25,7 @@ func parseInfo(line string) (info, bool) {
 	}
 	in := info{name: strings.ToUpper(s[:colon])}
 	if rest := strings.TrimSpace(s[colon+1:]); rest != "" {
-		in.params = splitParams(rest)
+		in.params = Params(rest)
 	}
 	return in, true
 }
@@ -40,27 +40,6 @@ func isName(s string) bool {
 		}
 	}
 	return s != ""
-}
-
-// splitParams splits on commas outside double quotes. Typographic quotes,
-// which forum software puts into pasted logs, count as quotes too.
-func splitParams(s string) []string {
-	var out []string
-	var cur strings.Builder
-	quoted := false
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\u201c' || r == '\u201d':
-			quoted = !quoted
-			cur.WriteRune(r)
-		case r == ',' && !quoted:
-			out = append(out, strings.TrimSpace(cur.String()))
-			cur.Reset()
-		default:
-			cur.WriteRune(r)
-		}
-	}
-	return append(out, strings.TrimSpace(cur.String()))
 }
 
 // param returns the i-th parameter, or "" when there are fewer.
@@ -83,17 +62,12 @@ func (in info) intParam(i int) (int, bool) {
 
 // isQuoted reports whether p is a quoted string (either quote style).
 func isQuoted(p string) bool {
-	return strings.HasPrefix(p, `"`) || strings.HasPrefix(p, "\u201c") || strings.HasPrefix(p, "\u201d")
+	q, _ := openQuote(p)
+	return q
 }
 
 // unquote strips surrounding quotes of either style.
-func unquote(p string) string {
-	for _, q := range []string{`"`, "\u201c", "\u201d"} {
-		p = strings.TrimPrefix(p, q)
-		p = strings.TrimSuffix(p, q)
-	}
-	return p
-}
+func unquote(p string) string { return Unquote(p) }
 
 // isTestAnswer reports whether the parameters list ranges, as the answer to
 // a test command does ("(0-5)", "(1-65536)"): there is nothing to decode.

@@ -1,6 +1,7 @@
 package codes
 
 import (
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -134,3 +135,103 @@ func isDigits(s string) bool {
 	}
 	return true
 }
+
+// Result is how a final result ends a command, for a router that needs no
+// more than that.
+type Result uint8
+
+const (
+	NotFinal Result = iota // not a final result
+	Success                // OK, SEND OK
+	Failure                // ERROR, +CME ERROR, +CMS ERROR, NO CARRIER, BUSY, ...
+	Connect                // CONNECT [<n>]: the modem enters data mode
+)
+
+// finalFirst marks the bytes a final result can start with, so that
+// ResultOf, which a router runs on every line, rejects most lines at once.
+var finalFirst = func() (t [256]bool) {
+	for w := range finalWords {
+		t[w[0]] = true
+	}
+	t['+'] = true
+	return t
+}()
+
+// ResultOf tells how line ends a command: the same decision as ParseFinal,
+// without decoding the meaning. The line is taken as it is (a router's
+// lines carry no CR/LF); surrounding spaces are tolerated as ParseFinal
+// does.
+func ResultOf(line string) Result {
+	if line == "" || !finalFirst[line[0]] && line[0] != ' ' && line[0] != '\t' {
+		return NotFinal
+	}
+	text := strings.TrimSpace(line)
+	if text == "" {
+		return NotFinal
+	}
+	if w, ok := finalWords[text]; ok {
+		switch {
+		case w.kind == "CONNECT":
+			return Connect
+		case w.success:
+			return Success
+		}
+		return Failure
+	}
+	if rate, ok := strings.CutPrefix(text, "CONNECT "); ok && isDigits(rate) {
+		return Connect
+	}
+	if _, ok := cutErrorPrefix(text, "+CME ERROR:"); ok {
+		return Failure
+	}
+	if _, ok := cutErrorPrefix(text, "+CMS ERROR:"); ok {
+		return Failure
+	}
+	return NotFinal
+}
+
+// ConnectCount returns the byte count of a `CONNECT <n>` line: AT+QFREAD
+// announces so how many bytes of the file follow. A plain CONNECT has none.
+func ConnectCount(line string) (int, bool) {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(line), "CONNECT ")
+	if !ok {
+		return 0, false
+	}
+	return count(rest)
+}
+
+// gluedFinals are the final results a modem may send with the next
+// command's echo glued to them (`SEND OKAT+QIRD=0,0`), longest first so that
+// SEND OK is not taken for a shorter word.
+var gluedFinals = func() []string {
+	var out []string
+	for w := range finalWords {
+		out = append(out, w)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if len(out[i]) != len(out[j]) {
+			return len(out[i]) > len(out[j])
+		}
+		return out[i] < out[j]
+	})
+	return out
+}()
+
+// SplitGlued splits a line that is a final result word followed at once by
+// the next command's echo ("OKAT+CSQ" -> "OK", "AT+CSQ").
+func SplitGlued(line string) (final, rest string, ok bool) {
+	if len(line) < 4 || !finalFirst[line[0]] || line[0] == '+' {
+		return "", "", false
+	}
+	for _, w := range gluedFinals {
+		r, found := strings.CutPrefix(line, w)
+		if found && len(r) >= 2 && strings.EqualFold(r[:2], "AT") {
+			return w, r, true
+		}
+	}
+	return "", "", false
+}
+
+// FinalWords returns the final results that are whole lines (OK, ERROR,
+// CONNECT, NO CARRIER ...).
+func FinalWords() []string { return append([]string(nil), gluedFinals...) }

@@ -1,6 +1,9 @@
 package codes
 
-import "strings"
+import (
+	"sort"
+	"strings"
+)
 
 // urcWords are the unsolicited lines that are whole words, with what they
 // mean.
@@ -27,40 +30,47 @@ type urcShape func(in info) bool
 // them (+CPIN, +CFUN, +CREG ...) also answer their read command: the
 // engine's router gives such a line to the pending command first.
 var urcNames = map[string]urcShape{
-	"+QMTRECV":  nil,
-	"+QMTSTAT":  nil,
-	"+QMTPING":  nil,
-	"+QMTOPEN":  qmtResultShape,
-	"+QMTCONN":  qmtResultShape,
-	"+QMTSUB":   qmtResultShape,
-	"+QMTUNS":   qmtResultShape,
-	"+QMTPUB":   qmtResultShape,
-	"+QMTPUBEX": qmtResultShape,
-	"+QMTDISC":  qmtResultShape,
-	"+QMTCLOSE": qmtResultShape,
-	"+QIURC":    nil,
-	"+QSSLURC":  nil,
-	"+QIOPEN":   qmtResultShape,
-	"+QSSLOPEN": qmtResultShape,
-	"+QPING":    nil,
-	"+QNTP":     nil,
-	"+QHTTPGET": nil,
-	"+QIND":     nil,
-	"+QUSIM":    nil,
-	"+USIM":     nil,
-	"+CPIN":     nil,
-	"+CFUN":     nil,
-	"+CREG":     regURCShape,
-	"+CGREG":    regURCShape,
-	"+CEREG":    regURCShape,
-	"+CMTI":     nil,
-	"+CMT":      nil,
-	"+CDS":      nil,
-	"+CRING":    nil,
-	"+CLIP":     nil,
-	"+CTZV":     nil,
-	"+CTZE":     nil,
-	"+QSIMSTAT": nil,
+	"+QMTRECV":       nil,
+	"+QMTSTAT":       nil,
+	"+QMTPING":       nil,
+	"+QMTOPEN":       qmtResultShape,
+	"+QMTCONN":       qmtResultShape,
+	"+QMTSUB":        qmtResultShape,
+	"+QMTUNS":        qmtResultShape,
+	"+QMTPUB":        qmtResultShape,
+	"+QMTPUBEX":      qmtResultShape,
+	"+QMTDISC":       qmtResultShape,
+	"+QMTCLOSE":      qmtResultShape,
+	"+QIURC":         nil,
+	"+QSSLURC":       nil,
+	"+QIOPEN":        qmtResultShape,
+	"+QSSLOPEN":      qmtResultShape,
+	"+QPING":         nil,
+	"+QNTP":          nil,
+	"+QHTTPGET":      nil,
+	"+QHTTPPOST":     nil,
+	"+QHTTPPUT":      nil,
+	"+QHTTPREAD":     nil,
+	"+QHTTPREADFILE": nil,
+	"+QIND":          nil,
+	"+QUSIM":         nil,
+	"+USIM":          nil,
+	"+CPIN":          nil,
+	"+CFUN":          nil,
+	"+CREG":          regURCShape,
+	"+CGREG":         regURCShape,
+	"+CEREG":         regURCShape,
+	"+CMTI":          nil,
+	"+CMT":           nil,
+	"+CDS":           nil,
+	"+CRING":         nil,
+	"+CLIP":          nil,
+	"+CTZV":          nil,
+	"+CTZE":          nil,
+	"+CBM":           nil,
+	"+CUSD":          nil,
+	"+CGEV":          nil,
+	"+QSIMSTAT":      nil,
 }
 
 // qmtResultShape accepts result lines: numbers only, no ranges, no quoted
@@ -119,4 +129,22 @@ func decodeQIND(in info, _ lineCtx) Note {
 		}
 	}
 	return Note{}
+}
+
+// URCCodes returns every unsolicited code this package knows, sorted: the
+// names as "+NAME:" prefixes and the whole-line words ("RDY", "NORMAL POWER
+// DOWN"). A router that files lines by name uses this list, so that it and
+// IsURC never disagree on which codes are unsolicited; shapes (a read
+// answer "+CREG: 0,5" is not a URC) are the router's to settle by the
+// pending command.
+func URCCodes() []string {
+	out := make([]string, 0, len(urcNames)+len(urcWords))
+	for name := range urcNames {
+		out = append(out, name+":")
+	}
+	for w := range urcWords {
+		out = append(out, w)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -6,6 +6,8 @@ import (
 	"bytes"
 	"strings"
 	"sync"
+
+	"github.com/atrun/atrun/engine/codes"
 )
 
 // Marker replaces a secret in text meant for people (logs, errors, traces).
@@ -125,61 +127,13 @@ func (s *Set) Redact(text string) string {
 	return b.String()
 }
 
-// LearnCommand adds the secret arguments of AT commands that carry one: the
-// password of AT+QMTCONN (4th parameter), the password of AT+QICSGP (5th),
-// and the PINs of AT+CPIN. It returns the values it learned.
+// LearnCommand adds the secret arguments of AT commands that carry one
+// (the password of AT+QMTCONN and AT+QICSGP, the PINs of AT+CPIN ...; the
+// list is codes.SecretArgs's). It returns the values it learned.
 func (s *Set) LearnCommand(cmd string) []string {
-	name, args, ok := splitCommand(cmd)
-	if !ok {
-		return nil
-	}
-	var pick []int
-	switch name {
-	case "+QMTCONN":
-		pick = []int{3}
-	case "+QICSGP":
-		pick = []int{4}
-	case "+CPIN":
-		pick = []int{0, 1}
-	case "+CPWD":
-		pick = []int{1, 2}
-	}
-	var learned []string
-	for _, i := range pick {
-		if i < len(args) && args[i] != "" {
-			s.Add(args[i])
-			learned = append(learned, args[i])
-		}
+	learned := codes.SecretArgs(cmd)
+	for _, v := range learned {
+		s.Add(v)
 	}
 	return learned
-}
-
-// splitCommand splits `AT+NAME=a,"b",c` into "+NAME" and its arguments with
-// quotes removed. Commas inside quotes do not split.
-func splitCommand(cmd string) (string, []string, bool) {
-	cmd = strings.TrimRight(cmd, "\r\n")
-	if len(cmd) < 3 || !strings.EqualFold(cmd[:2], "AT") {
-		return "", nil, false
-	}
-	eq := strings.IndexByte(cmd, '=')
-	if eq < 0 || strings.HasPrefix(cmd[eq:], "=?") {
-		return "", nil, false
-	}
-	name := strings.ToUpper(strings.TrimSpace(cmd[2:eq]))
-	var args []string
-	var cur strings.Builder
-	quoted := false
-	for _, r := range cmd[eq+1:] {
-		switch {
-		case r == '"':
-			quoted = !quoted
-		case r == ',' && !quoted:
-			args = append(args, strings.TrimSpace(cur.String()))
-			cur.Reset()
-		default:
-			cur.WriteRune(r)
-		}
-	}
-	args = append(args, strings.TrimSpace(cur.String()))
-	return name, args, true
 }

@@ -9,10 +9,11 @@ import (
 )
 
 // Version is the format version this package writes.
-const Version = 1
+const Version = 2
 
-// supported lists the format versions Parse accepts.
-func supported() []int { return []int{1} }
+// supported lists the format versions Parse accepts. v2 added the word of
+// an end line (how the session ended) and the file events.
+func supported() []int { return []int{1, 2} }
 
 const (
 	magic    = "atrun-transcript"
@@ -103,8 +104,12 @@ func (t Text) truncate(n int) Text {
 type Event struct {
 	At   time.Duration // since the transcript's start, microsecond resolution
 	Kind Kind
-	Data Text // the bytes; for End, the failure the session ended with (empty: it succeeded)
+	Data Text // the bytes; for End, the message the session ended with (empty: it succeeded)
 	Line int  // where Parse found it; 0 for events built in code
+	// EndKind is how the session ended, for an End event. Unrecorded (the
+	// zero) in an End event built in code means Succeeded, or Failed when
+	// Data holds a message: see Event.Ending.
+	EndKind EndKind
 }
 
 // String renders the event as its transcript line, without the newline.
@@ -139,12 +144,14 @@ type Transcript struct {
 
 // Outcome tells how the recorded session ended: ended is false for a
 // recording cut short (no end line); failure is the message the session
-// failed with, "" when it succeeded.
+// failed with, "" when it succeeded. A session stopped from outside (see
+// EndKind) with no message gives the name of its ending. Ending tells more.
 func (t *Transcript) Outcome() (failure string, ended bool) {
-	if n := len(t.Events); n > 0 && t.Events[n-1].Kind == End {
-		return string(t.Events[n-1].Data.Bytes), true
+	e := t.Ending()
+	if e.Kind.Stops() && e.Message == "" {
+		return e.Describe(), true
 	}
-	return "", false
+	return e.Message, e.Ended()
 }
 
 // WriteTo writes t in the v1 format. It refuses a transcript it could not
@@ -179,6 +186,8 @@ func (t *Transcript) validate() error {
 		switch {
 		case e.At < last:
 			return fmt.Errorf("transcript: event %d goes back in time", i)
+		case e.Kind == End && e.EndKind == Succeeded && !e.Data.IsEmpty():
+			return fmt.Errorf("transcript: event %d: a successful end carries no message", i)
 		case e.Kind == End && i != len(t.Events)-1:
 			return fmt.Errorf("transcript: event %d: end must be the last event", i)
 		case (e.Kind == Host || e.Kind == Modem) && e.Data.IsEmpty():
@@ -256,6 +265,17 @@ func appendEvent(b []byte, e Event) []byte {
 		b = append(b, "host  "...)
 	case Modem:
 		b = append(b, "modem "...)
+	case End:
+		b = append(b, "end"...)
+		end := e.Ending()
+		if w, ok := endWords[end.Kind]; ok {
+			b = append(b, ' ')
+			b = append(b, w...)
+		}
+		if e.Data.IsEmpty() {
+			return append(b, '\n')
+		}
+		b = append(b, ' ')
 	default:
 		b = append(b, e.Kind.String()...)
 		if e.Data.IsEmpty() {

@@ -121,6 +121,26 @@ func (r *Replay) drive(ctx context.Context) {
 	}
 }
 
+// stopHere makes the recorded stop happen: Halted closes and, for a lost
+// port, the reader is woken (busy on its behalf) to find its reads failing.
+func (r *Replay) stopHere() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.halt || r.err != nil || r.closed {
+		return
+	}
+	r.halt = true
+	if r.ending.Kind == PortLost {
+		r.lost = true
+		if !r.readerBusy {
+			r.readerBusy = true
+			r.clk.Busy()
+		}
+		r.wake.Broadcast()
+	}
+	close(r.halted)
+}
+
 // step makes one move of an idle session and reports whether anything may
 // happen after it.
 func (r *Replay) step() bool {
@@ -131,8 +151,33 @@ func (r *Replay) step() bool {
 	}
 	r.closeTrailingHole()
 	i, ok := r.current()
+	stop := r.ending.Kind.Stops() && !r.halt
+	if r.halt {
+		// After the recorded stop every wait of the session ends at once,
+		// as it did live: the clock has nothing more to do.
+		r.mu.Unlock()
+		return false
+	}
 	r.mu.Unlock()
 	deadline, timer := r.clk.NextDeadline()
+	if stop && (!ok || r.t.Events[i].Kind == Host) {
+		// The script waits where the recorded session was stopped: either
+		// before a write it made only once stopped (cleaning up), or at the
+		// end. A timer due before then fires first, as it did live; a
+		// recorded time is truncated to the microsecond, so one within the
+		// same microsecond counts as before.
+		at := r.start.Add(r.t.Events[len(r.t.Events)-1].At)
+		if ok {
+			at = r.start.Add(r.t.Events[i].At)
+		}
+		if timer && deadline.Before(at.Add(timeUnit)) {
+			r.clk.AdvanceTo(deadline)
+			return true
+		}
+		r.clk.AdvanceTo(at)
+		r.stopHere()
+		return false
+	}
 	if ok && r.t.Events[i].Kind == Modem {
 		at := r.start.Add(r.t.Events[i].At)
 		// On a tie the timer goes first: the recorded time is truncated to

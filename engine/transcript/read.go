@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -111,12 +112,14 @@ func (p *parser) parseMagic(word, rest string) string {
 		return fmt.Sprintf("missing format version: want %q", want)
 	case extra != "":
 		return fmt.Sprintf("unexpected %q after the format version", extra)
-	case v != fmt.Sprintf("v%d", Version):
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(v, "v"))
+	if err != nil || !strings.HasPrefix(v, "v") || !slices.Contains(supported(), n) || v != fmt.Sprintf("v%d", n) {
 		p.versionErr = &VersionError{File: p.t.Name, Line: p.line, Found: v, Supported: supported()}
 		return ""
 	}
 	p.sawMagic = true
-	p.t.Header.Version = Version
+	p.t.Header.Version = n
 	return ""
 }
 
@@ -209,13 +212,25 @@ func (p *parser) parseEvent(ts, rest string) string {
 	case "modem":
 		e.Kind = Modem
 	case "end":
-		// An end may carry how the session ended: a failure's message.
+		// An end may carry how the session ended: a word (v2) and the
+		// run's message.
+		if word, more := cut(data); data != "" && data[0] != '"' && data[0] != '<' {
+			k, ok := endKind(word)
+			switch {
+			case !ok:
+				return fmt.Sprintf("unknown end %q: want failed, interrupted, timeout or port-lost, or a quoted message", word)
+			case p.t.Header.Version < 2:
+				return fmt.Sprintf("end %s needs format v2 (the version line says v%d)", word, p.t.Header.Version)
+			}
+			e.EndKind, data = k, more
+		}
 		if data != "" {
 			if e.Data, err = parseText(data); err != "" {
 				return err
 			}
 		}
 		e.Kind = End
+		e.EndKind = e.Ending().Kind
 		p.endLine = p.line
 		p.t.Events = append(p.t.Events, e)
 		return ""

@@ -2,6 +2,7 @@ package transcript
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"sync"
 	"time"
@@ -128,11 +129,28 @@ func (r *Recorder) learn(p []byte) {
 // End writes what is held back and the end event of a session that
 // succeeded, and reports the first write error of the recording. It does
 // not close the writer.
-func (r *Recorder) End(at time.Time) error { return r.EndWith(at, "") }
+func (r *Recorder) End(at time.Time) error { return r.EndAs(at, Ending{Kind: Succeeded}) }
 
 // EndWith is End for a session that ended with failure, the message the
-// run reported (secrets redacted); a replay expects the same failure.
+// run reported (secrets redacted); a replay expects the same failure. An
+// empty failure is a success.
 func (r *Recorder) EndWith(at time.Time, failure string) error {
+	if failure == "" {
+		return r.End(at)
+	}
+	return r.EndAs(at, Ending{Kind: Failed, Message: failure})
+}
+
+// EndAs writes what is held back and the end event saying how the session
+// ended: a success, a failure, an interruption, the time limit or the port
+// lost, with the run's message (secrets are redacted here). Every exit path
+// of a run ends its recording this way, so that a replay expects the same
+// outcome. A recording whose outcome is unknown (an imported log that shows
+// none) calls Flush instead, and gets no end line; Unrecorded is refused.
+func (r *Recorder) EndAs(at time.Time, end Ending) error {
+	if end.Kind == Unrecorded || end.Kind == Succeeded && end.Message != "" {
+		return fmt.Errorf("transcript: cannot end a recording as %v with message %q", end.Kind, end.Message)
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.err != nil || r.ended {
@@ -141,7 +159,7 @@ func (r *Recorder) EndWith(at time.Time, failure string) error {
 	r.ended = true
 	r.buf = r.buf[:0]
 	r.release(len(r.held))
-	r.buf = appendEvent(r.buf, Event{At: r.offset(at), Kind: End, Data: r.redactText(failure)})
+	r.buf = appendEvent(r.buf, Event{At: r.offset(at), Kind: End, EndKind: end.Kind, Data: r.redactText(end.Message)})
 	r.flush()
 	return r.err
 }

@@ -3,6 +3,7 @@ package transcript
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"sync"
@@ -48,6 +49,8 @@ type Replay struct {
 	secrets *secret.Set
 	cancel  context.CancelFunc
 	stopped chan struct{} // closed on failure or Close
+	halted  chan struct{} // closed when the recorded stop is made to happen
+	ending  Ending        // how the recorded session ended
 
 	mu         sync.Mutex
 	wake       *sync.Cond // tells the reader that out, err or closed changed
@@ -62,6 +65,8 @@ type Replay struct {
 	outRead    int        // how many of them it has read
 	readerBusy bool       // the reader goroutine counts as busy on the clock
 	ended      bool       // Finish was called: the script is over
+	halt       bool       // the recorded stop happened (see Halted)
+	lost       bool       // the recorded port loss happened: reads fail
 	closed     bool
 	err        error // why the replay stopped, a *MismatchError
 }
@@ -98,6 +103,8 @@ func NewReplay(t *Transcript, opts Options) *Replay {
 		secrets:    opts.Secrets,
 		cancel:     cancel,
 		stopped:    make(chan struct{}),
+		halted:     make(chan struct{}),
+		ending:     t.Ending(),
 		readerBusy: true,
 	}
 	r.wake = sync.NewCond(&r.mu)
@@ -121,10 +128,25 @@ func (r *Replay) Err() error {
 // watch it to cancel a script that waits on something that will not come.
 func (r *Replay) Stopped() <-chan struct{} { return r.stopped }
 
+// Halted is closed when the replay makes the recorded session's stop
+// happen: for a transcript that ended Interrupted or TimedOut, the runner
+// must then cancel the script as the live run was cancelled; for PortLost,
+// reads fail with ErrPortLost. The stop happens at the virtual time the
+// session was stopped: when the script waits for nothing that could come
+// before the next recorded write (or the end), that write's time.
+func (r *Replay) Halted() <-chan struct{} { return r.halted }
+
+// ErrPortLost is what Read returns once a replay reaches the point where
+// the recorded session lost its port.
+var ErrPortLost = errors.New("the port was lost here in the recorded session")
+
 // Read returns the next few modem bytes, blocking while there are none. On a
 // mismatch it returns the *MismatchError; after Close, an error wrapping
 // os.ErrClosed. When Read returns an error the reader goroutine no longer
-// counts as busy: it is expected to stop reading.
+// counts as busy: it is expected to stop reading. ErrPortLost is the
+// exception: the reader stays counted busy, so the session's clock stands
+// still after the recorded loss, as every wait of the session ends on the
+// port's failure.
 func (r *Replay) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
@@ -133,7 +155,14 @@ func (r *Replay) Read(p []byte) (int, error) {
 	defer r.mu.Unlock()
 	for r.outRead == len(r.out) {
 		if err := r.stopErr(); err != nil {
+			if r.readerBusy {
+				r.readerBusy = false
+				r.clk.Idle()
+			}
 			return 0, err
+		}
+		if r.lost {
+			return 0, ErrPortLost
 		}
 		if r.readerBusy {
 			r.readerBusy = false

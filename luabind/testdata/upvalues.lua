@@ -25,3 +25,21 @@ on_urc("RING", function() rings = rings + 1 pcall(error, "in handler") end)
 send("AT+B")
 inc()
 assert(rings == 1 and n == 9, "after a handler: rings " .. rings .. ", n " .. n)
+-- Inside a coroutine, a thread of its own.
+local function count()
+  local m = 0
+  local function up() m = m + 1 end
+  up(); pcall(error, "x"); up()
+  coroutine.yield(m)
+  up(); pcall(error, "again"); up()
+  return m
+end
+local co = coroutine.create(count)
+local ok, got = coroutine.resume(co)
+assert(ok and got == 2, "inside coroutine.resume: " .. tostring(got))
+ok, got = coroutine.resume(co)
+assert(ok and got == 4, "after a second resume: " .. tostring(got))
+local wrapped = coroutine.wrap(count)
+got = wrapped()
+assert(got == 2, "inside coroutine.wrap: " .. tostring(got))
+assert(wrapped() == 4, "after a second call of the wrapped coroutine")

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"time"
+
+	"go.bug.st/serial"
+)
+
+// rawClient is the floor: go.bug.st/serial writing AT+CSQ and reading
+// until OK, nothing else. It returns the median of n timed round trips
+// after warmup untimed ones.
+func rawClient(port string, n, warmup int) (time.Duration, error) {
+	p, err := serial.Open(port, &serial.Mode{BaudRate: 115200})
+	if err != nil {
+		return 0, err
+	}
+	defer p.Close()
+	cmd := []byte("AT+CSQ\r")
+	buf := make([]byte, 256)
+	got := make([]byte, 0, 256)
+	roundTrip := func() error {
+		if _, err := p.Write(cmd); err != nil {
+			return err
+		}
+		got = got[:0]
+		for !bytes.HasSuffix(got, []byte("OK\r\n")) {
+			k, err := p.Read(buf)
+			if err != nil {
+				return err
+			}
+			if k == 0 {
+				return fmt.Errorf("the port closed")
+			}
+			got = append(got, buf[:k]...)
+		}
+		return nil
+	}
+	for range warmup {
+		if err := roundTrip(); err != nil {
+			return 0, err
+		}
+	}
+	d := make([]time.Duration, n)
+	for i := range d {
+		start := time.Now()
+		if err := roundTrip(); err != nil {
+			return 0, err
+		}
+		d[i] = time.Since(start)
+	}
+	slices.Sort(d)
+	return d[n/2], nil
+}

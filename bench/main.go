@@ -1,0 +1,167 @@
+// Command bench compares atrun with what a user could use instead, on
+// this machine, in one run: the round trip of AT+CSQ to a fake modem on a
+// pseudo-terminal from the raw go.bug.st/serial floor and from a Lua
+// script under `atrun run`, and the start-up of `atrun run` and `atrun
+// send` against a Go hello world. Clients run interleaved, each in a
+// process of its own, and the table shows medians of the runs' medians.
+//
+//	cd bench && go run . -runs 7
+//
+// It is a module of its own, so that the comparison's dependencies never
+// become atrun's.
+package main
+
+import (
+	_ "embed"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+//go:embed loop.lua
+var loopLua []byte
+
+//go:embed trivial.lua
+var trivialLua []byte
+
+type config struct {
+	runs    int    // interleaved rounds of every client
+	n       int    // timed round trips per client per round
+	warmup  int    // untimed round trips first
+	starts  int    // start-up rounds
+	atrun   string // a built atrun, "" to build ../cmd/atrun
+	only    string // "roundtrip", "startup" or "" for both
+	workdir string // temporary folder for binaries and scripts
+}
+
+func main() {
+	var cfg config
+	flag.IntVar(&cfg.runs, "runs", 7, "interleaved rounds of the round-trip clients")
+	flag.IntVar(&cfg.n, "n", 3000, "timed AT+CSQ round trips per client per round")
+	flag.IntVar(&cfg.warmup, "warmup", 200, "untimed round trips before the timed ones")
+	flag.IntVar(&cfg.starts, "starts", 20, "interleaved rounds of the start-up comparison")
+	flag.StringVar(&cfg.atrun, "atrun", "", "an atrun binary to measure (default: build ../cmd/atrun)")
+	flag.StringVar(&cfg.only, "only", "", "run only `roundtrip` or startup")
+	client := flag.String("client", "", "internal: run one client (raw) against -port and print its median in ns")
+	port := flag.String("port", "", "internal: the port for -client")
+	flag.Parse()
+
+	if *client != "" {
+		os.Exit(runClient(*client, *port, cfg.n, cfg.warmup))
+	}
+	if err := bench(cfg); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// runClient is the harness re-executed as one of the Go clients.
+func runClient(name, port string, n, warmup int) int {
+	var (
+		d   time.Duration
+		err error
+	)
+	switch name {
+	case "raw":
+		d, err = rawClient(port, n, warmup)
+	default:
+		err = fmt.Errorf("unknown client %q", name)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "client:", err)
+		return 1
+	}
+	fmt.Println(d.Nanoseconds())
+	return 0
+}
+
+func bench(cfg config) error {
+	dir, err := os.MkdirTemp("", "atrun-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	cfg.workdir = dir
+	if cfg.atrun == "" {
+		if cfg.atrun, err = buildAtrun(dir); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("machine: %d CPUs, %s; load before: %s\n", numCPU(), goVersion(), loadAvg())
+	if cfg.only != "startup" {
+		if err := roundTrips(cfg); err != nil {
+			return err
+		}
+	}
+	if cfg.only != "roundtrip" {
+		if err := startups(cfg); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("\nload after: %s\n", loadAvg())
+	return nil
+}
+
+// buildAtrun builds the repository's atrun as a user would install it.
+func buildAtrun(dir string) (string, error) {
+	root, err := repoRoot()
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "atrun")
+	cmd := exec.Command("go", "build", "-o", bin, "./cmd/atrun")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building atrun: %v\n%s", err, out)
+	}
+	return bin, nil
+}
+
+// repoRoot is the folder above the one holding this module's go.mod.
+func repoRoot() (string, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	gomod := strings.TrimSpace(string(out))
+	root := filepath.Dir(filepath.Dir(gomod))
+	if _, err := os.Stat(filepath.Join(root, "cmd", "atrun")); err != nil {
+		return "", errors.New("run the harness from the bench folder of the atrun repository (cd bench && go run .), or pass -atrun")
+	}
+	return root, nil
+}
+
+func writeFile(dir, name string, data []byte) (string, error) {
+	path := filepath.Join(dir, name)
+	return path, os.WriteFile(path, data, 0o644)
+}
+
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+func parseNanos(out []byte) (time.Duration, error) {
+	s := strings.TrimSpace(string(out))
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		s = s[i+1:]
+	}
+	ns, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("want a median in ns, got %q", string(out))
+	}
+	return time.Duration(ns), nil
+}

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// starter is one program whose start-up is timed.
+type starter struct {
+	name  string
+	what  string // what the figure covers
+	argv  func(port string) []string
+	modem bool // runs against a fake modem and is timed to its first byte
+}
+
+func startups(cfg config) error {
+	hello, err := buildHello(cfg.workdir)
+	if err != nil {
+		return err
+	}
+	trivial, err := writeFile(cfg.workdir, "trivial.lua", trivialLua)
+	if err != nil {
+		return err
+	}
+	starters := []starter{
+		{name: "Go hello world", what: "start to exit", argv: func(string) []string { return []string{hello} }},
+		{name: "atrun run trivial.lua", what: "start to exit", argv: func(string) []string {
+			return []string{cfg.atrun, "run", trivial}
+		}},
+		{name: "atrun send --port PTY AT", what: "start to first byte written", modem: true, argv: func(p string) []string {
+			return []string{cfg.atrun, "send", "--port", p, "AT"}
+		}},
+	}
+	fmt.Printf("\nStart-up: %d interleaved rounds, wall time\n", cfg.starts)
+	times := make([][]time.Duration, len(starters))
+	for r := range cfg.starts {
+		for k := range starters {
+			i := (k + r) % len(starters)
+			d, err := startOnce(starters[i])
+			if err != nil {
+				return fmt.Errorf("%s: %w", starters[i].name, err)
+			}
+			times[i] = append(times[i], d)
+		}
+	}
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "program\ttimed\tmedian\tmin\tvs hello\tpeak RSS\t")
+	base := median(times[0])
+	for i, s := range starters {
+		m := median(times[i])
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.2fx\t%s\t\n", s.name, s.what, ms(m), ms(slices.Min(times[i])),
+			float64(m)/float64(base), peakRSS(s))
+	}
+	return tw.Flush()
+}
+
+func buildHello(dir string) (string, error) {
+	bin := filepath.Join(dir, "hello")
+	if out, err := exec.Command("go", "build", "-o", bin, "./hello").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building hello: %v\n%s", err, out)
+	}
+	return bin, nil
+}
+
+// startOnce runs s once: the time from starting the process to its exit,
+// or for a modem client to the first byte the fake modem reads.
+func startOnce(s starter) (time.Duration, error) {
+	var m *fakeModem
+	port := ""
+	if s.modem {
+		var err error
+		if m, err = startFakeModem(); err != nil {
+			return 0, err
+		}
+		defer m.close()
+		port = m.path
+	}
+	argv := s.argv(port)
+	cmd := exec.Command(argv[0], argv[1:]...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return 0, fmt.Errorf("%v: %s", err, stderr.String())
+	}
+	end := time.Now()
+	if m != nil {
+		select {
+		case end = <-m.first:
+		default:
+			return 0, fmt.Errorf("exited without writing to the modem")
+		}
+	}
+	return end.Sub(start), nil
+}
+
+// peakRSS runs s once more under GNU time, which reports the peak RSS of
+// the program alone: a child of this process would be charged with this
+// process's memory until it execs (Go starts children with vfork).
+func peakRSS(s starter) string {
+	if runtime.GOOS != "linux" {
+		return "-"
+	}
+	if _, err := os.Stat("/usr/bin/time"); err != nil {
+		return "- (apt-get install time)"
+	}
+	var m *fakeModem
+	port := ""
+	if s.modem {
+		var err error
+		if m, err = startFakeModem(); err != nil {
+			return "-"
+		}
+		defer m.close()
+		port = m.path
+	}
+	out, err := os.CreateTemp("", "rss")
+	if err != nil {
+		return "-"
+	}
+	defer os.Remove(out.Name())
+	out.Close()
+	argv := append([]string{"-o", out.Name(), "-f", "%M"}, s.argv(port)...)
+	if err := exec.Command("/usr/bin/time", argv...).Run(); err != nil {
+		return "-"
+	}
+	b, _ := os.ReadFile(out.Name())
+	kb, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f MB", float64(kb)/1024)
+}
+
+func ms(d time.Duration) string {
+	return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1e3)
+}

@@ -1,0 +1,2 @@
+-- The start-up comparison: a script that needs no port.
+local x = 1 + 1

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Every way a run ends is recorded, `transcript show` tells it, and the
+// same script replayed against its own recording passes, from another
+// folder.
+func TestRecordedOutcomeReplays(t *testing.T) {
+	tests := []struct {
+		name   string
+		script string // a script's source, or a shipped script's name
+		args   []string
+		code   int    // the run's exit code
+		show   string // what transcript show says of the end
+	}{
+		{"fail()", "send('AT')\nfail('my assertion failed')\n", []string{"--sim"}, exitFailed,
+			"end the session failed: s.lua:2: my assertion failed"},
+		{"error()", "send('AT')\nerror('boom')\n", []string{"--sim"}, exitFailed,
+			"end the session failed: s.lua:2: boom"},
+		{"error() with a table", "send('AT')\nerror({code = 7})\n", []string{"--sim"}, exitFailed,
+			"end the session failed: "},
+		{"--timeout", "send('AT')\nsleep(30)\n", []string{"--sim", "--timeout", "300ms"}, exitFailed,
+			"end the session was stopped by its time limit: the run did not finish within --timeout 300ms"},
+		{"no SIM", "ec20_mqtts", []string{"--sim", "--fault", "no-sim"}, exitFailed,
+			`end the session failed: ec20_mqtts.lua:`},
+		{"lost port", "send('AT')\nwait_urc('+QMTSTAT:', '1h')\n", []string{"--port", hangUpServer(t)}, exitFailed,
+			"end the session lost its port: "},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			script := tc.script
+			if strings.Contains(script, "\n") {
+				script = writeFile(t, dir, "s.lua", tc.script)
+			}
+			rec := filepath.Join(dir, "rec.atr")
+			o := atrun(t, dir, append([]string{"run", script, "--record", rec}, tc.args...)...)
+			if o.code != tc.code {
+				t.Fatalf("run: exit %d, want %d\n%s", o.code, tc.code, o.stderr)
+			}
+			show := atrun(t, dir, "transcript", "show", rec)
+			if !strings.Contains(show.stdout, tc.show) {
+				t.Fatalf("transcript show does not say %q:\n%s", tc.show, show.stdout)
+			}
+			other := t.TempDir()
+			r := atrun(t, other, "replay", script, rec)
+			if r.code != exitOK || !strings.HasPrefix(r.stdout, "PASS ") {
+				t.Fatalf("replay of its own recording: exit %d\n%s%s\ntranscript:\n%s", r.code, r.stdout, r.stderr, show.stdout)
+			}
+		})
+	}
+}
+
+// hangUpServer is a raw TCP port (as ser2net serves a modem) that answers
+// one command with OK and then hangs up: the run loses its port.
+func hangUpServer(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			buf := make([]byte, 64)
+			got := ""
+			for !strings.Contains(got, "\r") {
+				n, err := c.Read(buf)
+				if err != nil {
+					break
+				}
+				got += string(buf[:n])
+			}
+			c.Write([]byte("\r\nOK\r\n"))
+			c.Close()
+		}
+	}()
+	return "tcp://" + ln.Addr().String()
+}
+
+// No transcript shape makes a failing script exit 0: a header alone, a
+// recording cut short, an imported log. The verdict shows the script's
+// error and says the outcome was not recorded; JUnit fails too.
+func TestNoSilentPass(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "boom.lua", `error("boom")`)
+	writeFile(t, dir, "assert.lua", "send(\"AT\"); fail(\"my assertion failed\")\n")
+	writeFile(t, dir, "slow.lua", "send(\"AT\", {timeout = '2s'})\n")
+	writeFile(t, dir, "header.atr", "atrun-transcript v1\n")
+	writeFile(t, dir, "cut.atr", "atrun-transcript v1\n0 host \"AT\\r\"\n0.01 modem \"\\r\\nOK\\r\\n\"\n")
+	writeFile(t, dir, "cut_write.atr", "atrun-transcript v1\n0 host \"AT\\r\"\n")
+	writeFile(t, dir, "log.txt", "AT\r\nOK\r\n")
+	if o := atrun(t, dir, "transcript", "import", "log.txt", "-o", "imported.atr"); o.code != exitOK {
+		t.Fatalf("import: exit %d\n%s", o.code, o.stderr)
+	}
+	tests := []struct{ script, file, want string }{
+		{"boom.lua", "header.atr", "boom"},
+		{"assert.lua", "cut.atr", "my assertion failed"},
+		{"slow.lua", "cut_write.atr", "no answer"},
+		{"assert.lua", "imported.atr", "my assertion failed"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			o := atrun(t, dir, "replay", tc.script, tc.file, "--junit", "junit.xml")
+			if o.code != exitFailed {
+				t.Fatalf("exit %d, want 1\n%s%s", o.code, o.stdout, o.stderr)
+			}
+			checkInOrder(t, o.stdout, []string{"FAIL " + tc.file, "outcome not recorded", tc.want, "records no outcome"})
+			junit := readFile(t, filepath.Join(dir, "junit.xml"))
+			if !strings.Contains(junit, "<failure") || !strings.Contains(junit, tc.want) {
+				t.Fatalf("JUnit does not fail the case:\n%s", junit)
+			}
+		})
+	}
+	// A script that succeeds passes, and the line says what was not checked.
+	writeFile(t, dir, "ok.lua", `send("AT")`)
+	o := atrun(t, dir, "replay", "ok.lua", "cut.atr")
+	if o.code != exitOK || !strings.Contains(o.stdout, "; outcome not recorded)") {
+		t.Fatalf("exit %d\n%s%s", o.code, o.stdout, o.stderr)
+	}
+}
+
+func readFile(t testing.TB, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
