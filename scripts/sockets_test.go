@@ -253,3 +253,42 @@ func TestSocketScripts(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkSocketScriptsOnSim runs ec20_tcp (TCP and TLS echo) and
+// ec20_https (GET and POST) on the virtual EC20 over a pty, timing the
+// script's run only (start-up of the simulator and its servers excluded).
+func BenchmarkSocketScriptsOnSim(b *testing.B) {
+	for _, name := range []string{"ec20_tcp", "ec20_https"} {
+		b.Run(name, func(b *testing.B) {
+			ctx := context.Background()
+			var total time.Duration
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				s, err := sim.Start(ctx, sim.Options{Dir: b.TempDir()})
+				if err != nil {
+					b.Fatal(err)
+				}
+				port, err := engine.Open(ctx, s.DevicePath, engine.SerialConfig{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				secrets := &secret.Set{}
+				conn := engine.New(port, engine.Config{Secrets: secrets})
+				src, full, _ := scripts.Lookup(name)
+				r := luabind.NewRunner(luabind.Options{Conn: conn, Secrets: secrets, Modules: scripts.Modules,
+					Params: serverParams(s, nil), Getenv: func(string) string { return "" }})
+				b.StartTimer()
+				start := time.Now()
+				_, err = r.Run(ctx, luabind.Script{Name: full, Source: src})
+				total += time.Since(start)
+				b.StopTimer()
+				conn.Close()
+				s.Close()
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(total.Microseconds())/float64(b.N), "script-µs")
+		})
+	}
+}

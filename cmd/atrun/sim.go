@@ -148,6 +148,7 @@ func printSim(w io.Writer, s *sim.Sim, opts sim.Options, givenPassword bool) {
 	fmt.Fprintf(w, "Or run the shipped MQTT script on it:\n")
 	fmt.Fprintf(w, "  ATRUN_PASSWORD=%s atrun run ec20_mqtts --port %s --set host=%s --set port=%s --set ca_cert=%s --set username=%s%s\n",
 		password, shellQuote(dev), shellQuote(host), port, shellQuote(s.CAFile), shellQuote(s.Username), urc)
+	printServers(w, s, dev)
 	fmt.Fprintf(w, "\nCtrl+C stops it.\n")
 }
 
