@@ -202,7 +202,8 @@ func runSocketScript(t testing.TB, name, faults string, extra map[string]string)
 func serverParams(s *sim.Sim, extra map[string]string) map[string]string {
 	host, p, _ := net.SplitHostPort(s.Servers.EchoAddr)
 	_, tlsPort, _ := net.SplitHostPort(s.Servers.EchoTLSAddr)
-	params := map[string]string{"echo_host": host, "echo_port": p, "echo_tls_port": tlsPort,
+	_, udpPort, _ := net.SplitHostPort(s.Servers.UDPEchoAddr)
+	params := map[string]string{"echo_host": host, "echo_port": p, "echo_tls_port": tlsPort, "echo_udp_port": udpPort,
 		"url": s.Servers.HTTPSURL, "ca_cert": s.CAFile}
 	for k, v := range extra {
 		params[k] = v
@@ -223,8 +224,8 @@ func TestSocketScripts(t *testing.T) {
 		prints         []string // with "" for success
 		failure        []string
 	}{
-		{"ec20_tcp", "", nil, []string{"TCP echo: hello from atrun", "TLS echo: hello from atrun"}, nil},
-		{"ec20_tcp", "", map[string]string{"payload": "ping 42", "echo_tls_port": ""}, []string{"TCP echo: ping 42"}, nil},
+		{"ec20_tcp", "", nil, []string{"TCP echo: hello from atrun", "TLS echo: hello from atrun", "UDP echo: hello from atrun"}, nil},
+		{"ec20_tcp", "", map[string]string{"payload": "ping 42", "echo_tls_port": "", "echo_udp_port": ""}, []string{"TCP echo: ping 42"}, nil},
 		{"ec20_tcp", "server-down", nil, nil, []string{`step "TCP"`, "+QIOPEN: 0,566", "socket connect failed"}},
 		{"ec20_tcp", "tls-failure", nil, []string{"TCP echo: hello from atrun"}, []string{`step "TLS"`, "+QSSLOPEN: 0,566", "check the CA"}},
 		{"ec20_tcp", "pdp-failure", nil, nil, []string{`step "Network"`, "+CME ERROR: 561"}},
