@@ -2,6 +2,7 @@ package main
 
 import (
 	"io/fs"
+	"maps"
 	"sort"
 	"strings"
 
@@ -43,11 +44,23 @@ func validKey(k string) bool {
 
 // headerParams lists the parameters for the transcript header, sorted by
 // name, after adding the values of secret parameters to secrets so that
-// the recorder redacts them.
-func headerParams(params map[string]string, src []byte, secrets *secret.Set) []transcript.Param {
+// the recorder redacts them. A secret the script reads from the
+// environment (ATRUN_PASSWORD) is listed too, redacted: a replay then
+// gives the script a placeholder for it, as for one given with --set.
+func headerParams(params map[string]string, src []byte, secrets *secret.Set, getenv func(string) string) []transcript.Param {
 	secretKeys := secretNames(src)
 	for name := range moduleSecretNames() {
 		secretKeys[name] = true
+	}
+	for name := range secretKeys {
+		if _, given := params[name]; given {
+			continue
+		}
+		if v := getenv(envName(name)); v != "" {
+			secrets.Add(v)
+			params = maps.Clone(params)
+			params[name] = v
+		}
 	}
 	out := make([]transcript.Param, 0, len(params))
 	for k, v := range params {
@@ -58,6 +71,12 @@ func headerParams(params map[string]string, src []byte, secrets *secret.Set) []t
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
+}
+
+// envName is the environment variable a parameter is read from, as
+// param() reads it: ATRUN_ and the name in capitals, - and . made _.
+func envName(name string) string {
+	return "ATRUN_" + strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(name))
 }
 
 // moduleSecretNames are the names the shipped modules read with secret().

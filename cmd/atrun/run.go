@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -156,7 +157,7 @@ func (j runJob) run(parent context.Context, rep runReporter, start time.Time) (*
 		port: j.port, baud: j.baud, trace: j.trace, record: j.record,
 		header: transcript.Header{
 			Script: j.script.Name, Atrun: version,
-			Params: headerParams(j.params, j.script.Source, secrets),
+			Params: headerParams(j.params, j.script.Source, secrets, os.Getenv),
 		},
 		secrets: secrets, stderr: j.stderr, start: start, queue: j.queue,
 	})

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"regexp"
 
 	"github.com/atrun/atrun/luabind"
@@ -15,7 +16,7 @@ import (
 func loadScript(arg string) (luabind.Script, error) {
 	src, err := os.ReadFile(arg)
 	if err == nil {
-		return luabind.Script{Name: arg, Source: src}, nil
+		return luabind.Script{Name: arg, Source: src, Dir: filepath.Dir(arg)}, nil
 	}
 	var pe *os.PathError
 	if !errors.Is(err, fs.ErrNotExist) && errors.As(err, &pe) {

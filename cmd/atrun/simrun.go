@@ -108,8 +108,19 @@ func announce(w io.Writer) func(context.Context, *sim.Sim) {
 // script's own credentials are the ones that work. The password is made a
 // secret before any byte reaches the modem: no trace, transcript, log or
 // error shows it.
+//
+// A parameter counts as given when --set gave it or the environment does
+// (ATRUN_PASSWORD, read by the script as param() or secret() would).
 func (v *virtualModem) start(ctx context.Context, params map[string]string, secrets *secret.Set) (string, error) {
-	v.opts.Broker.Username, v.opts.Broker.Password = params["username"], params["password"]
+	given := func(name string) (string, bool) {
+		if p, ok := params[name]; ok {
+			return p, true
+		}
+		e := os.Getenv(envName(name))
+		return e, e != ""
+	}
+	v.opts.Broker.Username, _ = given("username")
+	v.opts.Broker.Password, _ = given("password")
 	s, err := sim.Start(ctx, v.opts)
 	if err != nil {
 		return "", &usageError{msg: "cannot start the virtual EC20: " + err.Error()}
@@ -129,7 +140,7 @@ func (v *virtualModem) start(ctx context.Context, params map[string]string, secr
 		// certificates come from the same CA as the broker's.
 		{"echo_host", echoHost}, {"echo_port", echoPort}, {"echo_tls_port", tlsPort},
 		{"echo_udp_port", udpPort}, {"url", srv.HTTPSURL}, {"http_url", srv.HTTPURL}} {
-		if _, ok := params[p[0]]; !ok {
+		if _, ok := given(p[0]); !ok {
 			params[p[0]] = p[1]
 			v.added = append(v.added, p[0])
 		}
