@@ -39,7 +39,7 @@ func Check(s Script) error {
 	L := lua.NewState(lua.Options{SkipOpenLibs: true})
 	defer L.Close()
 	if _, err := load(L, chunkName(s.Name), s.Source); err != nil {
-		return newSyntaxError(s.Name, err)
+		return newSyntaxError(s.Name, s.Source, err)
 	}
 	return nil
 }
