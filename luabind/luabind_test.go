@@ -176,6 +176,9 @@ func TestMissingUpvalueFlagFailsLoudly(t *testing.T) {
 	if !errors.Is(err, errNoUpvalueFlag) || !strings.Contains(err.Error(), "gopher-lua issue 448") {
 		t.Fatalf("err = %v", err)
 	}
+	if err := Check(Script{Name: "ok.lua", Source: []byte("print(1)")}); !errors.Is(err, errNoUpvalueFlag) {
+		t.Fatalf("Check: err = %v", err)
+	}
 }
 
 // A script cut short (a block left open) is reported at its last line, in
