@@ -167,10 +167,10 @@ func (r *Runner) errorTable(L *lua.LState, err error) *lua.LTable {
 	d := engine.Describe(err)
 	kind := d.Kind
 	if d.Meaning != "" || kind == "modem" || kind == "abort" {
-		t.RawSetString("meaning", lua.LString(d.Meaning))
+		t.RawSetString("meaning", lua.LString(r.opts.Secrets.Redact(d.Meaning)))
 	}
 	if d.Hint != "" || kind == "modem" || kind == "port" {
-		t.RawSetString("hint", lua.LString(d.Hint))
+		t.RawSetString("hint", lua.LString(r.opts.Secrets.Redact(d.Hint)))
 	}
 	var (
 		me *engine.ModemError
