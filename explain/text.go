@@ -18,11 +18,12 @@ type textReader struct {
 	timed  bool
 	quoted bool // inside a quoted receive buffer that spans lines
 	emit   func(record)
+	info   *Info // gets the log's first time
 }
 
 // textRecords reads a text log.
-func textRecords(data string, format Format, emit func(record)) {
-	r := &textReader{format: format, emit: emit}
+func textRecords(data string, format Format, info *Info, emit func(record)) {
+	r := &textReader{format: format, emit: emit, info: info}
 	eachLine(data, r.line)
 }
 
@@ -46,6 +47,9 @@ func (r *textReader) line(n int, l string) {
 
 // stamp notes the time a line carries.
 func (r *textReader) stamp(st stamp) {
+	if st.ok && !r.info.HasStart {
+		r.info.Start, r.info.HasStart, r.info.Clock = st.at, true, st.clock
+	}
 	switch {
 	case !st.ok:
 	case st.clock:
