@@ -49,20 +49,27 @@ func Import(w io.Writer, data []byte, opts ImportOptions) error {
 	if err != nil {
 		return err
 	}
-	b := newBuilder(func(ev Event) {
+	tapEvent := func(ev Event) {
 		dir := tap.FromModem
 		if ev.Dir == Host {
 			dir = tap.ToModem
 		}
 		rec.Tap(dir, importBase.Add(ev.Offset), ev.Data)
-	})
-	opt := Options{Format: sum.info.Format}
-	if _, err := Scan(log, opt, func(e Entry) error { b.entry(e); return rec.Err() }); err != nil {
-		return err
 	}
-	b.finish()
+	var end time.Duration
+	if sum.info.Format == FormatEWF {
+		end = ewfEvents(log, tapEvent)
+	} else {
+		b := newBuilder(tapEvent)
+		opt := Options{Format: sum.info.Format}
+		if _, err := Scan(log, opt, func(e Entry) error { b.entry(e); return rec.Err() }); err != nil {
+			return err
+		}
+		b.finish()
+		end = b.at
+	}
 	if sum.failure != "" {
-		err = rec.EndWith(importBase.Add(b.at), sum.failure)
+		err = rec.EndWith(importBase.Add(end), sum.failure)
 	} else {
 		err = rec.Flush()
 	}
@@ -79,6 +86,7 @@ type summary struct {
 	timed    int    // of them, with a time from the log
 	inferred int    // responses whose command was guessed
 	failure  string // the failure the log ends with, if it shows one
+	notes    []string
 }
 
 // summarise scans the log for what the transcript's comments say.
@@ -88,6 +96,9 @@ func summarise(log string, format Format) (summary, error) {
 	var after bool // a command came after it
 	info, err := Scan(log, Options{Format: format}, func(e Entry) error {
 		if !traffic(e) {
+			if e.Meaning != "" && len(s.notes) < 10 {
+				s.notes = append(s.notes, fmt.Sprintf("line %d: %s", e.Line, e.Meaning))
+			}
 			return nil
 		}
 		s.traffic++
@@ -141,6 +152,12 @@ func writeNotes(w io.Writer, name string, skipped int, s summary) {
 	default:
 		fmt.Fprintln(w, "# The log has no date or time: the header has no start.")
 	}
+	if s.info.Format == FormatEWF {
+		fmt.Fprintln(w, "# A byte trace: the bytes both ways are the trace's, exactly; it has no times, so typical delays are made up.")
+	}
+	for _, n := range s.notes {
+		fmt.Fprintf(w, "# Note, %s\n", n)
+	}
 	if s.inferred > 0 {
 		fmt.Fprintf(w, "# The log shows no commands: %d answers name the command they probably answer, and no host write stands for it.\n", s.inferred)
 	}
@@ -191,4 +208,32 @@ func (n *noStart) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// ewfEvents passes on the bytes of an EWF trace as they stand: each SEND a
+// host write, each RECV the modem's bytes. The trace has no times: a
+// write follows the modem's last bytes by a typical pause, the modem
+// answers after a line's time. It returns the time of the last event.
+func ewfEvents(log string, emit func(Event)) time.Duration {
+	var at time.Duration
+	eachLine(log, func(n int, l string) {
+		m := ewfLine.FindStringSubmatch(l)
+		if m == nil {
+			return
+		}
+		data := unescape(m[3])
+		if data == "" {
+			return
+		}
+		ev := Event{Dir: Modem, Data: []byte(data), Line: n}
+		if m[1] == "SEND" {
+			ev.Dir = Host
+			at += echoGap
+		} else {
+			at += lineGap
+		}
+		ev.Offset = at
+		emit(ev)
+	})
+	return at
 }
