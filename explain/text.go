@@ -174,7 +174,9 @@ var comment = regexp.MustCompile(`(?:\t|  )\s*//.*$`)
 // undecorate removes what Markdown and posters add to a pasted line:
 // inline-code backticks and bold marks around it, appended comments.
 func undecorate(s string) string {
-	s = comment.ReplaceAllString(s, "")
+	if strings.Contains(s, "//") {
+		s = comment.ReplaceAllString(s, "")
+	}
 	t := strings.TrimSpace(s)
 	if t == "" || isFence(t) {
 		return s
@@ -198,6 +200,9 @@ var gluedPrint = regexp.MustCompile(`^([^+].*[.!])(AT\S*)$`)
 
 // cutGluedPrint splits such a line into the print and the command.
 func cutGluedPrint(s string) (print, cmd string, ok bool) {
+	if !strings.Contains(s, ".AT") && !strings.Contains(s, "!AT") && !strings.Contains(s, ".at") && !strings.Contains(s, "!at") {
+		return "", "", false
+	}
 	m := gluedPrint.FindStringSubmatch(strings.TrimSpace(s))
 	if m == nil || !isATLine(m[2]) {
 		return "", "", false
