@@ -171,6 +171,9 @@ func (j runJob) run(parent context.Context, rep runReporter, start time.Time) (*
 		sess.tracer.setWhere(runner.Where)
 	}
 	res, err := runner.Run(ctx, j.script)
+	if j.virt != nil {
+		hintLacking(err)
+	}
 	if sess.conn != nil {
 		if d := sess.conn.DroppedURCs(); d.Total > 0 {
 			rep.Dropped(d)
