@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/atrun/atrun/engine/codes"
 )
 
 // Option adjusts one command.
@@ -246,9 +248,9 @@ func (c *Conn) start(text string, o options, setup ...func(*command)) (*command,
 	if o.prefix != nil {
 		cm.prefix = *o.prefix
 	}
-	cm.download, cm.size = o.download, o.size
-	cm.wantConnect = o.download
-	if o.download {
+	cm.download, cm.size = o.download || codes.SendsData(text), o.size
+	cm.wantConnect = cm.download
+	if cm.download {
 		cm.data = []byte{}
 	}
 	for _, f := range setup {

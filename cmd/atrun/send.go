@@ -136,6 +136,7 @@ func warnDataMode(stderr io.Writer, cmd string, rest []string) {
 // meaning, or why there was no answer.
 func printAnswer(out io.Writer, cmd string, resp *engine.Response, err error) {
 	if resp != nil {
+		printData(out, resp.Data)
 		for _, l := range resp.Lines {
 			fmt.Fprintf(out, "%s%s\n", l, decoded(l, cmd))
 		}
@@ -155,6 +156,22 @@ func printAnswer(out io.Writer, cmd string, resp *engine.Response, err error) {
 	default:
 		fmt.Fprintf(out, "%s  (%s)\n", resp.Final, humanDuration(resp.Elapsed))
 	}
+}
+
+// dataShown is how many bytes of a download atrun send prints.
+const dataShown = 256
+
+// printData prints the data a command received (a download, +QIRD: <n>),
+// escaped, its start only when long.
+func printData(out io.Writer, data []byte) {
+	if len(data) == 0 {
+		return
+	}
+	shown := engine.Escape(data[:min(len(data), dataShown)])
+	if len(data) > dataShown {
+		shown += "..."
+	}
+	fmt.Fprintf(out, "data (%d bytes): %s\n", len(data), shown)
 }
 
 // decoded is a line's meaning as a suffix, "" when nothing is known.

@@ -83,3 +83,16 @@ func TestSendWarnsOfDataMode(t *testing.T) {
 		t.Errorf("AT+CSQ was sent into the upload")
 	}
 }
+
+// A download's bytes are shown, escaped, with their count.
+func TestSendShowsData(t *testing.T) {
+	fake, slave := startModem(t,
+		enginetest.Step{Expect: "AT\r", Reply: "\r\nOK\r\n"},
+		enginetest.Step{Expect: "AT+QIRD=0,1500\r", Reply: "\r\n+QIRD: 5\r\nOK\r\n>\r\n\r\nOK\r\n"},
+	)
+	o := atrun(t, t.TempDir(), "send", "--port", slave, "AT+QIRD=0,1500")
+	fake.Finished(t)
+	if o.code != 0 || !strings.Contains(o.stdout, "data (5 bytes): OK<CR><LF>>\n+QIRD: 5") {
+		t.Errorf("exit %d\n%s\n%s", o.code, o.stdout, o.stderr)
+	}
+}
