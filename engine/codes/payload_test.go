@@ -15,8 +15,8 @@ func TestInlinePayload(t *testing.T) {
 		{`+QMTRECV:0,1,"t",0,"`, 20, 0, true},
 		{`+qmtrecv: 5,65535,"a,b",3,"x"`, 27, 3, true},
 		{`+QMTRECV: 0,1,"t","payload"`, 0, 0, false}, // no length field
-		{`+QMTRECV: 0,1`, 0, 0, false},              // buffer mode
-		{`+QMTRECV: 0,1,"t",9`, 0, 0, false},        // the quote not there yet
+		{`+QMTRECV: 0,1`, 0, 0, false},               // buffer mode
+		{`+QMTRECV: 0,1,"t",9`, 0, 0, false},         // the quote not there yet
 		{`+QMTRECV: 0,1,"t",99999999999,"`, 0, 0, false},
 		{`+QMTSTAT: 0,1`, 0, 0, false},
 	}
