@@ -508,6 +508,9 @@ func (c *Conn) waitFor(ctx context.Context, w *want, what string, timeout time.D
 	if ok {
 		return got, nil
 	}
+	if te, isTimeout := err.(*TimeoutError); isTimeout {
+		te.Unsolicited = true // a URC may simply not come
+	}
 	return URC{}, err
 }
 

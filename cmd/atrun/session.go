@@ -25,7 +25,7 @@ func portFlags() []cli.Flag {
 			Name:    "port",
 			Aliases: []string{"p"},
 			EnvVars: []string{"ATRUN_PORT"},
-			Usage:   "the modem's `PORT`: a serial device (/dev/ttyUSB2), tcp://host:port (ser2net raw), or auto (the Quectel AT port)",
+			Usage:   "the modem's `PORT`: a serial device (/dev/ttyUSB2), tcp://host:port (ser2net raw), rfc2217://host:port (ser2net telnet(rfc2217), labgrid), or auto (the Quectel AT port)",
 		},
 		&cli.IntFlag{Name: "baud", Value: 115200, Usage: "serial speed `N` in bits per second"},
 	}
