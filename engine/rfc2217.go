@@ -16,8 +16,7 @@ import (
 	"go.bug.st/serial"
 )
 
-// RFC 2217 com port commands, client to server. The server's reply to a
-// command carries the command's code plus 100.
+// RFC 2217 com port commands, client to server.
 const (
 	cpSignature   = 0
 	cpSetBaud     = 1
@@ -26,21 +25,32 @@ const (
 	cpSetStopSize = 4
 	cpSetControl  = 5
 	cpPurge       = 12
-
-	cpReply             = 100 // added to a command's code in the server's reply
-	cpNotifyLineState   = cpReply + 6
-	cpNotifyModemState  = cpReply + 7
-	cpFlowSuspend       = cpReply + 8
-	cpFlowResume        = cpReply + 9
-	cpServerSignature   = cpReply + cpSignature
-	cpLastReply         = cpReply + cpPurge
-	ctlFlowNone         = 1
-	ctlFlowHardware     = 3
-	ctlDTROn            = 8
-	ctlRTSOn            = 11
-	purgeBothBuffers    = 3
-	maxNegotiateReplies = 8 // answers per option, so a peer that keeps asking cannot start a loop
 )
+
+// The server's messages: its reply to a command carries the command's code
+// plus 100; the others are the server's own.
+const (
+	cpReply            = 100
+	cpServerSignature  = cpReply + cpSignature
+	cpNotifyLineState  = cpReply + 6
+	cpNotifyModemState = cpReply + 7
+	cpFlowSuspend      = cpReply + 8
+	cpFlowResume       = cpReply + 9
+	cpLastReply        = cpReply + cpPurge
+)
+
+// Values of SET-CONTROL and PURGE-DATA atrun sends.
+const (
+	ctlFlowNone      = 1
+	ctlFlowHardware  = 3
+	ctlDTROn         = 8
+	ctlRTSOn         = 11
+	purgeBothBuffers = 3
+)
+
+// maxNegotiateReplies bounds the answers atrun sends about one option, so
+// that a peer that keeps asking cannot start a loop.
+const maxNegotiateReplies = 8
 
 // rfc2217Signature is what atrun tells a server that asks who it is.
 const rfc2217Signature = "atrun"
