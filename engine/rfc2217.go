@@ -420,10 +420,25 @@ func (p *RFC2217Port) Read(b []byte) (int, error) {
 				rerr = err
 			}
 		}
+		if rerr != nil {
+			p.fail(rerr)
+		}
 		if len(out) > 0 || rerr != nil {
 			return len(out), rerr
 		}
 	}
+}
+
+// fail records why the stream ended, for a SetBaud waiting on an answer
+// that will not come.
+func (p *RFC2217Port) fail(err error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.failure == nil {
+		p.failure = err
+	}
+	close(p.wake)
+	p.wake = make(chan struct{})
 }
 
 // Write sends b to the modem, 0xFF doubled.
@@ -458,8 +473,8 @@ func (p *RFC2217Port) SetBaud(ctx context.Context, baud int) error {
 	for {
 		p.mu.Lock()
 		done, err, wake := e.done, e.err(), p.wake
-		if p.failure != nil {
-			err = p.failure
+		if !done && p.failure != nil {
+			err = fmt.Errorf("the connection ended before the serial server answered setting the baud rate to %d: %w", baud, p.failure)
 		}
 		p.mu.Unlock()
 		if done || err != nil {

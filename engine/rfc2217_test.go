@@ -23,6 +23,9 @@ type telnetPeer struct {
 	// answer overrides the reply to one telnet event; ok false falls back
 	// to the default.
 	answer func(ev telnetEvent) (reply []byte, ok bool)
+	// hangUp, when it says so, makes the server close the connection
+	// instead of answering.
+	hangUp func(ev telnetEvent) bool
 	// byteByByte makes the client read the server's stream one byte at
 	// a time.
 	byteByByte bool
@@ -73,6 +76,10 @@ func (p *telnetPeer) serve(conn net.Conn) {
 		p.change = make(chan struct{})
 		p.mu.Unlock()
 		for _, ev := range events {
+			if p.hangUp != nil && p.hangUp(ev) {
+				conn.Close()
+				return
+			}
 			conn.Write(p.reply(ev))
 		}
 		if err != nil {
@@ -399,12 +406,11 @@ func TestRFC2217NegotiationLoops(t *testing.T) {
 // that hangs up all fail the open with a message that says which.
 func TestRFC2217OpenFailures(t *testing.T) {
 	for _, tc := range []struct {
-		name   string
-		peer   *telnetPeer
-		cfg    SerialConfig
-		want   string
-		typed  bool
-		hangUp bool // the server hangs up on the settings
+		name  string
+		peer  *telnetPeer
+		cfg   SerialConfig
+		want  string
+		typed bool
 	}{
 		{name: "com port refused", peer: &telnetPeer{answer: func(ev telnetEvent) ([]byte, bool) {
 			if ev.Verb == telWILL && ev.Opt == optComPort {
@@ -435,18 +441,10 @@ func TestRFC2217OpenFailures(t *testing.T) {
 		}}, cfg: SerialConfig{OpenTimeout: 200 * time.Millisecond}, want: "did not answer setting the parity none"},
 		{name: "raw TCP", peer: &telnetPeer{prelude: []byte("RDY\r\n"), answer: func(telnetEvent) ([]byte, bool) { return nil, true }},
 			cfg: SerialConfig{OpenTimeout: 200 * time.Millisecond}, want: "no RFC 2217 negotiation"},
-		{name: "hangs up", peer: &telnetPeer{}, hangUp: true, want: "closed the connection during the RFC 2217 negotiation"},
+		{name: "hangs up", peer: &telnetPeer{hangUp: func(ev telnetEvent) bool { return ev.Verb == telSB }}, want: "closed the connection during the RFC 2217 negotiation"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := startPeer(t, tc.peer)
-			if tc.hangUp {
-				p.answer = func(ev telnetEvent) ([]byte, bool) {
-					if ev.Verb == telSB {
-						p.conn().Close()
-					}
-					return nil, false
-				}
-			}
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			port, err := Open(ctx, "rfc2217://"+p.addr, tc.cfg)
@@ -523,5 +521,19 @@ func TestRFC2217ServerGoneIsPortError(t *testing.T) {
 	}
 	if !strings.Contains(pe.Hint(), "serial server closed the connection") {
 		t.Errorf("hint %q", pe.Hint())
+	}
+}
+
+// A baud change the server never answers ends when the connection does,
+// not at the caller's deadline.
+func TestRFC2217SetBaudServerGone(t *testing.T) {
+	p := startPeer(t, &telnetPeer{hangUp: func(ev telnetEvent) bool {
+		return ev.Verb == telSB && ev.Data[0] == cpSetBaud && binary.BigEndian.Uint32(ev.Data[1:]) == 9600
+	}})
+	port := mustOpen(t, p, SerialConfig{})
+	go io.Copy(io.Discard, port)
+	err := port.SetBaud(context.Background(), 9600)
+	if err == nil || !strings.Contains(err.Error(), "connection ended before") {
+		t.Fatalf("%v", err)
 	}
 }
