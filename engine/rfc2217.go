@@ -110,7 +110,7 @@ func (e *expectation) err() error {
 	setting, asked, got := describeSetting(e.code-cpReply, e.want, e.got)
 	re := &RFC2217Error{Setting: setting, Asked: asked, Got: got}
 	if e.code == cpReply+cpSetBaud {
-		re.Hint = "the serial port does not take that speed: check --baud"
+		re.Hint = "the serial port does not take that speed: check the baud rate"
 	}
 	return re
 }
@@ -120,7 +120,6 @@ func (e *expectation) err() error {
 // modem's data in both directions, with telnet negotiation, 0xFF escaping
 // and the com port settings kept out of it.
 type RFC2217Port struct {
-	addr string
 	conn net.Conn
 
 	wmu  sync.Mutex // serialises writes to conn: data and telnet answers
@@ -135,10 +134,9 @@ type RFC2217Port struct {
 	mu         sync.Mutex // guards the fields below
 	opts       [256]telnetOption
 	expect     []*expectation
-	modemState int    // the last NOTIFY-MODEMSTATE, -1 before any
-	lineState  int    // the last NOTIFY-LINESTATE, -1 before any
-	signature  string // the server's SIGNATURE, when it sent one
-	failure    error  // why the stream can no longer be trusted, or nil
+	modemState int   // the last NOTIFY-MODEMSTATE, -1 before any
+	lineState  int   // the last NOTIFY-LINESTATE, -1 before any
+	failure    error // why the stream can no longer be trusted, or nil
 	wake       chan struct{}
 }
 
@@ -162,12 +160,12 @@ func OpenRFC2217(ctx context.Context, addr string, cfg SerialConfig) (*RFC2217Po
 	if err != nil {
 		return nil, fmt.Errorf("connect: %v", err)
 	}
-	return openRFC2217On(ctx, conn.(net.Conn), addr, settings)
+	return openRFC2217On(ctx, conn.(net.Conn), settings)
 }
 
 // openRFC2217On runs the opening on a connected conn, closed on failure.
-func openRFC2217On(ctx context.Context, conn net.Conn, addr string, settings []setting) (*RFC2217Port, error) {
-	p := newRFC2217Port(conn, addr)
+func openRFC2217On(ctx context.Context, conn net.Conn, settings []setting) (*RFC2217Port, error) {
+	p := newRFC2217Port(conn)
 	if err := p.open(ctx, settings); err != nil {
 		conn.Close()
 		return nil, err
@@ -175,12 +173,13 @@ func openRFC2217On(ctx context.Context, conn net.Conn, addr string, settings []s
 	return p, nil
 }
 
-func newRFC2217Port(conn net.Conn, addr string) *RFC2217Port {
+func newRFC2217Port(conn net.Conn) *RFC2217Port {
 	return &RFC2217Port{
-		addr: addr, conn: conn,
+		conn:       conn,
 		raw:        make([]byte, 4096),
-		modemState: -1, lineState: -1,
-		wake: make(chan struct{}),
+		modemState: -1,
+		lineState:  -1,
+		wake:       make(chan struct{}),
 	}
 }
 
@@ -604,7 +603,7 @@ func (p *RFC2217Port) comPortLocked(msg []byte) []byte {
 	case code == cpServerSignature && len(value) == 0: // the server asks for ours
 		return appendSubneg(nil, optComPort, append([]byte{cpSignature}, rfc2217Signature...)...)
 	case code == cpServerSignature:
-		p.signature = string(value)
+		// The server's name and version: nothing depends on it.
 	case code == cpNotifyModemState && len(value) == 1:
 		p.modemState = int(value[0])
 	case code == cpNotifyLineState && len(value) == 1:

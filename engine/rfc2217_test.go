@@ -177,7 +177,7 @@ func (p *telnetPeer) open(t *testing.T, cfg SerialConfig) (*RFC2217Port, error) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	return openRFC2217On(ctx, oneByteConn{conn}, p.addr, settings)
+	return openRFC2217On(ctx, oneByteConn{conn}, settings)
 }
 
 func mustOpen(t *testing.T, p *telnetPeer, cfg SerialConfig) *RFC2217Port {
