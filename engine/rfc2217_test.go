@@ -537,3 +537,72 @@ func TestRFC2217SetBaudServerGone(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 }
+
+// scriptedConn is a net.Conn whose reads return in, in pieces of at most
+// step bytes, then EOF; writes are collected.
+type scriptedConn struct {
+	net.Conn // nil: only Read, Write and Close are used
+	in       []byte
+	step     int
+	out      bytes.Buffer
+}
+
+func (c *scriptedConn) Read(b []byte) (int, error) {
+	if len(c.in) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(b[:min(len(b), c.step)], c.in)
+	c.in = c.in[n:]
+	return n, nil
+}
+
+func (c *scriptedConn) Write(b []byte) (int, error) { return c.out.Write(b) }
+func (c *scriptedConn) Close() error                { return nil }
+
+// FuzzRFC2217Read: whatever an open port's server sends, Read returns its
+// data bytes and nothing else, in any read sizes, without a panic, and
+// answers each negotiation command with at most one command.
+func FuzzRFC2217Read(f *testing.F) {
+	f.Add(telnetStream, uint8(3))
+	f.Add([]byte{telIAC, telDONT, optBinary, 'a', telIAC, telWILL, 99, telIAC, telSB, optComPort, cpReply + cpSetControl, telIAC, telSE}, uint8(1))
+	f.Fuzz(func(t *testing.T, stream []byte, step uint8) {
+		conn := &scriptedConn{in: stream, step: int(step%16) + 1}
+		p := newRFC2217Port(conn)
+		for _, o := range []byte{optBinary, optSGA} {
+			p.opts[o] = telnetOption{us: sideYes, him: sideYes}
+		}
+		p.opts[optComPort].us = sideYes
+		p.expectLocked(cpSetControl, []byte{ctlDTROn})
+		var got []byte
+		buf := make([]byte, 64)
+		for {
+			n, err := p.Read(buf)
+			got = append(got, buf[:n]...)
+			if err != nil {
+				break
+			}
+		}
+		want, events := decodeAll(stream)
+		if !bytes.HasPrefix(want, got) {
+			t.Fatalf("read %q, the stream's data is %q", got, want)
+		}
+		if p.failure == nil || errors.Is(p.failure, io.EOF) {
+			if !bytes.Equal(got, want) {
+				t.Fatalf("read %q, want %q", got, want)
+			}
+		}
+		negotiations, signatures := 0, 0
+		for _, ev := range events {
+			switch {
+			case ev.Verb >= telWILL:
+				negotiations++
+			case ev.Verb == telSB && ev.Opt == optComPort && len(ev.Data) == 1 && ev.Data[0] == cpServerSignature:
+				signatures++
+			}
+		}
+		_, sent := decodeAll(conn.out.Bytes())
+		if len(sent) > negotiations+signatures {
+			t.Fatalf("%d commands sent for %d negotiations and %d signature requests", len(sent), negotiations, signatures)
+		}
+	})
+}
