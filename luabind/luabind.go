@@ -77,6 +77,7 @@ type Runner struct {
 	handlerErr error                 // the first error a URC handler raised
 	goErrs     map[*lua.LTable]error // the Go error behind each raised table
 	out        lineBuffer            // io.write output not yet ended by a newline; the script's goroutine
+	lost       *portLoss             // where the port was first found lost
 }
 
 // NewRunner prepares a runner.
@@ -116,13 +117,16 @@ func (r *Runner) Run(ctx context.Context, s Script) (*Result, error) {
 	if err := checkUpvalueFlag(); err != nil {
 		return nil, err
 	}
+	r.mu.Lock()
+	r.lost = nil
+	r.mu.Unlock()
 	L := lua.NewState(lua.Options{SkipOpenLibs: false})
 	defer L.Close()
 	r.install(L, s.Dir)
 	r.chunk = chunkName(s.Name)
 	fn, err := load(L, r.chunk, s.Source)
 	if err != nil {
-		return nil, newSyntaxError(s.Name, err)
+		return nil, newSyntaxError(s.Name, s.Source, err)
 	}
 	L.SetContext(ctx)
 	keepUpvalues(L)
