@@ -31,7 +31,7 @@ func explain(line, command string) string { return codes.Explain(line, command) 
 // CLI) and to a script (the error table Lua sees).
 type Description struct {
 	// Kind names the error's type: "modem", "timeout", "abort", "port",
-	// "command", "upload", "cancelled", or "error" for anything else.
+	// "command", "upload", "download", "cancelled", or "error" for anything else.
 	Kind    string
 	Message string // the error's text
 	Meaning string // the modem's answer decoded, "" when none
@@ -51,6 +51,7 @@ func Describe(err error) Description {
 		pe *PortError
 		ce *CommandError
 		ue *UploadError
+		de *DownloadError
 		xe *CancelledError
 	)
 	switch {
@@ -66,6 +67,8 @@ func Describe(err error) Description {
 		d.Kind = "command"
 	case errors.As(err, &ue):
 		d.Kind = "upload"
+	case errors.As(err, &de):
+		d.Kind = "download"
 	case errors.As(err, &xe), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		d.Kind = "cancelled"
 	}

@@ -192,6 +192,7 @@ func printSim(w io.Writer, s *sim.Sim, opts sim.Options, givenPassword bool) {
 	ntpHost, ntpPort, _ := net.SplitHostPort(s.NTPAddr)
 	fmt.Fprintf(w, "Set its clock from the NTP server: AT+QNTP=1,\"%s\",%s\n", ntpHost, ntpPort)
 	fmt.Fprintf(w, "Send it an SMS: type  sms +491701234567 hello  here (its own number is %s)\n", sim.OwnNumber)
+	printServers(w, s, dev)
 	fmt.Fprintf(w, "\nCtrl+C stops it.\n")
 }
 
