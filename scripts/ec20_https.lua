@@ -83,11 +83,13 @@ end
 -- read_body reads the response with AT+QHTTPREAD: CONNECT, the body, OK,
 -- then +QHTTPREAD: <err>.
 local function read_body()
+  -- The engine reads the bytes after CONNECT as data when send() takes
+  -- {download = true}. One that ends the command at CONNECT delivers the
+  -- body as lines instead; lines queued before are not part of it.
+  while pcall(wait_urc, pattern("."), 0) do end
   local r = send(string.format("AT+QHTTPREAD=%d", P.rsp_time), {download = true, timeout = wait})
   local body = r.data
   if body == nil then
-    -- An engine without length-less downloads ends the command at
-    -- CONNECT: the body then comes as lines, up to the OK.
     local lines = {}
     while true do
       local line = expect(pattern(".*"), wait)
@@ -106,7 +108,7 @@ local function request(name, what, start)
     start()
     local status = result("+Q" .. "HTTP" .. name .. ":", what)
     local body = read_body()
-    print(string.format("%s %d: %s", name, status, body))
+    print(string.format("%s %d: %s", name, status, (body:gsub("%s+$", ""))))
     if status >= 400 then fail(string.format("%s: the server answered HTTP %d", what, status)) end
   end)
 end

@@ -1,7 +1,7 @@
--- ec20_tcp: a TCP (and TLS) socket session on a Quectel EC20 against an echo server: open, send, receive, check the echo, close
+-- ec20_tcp: TCP (and TLS, UDP) socket sessions on a Quectel EC20 against an echo server: open, send, receive, check the echo, close
 --
 -- atrun run ec20_tcp --port auto --set echo_host=echo.example.com --set echo_port=7 \
---   --set echo_tls_port=7443 --set ca_cert=ca.pem
+--   --set echo_tls_port=7443 --set ca_cert=ca.pem [--set echo_udp_port=7]
 -- On the virtual EC20 (--sim) the echo servers and their CA are passed in.
 
 local q = require("quectel")
@@ -10,6 +10,7 @@ local P = {
   host       = param("echo_host"),
   port       = tonumber(param("echo_port", "7")),
   tls_port   = tonumber(param("echo_tls_port") or ""),
+  udp_port   = tonumber(param("echo_udp_port") or ""),
   ca_cert    = param("ca_cert"),
   ca_name    = param("ca_name", "RAM:echo_ca.pem"),
   payload    = param("payload", "hello from atrun"),
@@ -95,18 +96,23 @@ end)
 -- A socket left open by an earlier run would make AT+QIOPEN answer 563.
 local function close_quietly(cmd) send(cmd, {allow_error = true}) end
 
-step("TCP", function()
-  local id = P.socket
-  close_quietly(string.format("AT+QICLOSE=%d", id))
-  send(string.format('AT+QIOPEN=%d,%d,"TCP","%s",%d,0,0', P.context, id, P.host, P.port))
-  local ok, err = pcall(function()
-    opened("+QIOPEN:", id, string.format("%s:%d", P.host, P.port))
-    echo("TCP", id)
+-- socket_step opens a TCP or UDP socket, checks the echo, closes it.
+local function socket_step(proto, port)
+  step(proto, function()
+    local id = P.socket
+    close_quietly(string.format("AT+QICLOSE=%d", id))
+    send(string.format('AT+QIOPEN=%d,%d,"%s","%s",%d,0,0', P.context, id, proto, P.host, port))
+    local ok, err = pcall(function()
+      opened("+QIOPEN:", id, string.format("%s %s:%d", proto, P.host, port))
+      echo(proto, id)
+    end)
+    close_quietly(string.format("AT+QICLOSE=%d", id))
+    if not ok then error(err, 0) end
+    info("closed")
   end)
-  close_quietly(string.format("AT+QICLOSE=%d", id))
-  if not ok then error(err, 0) end
-  info("closed")
-end)
+end
+
+socket_step("TCP", P.port)
 
 if P.tls_port then
   step("TLS", function()
@@ -130,3 +136,7 @@ if P.tls_port then
     info("closed")
   end)
 end
+
+-- UDP has no connection: the datagram goes out and the echo comes back
+-- (a lost datagram shows as no "recv" within recv_timeout).
+if P.udp_port then socket_step("UDP", P.udp_port) end

@@ -28,14 +28,19 @@ type Faults struct {
 	// broker refuses the CONNECT (+QMTCONN: <id>,0,4 with the embedded broker).
 	BadCredentials bool
 	// ServerDown: AT+QMTOPEN dials a closed port instead of the one given,
-	// so the TCP connect is refused (+QMTOPEN: <id>,-1).
+	// so the TCP connect is refused (+QMTOPEN: <id>,-1); so do AT+QIOPEN
+	// and AT+QSSLOPEN (+QIOPEN: <id>,566) and HTTP requests
+	// (+QHTTPGET: 716).
 	ServerDown bool
 	// TLSFailure: on a TLS link the modem verifies the server against a CA
 	// that is not the broker's, whatever seclevel and cacert say, so the
-	// handshake fails (+QMTOPEN: <id>,-1).
+	// handshake fails (+QMTOPEN: <id>,-1, +QSSLOPEN: <id>,566,
+	// +QHTTPGET: 716 for HTTPS).
 	TLSFailure bool
 	// DropConnection cuts the TCP link this long after the MQTT session came
-	// up (+QMTCONN: <id>,0,0), giving "+QMTSTAT: <id>,1".
+	// up (+QMTCONN: <id>,0,0), giving "+QMTSTAT: <id>,1"; a socket this long
+	// after it opened (+QIURC: "closed",<id>); an HTTP request's connection
+	// right after the request went out (+QHTTPGET: 717).
 	DropConnection time.Duration
 	// URCStorm emits a harmless URC (+QIND: "csq",.. / +CREG: .. / +CGREG: ..
 	// / +CEREG: ..) every URCStorm while the modem is idle.
@@ -106,9 +111,9 @@ var faultSpecs = []faultSpec{
 	flag("registration-denied", "registration stat 3", func(f *Faults) *bool { return &f.RegistrationDenied }),
 	flag("pdp-failure", "PDP context never activates (+CME ERROR: 561 on AT+QIACT, +QMTOPEN: <id>,3)", func(f *Faults) *bool { return &f.PDPFailure }),
 	flag("bad-credentials", "wrong MQTT password (+QMTCONN: <id>,0,4)", func(f *Faults) *bool { return &f.BadCredentials }),
-	flag("server-down", "AT+QMTOPEN hits a closed port (+QMTOPEN: <id>,-1)", func(f *Faults) *bool { return &f.ServerDown }),
-	flag("tls-failure", "TLS handshake fails (+QMTOPEN: <id>,-1)", func(f *Faults) *bool { return &f.TLSFailure }),
-	dur("drop-connection", "cut the link =<duration> after +QMTCONN (+QMTSTAT: <id>,1)", false, func(f *Faults) *time.Duration { return &f.DropConnection }),
+	flag("server-down", "AT+QMTOPEN, AT+QIOPEN, AT+QSSLOPEN and HTTP requests hit a closed port (+QMTOPEN: <id>,-1, +QIOPEN: <id>,566, +QHTTPGET: 716)", func(f *Faults) *bool { return &f.ServerDown }),
+	flag("tls-failure", "TLS handshake fails (+QMTOPEN: <id>,-1, +QSSLOPEN: <id>,566, +QHTTPGET: 716)", func(f *Faults) *bool { return &f.TLSFailure }),
+	dur("drop-connection", "cut the link =<duration> after +QMTCONN (+QMTSTAT: <id>,1) or after a socket opens (+QIURC: \"closed\",<id>); HTTP responses never come (+QHTTPGET: 717)", false, func(f *Faults) *time.Duration { return &f.DropConnection }),
 	flag("publish-fail", "publishes taken but never sent (+QMTPUB: <id>,<msgid>,2)", func(f *Faults) *bool { return &f.PublishFail }),
 	dur("urc-storm", "a harmless URC every [=<duration>] (default 100ms)", true, func(f *Faults) *time.Duration { return &f.URCStorm }),
 	flag("line-noise", "junk bytes at line boundaries", func(f *Faults) *bool { return &f.LineNoise }),

@@ -17,6 +17,8 @@ func (m *Modem) boot() {
 			m.links[i] = nil
 		}
 	}
+	m.ip.closeAll()
+	m.ip = nil // sockets closed, HTTP settings back to defaults
 	m.st.sim = simReady
 	switch {
 	case m.faults.NoSIM:
@@ -102,6 +104,7 @@ func (m *Modem) goDeaf() {
 			m.links[i] = nil
 		}
 	}
+	m.ip.closeAll()
 }
 
 // setFunctionality applies AT+CFUN=<fun> without reset: 0 radio and SIM

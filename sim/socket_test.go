@@ -363,6 +363,15 @@ func TestHTTP(t *testing.T) {
 		h.advance(5*time.Second, 1)
 		h.expect("\r\n+CME ERROR: 702\r\n")
 	})
+	t.Run("drop-connection", func(t *testing.T) {
+		h := socketReady(t, Options{Faults: Faults{DropConnection: time.Second}})
+		setURL(h, srv.HTTPURL)
+		h.must("AT+QHTTPGET=80", ok)
+		if got := h.urc("+QHTTPGET:"); got != "+QHTTPGET: 717" {
+			t.Fatalf("GET: %q", got)
+		}
+		h.must("AT+QHTTPREAD=80", "\r\n+CME ERROR: 705\r\n")
+	})
 	t.Run("tls-failure", func(t *testing.T) {
 		h := socketReady(t, Options{Faults: Faults{TLSFailure: true}})
 		sslReady(t, h, srv.CAFile)
@@ -396,4 +405,22 @@ func TestServersEcho(t *testing.T) {
 		}
 		c.Close()
 	}
+}
+
+// A reboot closes every socket and forgets the HTTP settings.
+func TestRebootClosesSockets(t *testing.T) {
+	srv := runServers(t)
+	h := socketReady(t, Options{})
+	host, p := splitAddr(t, srv.EchoAddr)
+	h.must(fmt.Sprintf(`AT+QIOPEN=1,0,"TCP","%s",%d,0,0`, host, p), ok)
+	h.urc("+QIOPEN: 0,0")
+	h.must(`AT+QHTTPCFG="responseheader",1`, ok)
+	h.send("AT+CFUN=1,1\r")
+	h.expect("\r\nOK\r\n\r\nPOWERED DOWN\r\n")
+	h.advance(0, 1)
+	h.bootDone()
+	h.echoOff()
+	h.must("AT+QISTATE?", ok)
+	h.must(`AT+QHTTPCFG="responseheader"`, "\r\n+QHTTPCFG: \"responseheader\",0\r\n\r\nOK\r\n")
+	h.must("AT+QISEND=0,1", "\r\nERROR\r\n")
 }
