@@ -33,6 +33,9 @@ func startups(cfg config) error {
 	}
 	starters := []starter{
 		{name: "Go hello world", what: "start to exit", argv: func(string) []string { return []string{hello} }},
+		{name: "atrun --version", what: "start to exit", argv: func(string) []string {
+			return []string{cfg.atrun, "--version"}
+		}},
 		{name: "atrun run trivial.lua", what: "start to exit", argv: func(string) []string {
 			return []string{cfg.atrun, "run", trivial}
 		}},
@@ -42,23 +45,25 @@ func startups(cfg config) error {
 	}
 	fmt.Printf("\nStart-up: %d interleaved rounds, wall time\n", cfg.starts)
 	times := make([][]time.Duration, len(starters))
+	cpus := make([][]time.Duration, len(starters))
 	for r := range cfg.starts {
 		for k := range starters {
 			i := (k + r) % len(starters)
-			d, err := startOnce(starters[i])
+			d, cpu, err := startOnce(starters[i])
 			if err != nil {
 				return fmt.Errorf("%s: %w", starters[i].name, err)
 			}
 			times[i] = append(times[i], d)
+			cpus[i] = append(cpus[i], cpu)
 		}
 	}
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "program\ttimed\tmedian\tmin\tvs hello\tpeak RSS\t")
+	fmt.Fprintln(tw, "program\ttimed\tmedian\tmin\tvs hello\tCPU to exit\tpeak RSS\t")
 	base := median(times[0])
 	for i, s := range starters {
 		m := median(times[i])
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.2fx\t%s\t\n", s.name, s.what, ms(m), ms(slices.Min(times[i])),
-			float64(m)/float64(base), peakRSS(s))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.2fx\t%s\t%s\t\n", s.name, s.what, ms(m), ms(slices.Min(times[i])),
+			float64(m)/float64(base), ms(median(cpus[i])), peakRSS(s))
 	}
 	return tw.Flush()
 }
@@ -72,14 +77,15 @@ func buildHello(dir string) (string, error) {
 }
 
 // startOnce runs s once: the time from starting the process to its exit,
-// or for a modem client to the first byte the fake modem reads.
-func startOnce(s starter) (time.Duration, error) {
+// or for a modem client to the first byte the fake modem reads, and the
+// CPU time (user and system) it used until it exited.
+func startOnce(s starter) (time.Duration, time.Duration, error) {
 	var m *fakeModem
 	port := ""
 	if s.modem {
 		var err error
 		if m, err = startFakeModem(); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		defer m.close()
 		port = m.path
@@ -90,17 +96,18 @@ func startOnce(s starter) (time.Duration, error) {
 	cmd.Stderr = &stderr
 	start := time.Now()
 	if err := cmd.Run(); err != nil {
-		return 0, fmt.Errorf("%v: %s", err, stderr.String())
+		return 0, 0, fmt.Errorf("%v: %s", err, stderr.String())
 	}
 	end := time.Now()
+	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	if m != nil {
 		select {
 		case end = <-m.first:
 		default:
-			return 0, fmt.Errorf("exited without writing to the modem")
+			return 0, 0, fmt.Errorf("exited without writing to the modem")
 		}
 	}
-	return end.Sub(start), nil
+	return end.Sub(start), cpu, nil
 }
 
 // peakRSS runs s once more under GNU time, which reports the peak RSS of
