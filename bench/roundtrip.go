@@ -42,6 +42,11 @@ func roundTrips(cfg config) error {
 			return []string{cfg.atrun, "run", loop, "--port", p, "--set", "n=" + n, "--set", "warmup=" + w}
 		}},
 	}
+	if cfg.before != "" {
+		clients = append(clients, rtClient{"atrun run loop.lua (-before)", func(p string) []string {
+			return []string{cfg.before, "run", loop, "--port", p, "--set", "n=" + n, "--set", "warmup=" + w}
+		}})
+	}
 	fmt.Printf("\nRound trip of AT+CSQ (echo on) to a fake modem on a pty: %d rounds x %d timed commands after %d warm-up, clients interleaved\n", cfg.runs, cfg.n, cfg.warmup)
 	medians := make([][]time.Duration, len(clients)) // [client][round]
 	for r := range cfg.runs {

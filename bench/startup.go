@@ -43,6 +43,11 @@ func startups(cfg config) error {
 			return []string{cfg.atrun, "send", "--port", p, "AT"}
 		}},
 	}
+	if cfg.before != "" {
+		starters = append(starters, starter{name: "atrun run trivial.lua (-before)", what: "start to exit", argv: func(string) []string {
+			return []string{cfg.before, "run", trivial}
+		}})
+	}
 	fmt.Printf("\nStart-up: %d interleaved rounds, wall time\n", cfg.starts)
 	times := make([][]time.Duration, len(starters))
 	cpus := make([][]time.Duration, len(starters))
@@ -110,42 +115,57 @@ func startOnce(s starter) (time.Duration, time.Duration, error) {
 	return end.Sub(start), cpu, nil
 }
 
-// peakRSS runs s once more under GNU time, which reports the peak RSS of
-// the program alone: a child of this process would be charged with this
-// process's memory until it execs (Go starts children with vfork).
+// peakRSS runs s five more times under GNU time and returns the median
+// peak RSS. GNU time reports the program's alone: a child of this process
+// would be charged with this process's memory until it execs (Go starts
+// children with vfork).
 func peakRSS(s starter) string {
-	if runtime.GOOS != "linux" {
+	var kbs []int
+	for range 5 {
+		if kb, ok := peakRSSOnce(s); ok {
+			kbs = append(kbs, kb)
+		}
+	}
+	if len(kbs) == 0 {
 		return "-"
 	}
+	slices.Sort(kbs)
+	return fmt.Sprintf("%.1f MB", float64(kbs[len(kbs)/2])/1024)
+}
+
+func peakRSSOnce(s starter) (int, bool) {
+	if runtime.GOOS != "linux" {
+		return 0, false
+	}
 	if _, err := os.Stat("/usr/bin/time"); err != nil {
-		return "- (apt-get install time)"
+		return 0, false
 	}
 	var m *fakeModem
 	port := ""
 	if s.modem {
 		var err error
 		if m, err = startFakeModem(); err != nil {
-			return "-"
+			return 0, false
 		}
 		defer m.close()
 		port = m.path
 	}
 	out, err := os.CreateTemp("", "rss")
 	if err != nil {
-		return "-"
+		return 0, false
 	}
 	defer os.Remove(out.Name())
 	out.Close()
 	argv := append([]string{"-o", out.Name(), "-f", "%M"}, s.argv(port)...)
 	if err := exec.Command("/usr/bin/time", argv...).Run(); err != nil {
-		return "-"
+		return 0, false
 	}
 	b, _ := os.ReadFile(out.Name())
 	kb, err := strconv.Atoi(strings.TrimSpace(string(b)))
 	if err != nil {
-		return "-"
+		return 0, false
 	}
-	return fmt.Sprintf("%.1f MB", float64(kb)/1024)
+	return kb, true
 }
 
 func ms(d time.Duration) string {
