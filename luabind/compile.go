@@ -42,12 +42,16 @@ func compile(name string, src []byte) (*lua.FunctionProto, error) {
 }
 
 // Check compiles s without running it: a script that does not compile is a
-// *SyntaxError, reported before a port is opened. The compiled chunk is
-// kept, so the run that follows does not compile it again; no Lua state is
-// made for the check, which keeps it off the start-up path.
+// *SyntaxError, reported before a port is opened (as is a gopher-lua that
+// lacks what luabind/upvalues.go needs). The compiled chunk is kept, so the
+// run that follows does not compile it again; no Lua state is made for the
+// check, which keeps it off the start-up path.
 func Check(s Script) error {
+	if err := checkUpvalueFlag(); err != nil {
+		return err
+	}
 	if _, err := compile(chunkName(s.Name), s.Source); err != nil {
-		return newSyntaxError(s.Name, err)
+		return newSyntaxError(s.Name, s.Source, err)
 	}
 	return nil
 }

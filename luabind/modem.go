@@ -39,7 +39,8 @@ func (r *Runner) handlerRaised(L *lua.LState) {
 	r.handlerErr = nil
 	r.mu.Unlock()
 	if herr != nil {
-		L.Error(herr.(*luaRaised).value, 1)
+		// Level 0: the value already names the handler's line.
+		L.Error(herr.(*luaRaised).value, 0)
 	}
 }
 
