@@ -27,7 +27,7 @@ const (
 const (
 	modeBuffer = 0 // "+QIURC: "recv",<id>", then AT+QIRD
 	modePush   = 1 // "+QIURC: "recv",<id>,<len>" followed by the data
-	modeTransp = 2 // transparent: not implemented
+	modeTransp = 2 // transparent: the line is the socket (socket_transparent.go)
 )
 
 // Socket states as AT+QISTATE prints them.
@@ -245,6 +245,11 @@ func (m *Modem) socketData(s *socket, gen int, data []byte) {
 		return
 	}
 	s.rxTotal += len(data)
+	if _, on := m.transparentOf(s); on {
+		s.rxRead += len(data)
+		m.write(data)
+		return
+	}
 	if s.mode == modePush {
 		s.rxRead += len(data)
 		m.urc(fmt.Sprintf(`%s: "recv",%d,%d`, s.fam.urc, s.id, len(data)) + "\r\n" + string(data))
@@ -265,6 +270,10 @@ func (m *Modem) socketClosed(s *socket, gen int) {
 	}
 	s.state = sockClosing
 	s.stopIO()
+	if _, on := m.transparentOf(s); on {
+		m.leaveData(noCarrier)
+		return
+	}
 	m.urc(fmt.Sprintf(`%s: "closed",%d`, s.fam.urc, s.id))
 }
 

@@ -424,3 +424,67 @@ func TestRebootClosesSockets(t *testing.T) {
 	h.must(`AT+QHTTPCFG="responseheader"`, "\r\n+QHTTPCFG: \"responseheader\",0\r\n\r\nOK\r\n")
 	h.must("AT+QISEND=0,1", "\r\nERROR\r\n")
 }
+
+// Transparent mode: CONNECT, bytes both ways, "+++" between silences back
+// to command mode, ATO and AT+QISWTMD back to data, NO CARRIER when the
+// peer goes.
+func TestTransparentMode(t *testing.T) {
+	srv := runServers(t)
+	host, p := splitAddr(t, srv.EchoAddr)
+	t.Run("TCP", func(t *testing.T) {
+		h := socketReady(t, Options{})
+		h.send(fmt.Sprintf("AT+QIOPEN=1,2,\"TCP\",\"%s\",%d,0,2\r", host, p))
+		h.expect("\r\nCONNECT\r\n")
+		h.send("a+++b")
+		h.expect("a+++b") // "+++" inside data is data
+		h.clk.Advance(guardTime)
+		h.send("+++")
+		h.advance(guardTime, 1)
+		h.expect(ok)
+		if st := h.cmd("AT+QISTATE=1,2"); !strings.Contains(st, `,2,1,0,2,"usbat"`) {
+			t.Fatalf("state in command mode: %q", st)
+		}
+		h.send("ATO\r")
+		h.expect("\r\nCONNECT\r\n")
+		h.send("again")
+		h.expect("again")
+		h.clk.Advance(guardTime)
+		h.send("++")
+		h.send("+")
+		h.advance(guardTime, 1)
+		h.expect(ok)
+		h.must("AT+QISWTMD=2,0", ok)
+		h.send("AT+QISWTMD=2,2\r")
+		h.expect("\r\nCONNECT\r\n")
+		h.clk.Advance(guardTime)
+		h.send("+++")
+		h.advance(guardTime, 1)
+		h.expect(ok)
+		h.must("AT+QICLOSE=2", ok)
+		h.send("ATO\r")
+		h.expect("\r\nNO CARRIER\r\n")
+	})
+	t.Run("TLS", func(t *testing.T) {
+		h := socketReady(t, Options{})
+		sslReady(t, h, srv.CAFile)
+		th, tp := splitAddr(t, srv.EchoTLSAddr)
+		h.send(fmt.Sprintf("AT+QSSLOPEN=1,1,0,\"%s\",%d,2\r", th, tp))
+		h.expect("\r\nCONNECT\r\n")
+		h.send("over tls")
+		h.expect("over tls")
+	})
+	t.Run("peer gone", func(t *testing.T) {
+		h := socketReady(t, Options{Faults: Faults{DropConnection: 5 * time.Second}})
+		h.send(fmt.Sprintf("AT+QIOPEN=1,0,\"TCP\",\"%s\",%d,0,2\r", host, p))
+		h.expect("\r\nCONNECT\r\n")
+		h.advance(5*time.Second, 1)
+		h.expect("\r\nNO CARRIER\r\n")
+		h.must("AT+QISEND=0,1", "\r\nERROR\r\n")
+	})
+	t.Run("refused", func(t *testing.T) {
+		h := socketReady(t, Options{Faults: Faults{ServerDown: true}})
+		h.send(fmt.Sprintf("AT+QIOPEN=1,0,\"TCP\",\"%s\",%d,0,2\r", host, p))
+		h.expect("\r\nERROR\r\n")
+		h.must("AT+QIGETERROR", "\r\n+QIGETERROR: 566,socket connect failed\r\n\r\nOK\r\n")
+	})
+}
