@@ -2,11 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"slices"
 	"time"
 
 	"go.bug.st/serial"
+
+	"github.com/atrun/atrun/engine"
 )
 
 // rawClient is the floor: go.bug.st/serial writing AT+CSQ and reading
@@ -47,6 +50,34 @@ func rawClient(port string, n, warmup int) (time.Duration, error) {
 	for i := range d {
 		start := time.Now()
 		if err := roundTrip(); err != nil {
+			return 0, err
+		}
+		d[i] = time.Since(start)
+	}
+	slices.Sort(d)
+	return d[n/2], nil
+}
+
+// engineClient is atrun's engine called from Go: engine.Conn.Send over
+// the port as atrun opens it. Between the floor and the Lua loop, it
+// tells whether a gap is the engine's or the Lua layer's.
+func engineClient(port string, n, warmup int) (time.Duration, error) {
+	ctx := context.Background()
+	p, err := engine.Open(ctx, port, engine.SerialConfig{Baud: 115200})
+	if err != nil {
+		return 0, err
+	}
+	c := engine.New(p, engine.Config{Name: port})
+	defer c.Close()
+	for range warmup {
+		if _, err := c.Send(ctx, "AT+CSQ"); err != nil {
+			return 0, err
+		}
+	}
+	d := make([]time.Duration, n)
+	for i := range d {
+		start := time.Now()
+		if _, err := c.Send(ctx, "AT+CSQ"); err != nil {
 			return 0, err
 		}
 		d[i] = time.Since(start)

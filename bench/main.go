@@ -18,9 +18,12 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
+	"runtime/trace"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -48,12 +51,18 @@ func main() {
 	flag.IntVar(&cfg.starts, "starts", 20, "interleaved rounds of the start-up comparison")
 	flag.StringVar(&cfg.atrun, "atrun", "", "an atrun binary to measure (default: build ../cmd/atrun)")
 	flag.StringVar(&cfg.only, "only", "", "run only `roundtrip` or startup")
-	client := flag.String("client", "", "internal: run one client (raw) against -port and print its median in ns")
+	client := flag.String("client", "", "internal: run one client (raw, engine) against -port and print its median in ns")
 	port := flag.String("port", "", "internal: the port for -client")
+	traceFile := flag.String("trace", "", "with -client: write a runtime trace of the client to `FILE` (go tool trace)")
+	serve := flag.Bool("serve", false, "only start the fake modem, print its port and serve until interrupted (for profiling by hand)")
 	flag.Parse()
 
+	if *serve {
+		os.Exit(serveModem())
+	}
+
 	if *client != "" {
-		os.Exit(runClient(*client, *port, cfg.n, cfg.warmup))
+		os.Exit(runClient(*client, *port, cfg.n, cfg.warmup, *traceFile))
 	}
 	if err := bench(cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -61,15 +70,44 @@ func main() {
 	}
 }
 
+// serveModem runs one fake modem until the process is interrupted.
+func serveModem() int {
+	m, err := startFakeModem()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		return 1
+	}
+	fmt.Println(m.path)
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	<-sig
+	m.close()
+	return 0
+}
+
 // runClient is the harness re-executed as one of the Go clients.
-func runClient(name, port string, n, warmup int) int {
+func runClient(name, port string, n, warmup int, traceFile string) int {
 	var (
 		d   time.Duration
 		err error
 	)
+	if traceFile != "" {
+		f, err := os.Create(traceFile)
+		if err == nil {
+			err = trace.Start(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "client:", err)
+			return 1
+		}
+		defer f.Close()
+		defer trace.Stop()
+	}
 	switch name {
 	case "raw":
 		d, err = rawClient(port, n, warmup)
+	case "engine":
+		d, err = engineClient(port, n, warmup)
 	default:
 		err = fmt.Errorf("unknown client %q", name)
 	}

@@ -32,6 +32,9 @@ func roundTrips(cfg config) error {
 		{"raw go.bug.st/serial (floor)", func(p string) []string {
 			return []string{self, "-client", "raw", "-port", p, "-n", n, "-warmup", w}
 		}},
+		{"atrun engine, Conn.Send from Go", func(p string) []string {
+			return []string{self, "-client", "engine", "-port", p, "-n", n, "-warmup", w}
+		}},
 		{"atrun run loop.lua", func(p string) []string {
 			return []string{cfg.atrun, "run", loop, "--port", p, "--set", "n=" + n, "--set", "warmup=" + w}
 		}},

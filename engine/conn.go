@@ -27,7 +27,7 @@ type Config struct {
 	Tap       tap.Sink      // sees every byte both ways, when set
 	Secrets   *secret.Set   // values redacted from errors
 	Timeout   time.Duration // default wait for a command's answer; see DefaultTimeout
-	QueueSize int           // URC queue bound, 256 when 0
+	QueueSize int           // URC queue bound, DefaultQueueSize when 0
 	URCs      []string      // unsolicited codes known from the start, DefaultURCs when nil
 }
 
@@ -111,7 +111,7 @@ func New(port io.ReadWriteCloser, cfg Config) *Conn {
 		c.urcs = newURCTable(DefaultURCs)
 	}
 	if cfg.QueueSize <= 0 {
-		c.queue = newURCQueue(256)
+		c.queue = newURCQueue(DefaultQueueSize)
 	}
 	if c.name == "" {
 		c.name = "(unnamed)"
@@ -507,6 +507,9 @@ func (c *Conn) waitFor(ctx context.Context, w *want, what string, timeout time.D
 	c.mu.Unlock()
 	if ok {
 		return got, nil
+	}
+	if te, isTimeout := err.(*TimeoutError); isTimeout {
+		te.Unsolicited = true // a URC may simply not come
 	}
 	return URC{}, err
 }

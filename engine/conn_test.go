@@ -62,7 +62,7 @@ func TestSendErrorResults(t *testing.T) {
 		{"ERROR", "ERROR", -1, ""},
 		{"+CME ERROR: 10", "CME", 10, "SIM not inserted"},
 		{"+CME ERROR: 407", "CME", 407, "exist"},
-		{"+CME ERROR: SIM not inserted", "CME", -1, "SIM not inserted"},
+		{"+CME ERROR: SIM not inserted", "CME", 10, "SIM not inserted"},
 		{"+CMS ERROR: 304", "CMS", 304, "PDU"},
 		{"NO CARRIER", "NO CARRIER", -1, ""},
 		{"BUSY", "BUSY", -1, ""},

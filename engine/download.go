@@ -38,7 +38,7 @@ func (c *Conn) startDownload(cmd *command) {
 		d.n, _ = codes.ConnectCount(cmd.connectLine)
 	}
 	if d.n <= 0 {
-		if strings.EqualFold(codes.ResponsePrefix(cmd.text), "+QFDWL:") {
+		if isQFDWL(cmd.text) {
 			d.end = qfdwlEnd
 		} else {
 			d.end = okEnd
@@ -60,21 +60,48 @@ func okEnd(buf []byte) (int, bool) {
 
 // qfdwlEnd finds the data's end before a `+QFDWL: <size>,<checksum>` line
 // (sent after CR LF) whose size counts exactly the bytes before it, so that
-// the same text inside a file is not taken for the end.
+// the same text inside a file is not taken for the end. A report that does
+// not count the bytes received (bytes lost on the line) or cannot be read
+// still ends the data once the OK after it has come, so that CheckDownload
+// can say what differs. (A file holding such a report, followed by an empty
+// line and OK, would end the data early; the size check then fails, so it
+// is never silent.)
 func qfdwlEnd(buf []byte) (int, bool) {
-	body := bytes.TrimSuffix(bytes.TrimSuffix(buf, []byte("\n")), []byte("\r"))
-	start := bytes.LastIndexByte(body, '\n') + 1
-	size, _, ok := parseQFDWL(string(body[start:]))
+	if start, ok := lastLineStart(buf, "+QFDWL:"); ok {
+		size, _, ok := parseQFDWL(string(trimLineEnd(buf[start:])))
+		switch {
+		case !ok:
+		case start >= 2 && string(buf[start-2:start]) == "\r\n" && start-2 == size:
+			return start - 2, true
+		case start == size:
+			return start, true
+		}
+	}
+	// The report as the modem frames it: CR LF +QFDWL: ... CR LF CR LF OK CR LF.
+	rest, ok := bytes.CutSuffix(buf, []byte("\r\n\r\nOK\r\n"))
 	if !ok {
 		return 0, false
 	}
-	switch {
-	case start >= 2 && string(buf[start-2:start]) == "\r\n" && start-2 == size:
-		return start - 2, true
-	case start == size:
-		return start, true
+	start, ok := lastLineStart(append(rest[:len(rest):len(rest)], '\n'), "+QFDWL:")
+	if !ok {
+		return 0, false
 	}
-	return 0, false
+	if start >= 2 && string(buf[start-2:start]) == "\r\n" {
+		return start - 2, true
+	}
+	return start, true
+}
+
+// lastLineStart returns where the last line of buf (which ends in LF)
+// starts, if it starts with prefix.
+func lastLineStart(buf []byte, prefix string) (int, bool) {
+	body := trimLineEnd(buf)
+	start := bytes.LastIndexByte(body, '\n') + 1
+	return start, bytes.HasPrefix(body[start:], []byte(prefix))
+}
+
+func trimLineEnd(b []byte) []byte {
+	return bytes.TrimSuffix(bytes.TrimSuffix(b, []byte("\n")), []byte("\r"))
 }
 
 // parseQFDWL reads `+QFDWL: <size>,<checksum>`.
@@ -100,11 +127,11 @@ func (c *Conn) DownloadFile(ctx context.Context, name string, opts ...Option) (*
 	if strings.ContainsAny(name, "\"\r\n") {
 		return nil, &CommandError{Command: name, Reason: "a file name cannot hold a double quote or a line end"}
 	}
-	resp, err := c.Send(ctx, fmt.Sprintf("AT+QFDWL=%q", name), append([]Option{Download()}, opts...)...)
-	if err != nil {
-		return resp, err
-	}
-	return resp, CheckDownload(resp)
+	return c.Send(ctx, fmt.Sprintf("AT+QFDWL=%q", name), append([]Option{Download()}, opts...)...)
+}
+
+func isQFDWL(cmd string) bool {
+	return strings.EqualFold(codes.ResponsePrefix(cmd), "+QFDWL:")
 }
 
 // CheckDownload compares the data of an AT+QFDWL answer with the size and

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -22,8 +23,13 @@ type ModemError struct {
 
 func (e *ModemError) Error() string {
 	msg := fmt.Sprintf("%s: modem answered %s", e.Command, e.Result)
-	if e.Meaning != "" && !strings.EqualFold(e.Meaning, strings.TrimPrefix(e.Result, "+CME ERROR: ")) {
+	words := strings.TrimSpace(e.Result[strings.IndexByte(e.Result, ':')+1:])
+	switch {
+	case e.Meaning != "" && !strings.EqualFold(e.Meaning, words):
 		msg += " (" + e.Meaning + ")"
+	case e.Code >= 0 && words != strconv.Itoa(e.Code):
+		// A verbose error (AT+CMEE=2): give the number it stands for.
+		msg += fmt.Sprintf(" (error %d)", e.Code)
 	}
 	return msg
 }
@@ -33,9 +39,20 @@ type TimeoutError struct {
 	Awaited  string        // what was awaited: a command, a prompt, a URC pattern
 	After    time.Duration // how long it waited
 	Received []byte        // what the modem sent meanwhile (the last bytes, if many)
+	// Unsolicited is true for a wait for a URC or a frame the script
+	// expects (WaitURC, Expect): one that may simply not have come, which
+	// says nothing about the link.
+	Unsolicited bool
 }
 
 func (e *TimeoutError) Error() string {
+	if e.Unsolicited {
+		msg := fmt.Sprintf("%s did not come within %v", e.Awaited, e.After)
+		if len(e.Received) > 0 {
+			msg += "; meanwhile the modem sent " + Escape(e.Received)
+		}
+		return msg
+	}
 	if len(e.Received) == 0 {
 		return fmt.Sprintf("%s: no answer within %v (the modem sent nothing; check the port, the baud rate and that the modem is powered)", e.Awaited, e.After)
 	}
@@ -63,28 +80,34 @@ func (e *PortError) Error() string {
 
 func (e *PortError) Unwrap() error { return e.Err }
 
-// Hint says what to check.
+// Hint says what to check. It names no program or flag: the CLI adds
+// its own advice (which subcommand lists the ports).
 func (e *PortError) Hint() string {
-	text := strings.ToLower(e.Err.Error())
-	switch {
-	case strings.HasPrefix(e.Port, "tcp://") && e.Op == "open":
-		return "check the address, and that the serial server (ser2net, in raw mode) listens there"
-	case strings.HasPrefix(e.Port, "rfc2217://") && e.Op == "open":
-		return "check the address, and that the serial server (ser2net's telnet(rfc2217) accepter, a labgrid exporter) listens there"
-	case strings.HasPrefix(e.Port, "rfc2217://") || strings.HasPrefix(e.Port, "tcp://"):
-		return "the serial server closed the connection: it stopped, lost the device, or another client took the port over"
-	case e.Op == "open" && strings.Contains(text, "permission denied"):
-		return "no permission on the device: add your user to the dialout group (sudo usermod -aG dialout $USER, then log in again)"
-	case e.Op == "open" && (strings.Contains(text, "no such file") || strings.Contains(text, "not found")):
-		return "no such device: run 'atrun ports' to list the serial ports"
-	case e.Op == "open" && strings.Contains(text, "busy"):
-		return "another program holds the port: close minicom, ModemManager or the other session"
-	case e.Op == "open":
-		return "run 'atrun ports' to list the serial ports"
-	case e.Op == "read" || e.Op == "write":
-		return "the device went away: a modem that resets re-enumerates on USB"
+	text := ""
+	if e.Err != nil {
+		text = strings.ToLower(e.Err.Error())
 	}
-	return ""
+	a, _ := ParsePort(e.Port)
+	open := e.Op == "open"
+	switch {
+	case open && a.Scheme == SchemeTCP:
+		return "check the address, and that the serial server (ser2net, in raw mode) listens there"
+	case open && a.Scheme == SchemeRFC2217:
+		return "check the address, and that the serial server (ser2net's telnet(rfc2217) accepter, a labgrid exporter) listens there"
+	case a.Network():
+		return "the serial server closed the connection: it stopped, lost the device, or another client took the port over"
+	case open && strings.Contains(text, "permission denied"):
+		return "no permission on the device: add your user to the dialout group (sudo usermod -aG dialout $USER, then log in again)"
+	case open && (strings.Contains(text, "no such file") || strings.Contains(text, "not found")):
+		return "no such device: check the name; a USB modem that is resetting is gone for a few seconds"
+	case open && strings.Contains(text, "busy"):
+		return "another program holds the port: close minicom, ModemManager or the other session"
+	case open && strings.Contains(text, "no response after"):
+		return "a USB modem that is resetting can hang an open; try again once it is back"
+	case open:
+		return ""
+	}
+	return "the device went away: a modem that resets re-enumerates on USB"
 }
 
 // AbortError is a wait failed by a line the script said must abort it (for

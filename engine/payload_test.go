@@ -75,7 +75,7 @@ func TestFramerPayloadsByLength(t *testing.T) {
 }
 
 func TestFramerDownloadEnds(t *testing.T) {
-	file := "x\r\n+QFDWL: 9,0\r\n\r\nOK\r\n\x00>" // holds a false trailer
+	file := "x\r\n+QFDWL: 9,0\r\nOK\r\n\x00>" // holds a false trailer
 	sum := FormatChecksum(QFUPLChecksum([]byte(file)))
 	size := strconv.Itoa(len(file))
 	tests := []struct {

@@ -27,36 +27,118 @@ type SerialConfig struct {
 // device that is re-enumerating can block open(2) for a long time.
 const DefaultOpenTimeout = 5 * time.Second
 
-// Open opens a port by name: "tcp://host:port" for a raw TCP serial server
-// (ser2net in raw mode), "rfc2217://host:port" for an RFC 2217 one (ser2net's
-// telnet(rfc2217), a labgrid exporter), anything else as a serial device path. Errors are
-// *PortError with a hint.
+// Scheme is how a port is reached.
+type Scheme string
+
+const (
+	SchemeDevice  Scheme = "device"  // a serial device path: /dev/ttyUSB2, COM3
+	SchemeTCP     Scheme = "tcp"     // tcp://host:port, a raw TCP serial server (ser2net raw)
+	SchemeRFC2217 Scheme = "rfc2217" // rfc2217://host:port, a serial server speaking RFC 2217
+	SchemeAuto    Scheme = "auto"    // auto: the Quectel AT port, found on USB
+)
+
+// Address is a port name taken apart.
+type Address struct {
+	Name   string // the port: as given, or the device auto picked
+	Scheme Scheme
+	Target string    // the device path, or host:port
+	Picked *PortInfo // what auto found, nil for any other name
+}
+
+// Network reports whether the port is reached over the network, where a
+// lost port is a lost connection rather than a device that went away.
+func (a Address) Network() bool { return a.Scheme == SchemeTCP || a.Scheme == SchemeRFC2217 }
+
+// opener opens one scheme's ports; target is Address.Target.
+type opener func(ctx context.Context, target string, cfg SerialConfig) (io.ReadWriteCloser, error)
+
+// openers holds how each scheme opens (the RFC 2217 client is
+// rfc2217.go). A scheme without an opener is refused when opened, not when
+// parsed.
+var openers = map[Scheme]opener{
+	SchemeDevice: openSerial,
+	SchemeTCP: func(ctx context.Context, addr string, _ SerialConfig) (io.ReadWriteCloser, error) {
+		return openTCP(ctx, addr)
+	},
+	SchemeRFC2217: func(ctx context.Context, addr string, cfg SerialConfig) (io.ReadWriteCloser, error) {
+		p, err := OpenRFC2217(ctx, addr, cfg)
+		if err != nil {
+			return nil, err // not a typed nil inside the interface
+		}
+		return p, nil
+	},
+}
+
+// ParsePort takes a port name apart: "tcp://host:port", "rfc2217://host:port",
+// "auto", or a serial device path. It does no I/O; errors are *PortError.
+func ParsePort(name string) (Address, error) {
+	bad := func(format string, args ...any) (Address, error) {
+		return Address{}, &PortError{Port: name, Op: "open", Err: fmt.Errorf(format, args...)}
+	}
+	if strings.TrimSpace(name) == "" {
+		return bad("no port given: name a serial device, tcp://host:port, rfc2217://host:port or auto")
+	}
+	if name == string(SchemeAuto) {
+		return Address{Name: name, Scheme: SchemeAuto}, nil
+	}
+	prefix, rest, ok := strings.Cut(name, "://")
+	if !ok {
+		return Address{Name: name, Scheme: SchemeDevice, Target: name}, nil
+	}
+	scheme := Scheme(strings.ToLower(prefix))
+	if scheme != SchemeTCP && scheme != SchemeRFC2217 {
+		return bad("unknown scheme %s://: a port is a serial device path, tcp://host:port, rfc2217://host:port or auto", prefix)
+	}
+	host, port, err := net.SplitHostPort(rest)
+	if err != nil || host == "" || port == "" {
+		return bad("%s:// needs a host and a port, as in %s://192.168.1.5:2000", scheme, scheme)
+	}
+	return Address{Name: name, Scheme: scheme, Target: rest}, nil
+}
+
+// ResolvePort parses name and, for auto, finds the port: the Address is
+// then the device picked, with Picked telling which and why. An auto that
+// cannot settle on one port is an *AutoPortError.
+func ResolvePort(name string) (Address, error) {
+	a, err := ParsePort(name)
+	if err != nil || a.Scheme != SchemeAuto {
+		return a, err
+	}
+	p, err := FindATPort()
+	if err != nil {
+		return Address{}, err
+	}
+	return Address{Name: p.Name, Scheme: SchemeDevice, Target: p.Name, Picked: &p}, nil
+}
+
+// Open opens a port by name (see ParsePort; "auto" finds the Quectel AT
+// port on USB). Errors are *PortError with a hint, or *AutoPortError.
 func Open(ctx context.Context, name string, cfg SerialConfig) (io.ReadWriteCloser, error) {
+	a, err := ResolvePort(name)
+	if err != nil {
+		return nil, err
+	}
+	return a.Open(ctx, cfg)
+}
+
+// Open opens the port a names.
+func (a Address) Open(ctx context.Context, cfg SerialConfig) (io.ReadWriteCloser, error) {
+	open := openers[a.Scheme]
+	if open == nil {
+		return nil, &PortError{Port: a.Name, Op: "open", Err: fmt.Errorf("%s:// ports are not supported by this build", a.Scheme)}
+	}
 	timeout := cfg.OpenTimeout
 	if timeout <= 0 {
 		timeout = DefaultOpenTimeout
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	var (
-		port io.ReadWriteCloser
-		err  error
-	)
-	if addr, ok := strings.CutPrefix(name, "tcp://"); ok {
-		port, err = openTCP(ctx, addr)
-	} else if addr, ok := strings.CutPrefix(name, "rfc2217://"); ok {
-		var p *RFC2217Port
-		if p, err = OpenRFC2217(ctx, addr, cfg); err == nil {
-			port = p
-		}
-	} else {
-		port, err = openSerial(ctx, name, cfg)
-	}
+	port, err := open(ctx, a.Target, cfg)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
-			err = fmt.Errorf("no response after %v (a USB modem that is resetting can hang an open; try again once it is back)", timeout)
+			err = fmt.Errorf("no response after %v", timeout)
 		}
-		return nil, &PortError{Port: name, Op: "open", Err: err}
+		return nil, &PortError{Port: a.Name, Op: "open", Err: err}
 	}
 	return port, nil
 }

@@ -108,7 +108,7 @@ func TestOpenErrors(t *testing.T) {
 		cfg        SerialConfig
 		want       string
 	}{
-		{"missing device", "/dev/ttyDOESNOTEXIST9", SerialConfig{}, "atrun ports"},
+		{"missing device", "/dev/ttyDOESNOTEXIST9", SerialConfig{}, "no such"},
 		{"bad parity", "/dev/null", SerialConfig{Parity: "purple"}, "unknown parity"},
 		{"bad stop bits", "/dev/null", SerialConfig{StopBits: 3}, "stop bits"},
 		{"not a tty", "/dev/null", SerialConfig{}, "/dev/null"},

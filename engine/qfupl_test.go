@@ -115,12 +115,12 @@ func TestUploadFileMismatch(t *testing.T) {
 }
 
 func TestExpectDataAfterConnect(t *testing.T) {
-	c, _ := startFake(t, 1, step{"AT+QFDWL=\"f\"\r", "\r\nCONNECT\r\nab\r\nOK\r\n+QFDWL: 6,1234\r\n\r\nOK\r\n"})
+	c, _ := startFake(t, 1, step{"AT+QFDWL=\"f\"\r", "\r\nCONNECT\r\nab\r\nOK\r\n+QFDWL: 6,2323\r\n\r\nOK\r\n"})
 	resp, err := c.Send(ctxT(t), `AT+QFDWL="f"`, ExpectData(6))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(resp.Data) != "ab\r\nOK" || len(resp.Lines) != 1 || resp.Lines[0] != "+QFDWL: 6,1234" {
+	if string(resp.Data) != "ab\r\nOK" || len(resp.Lines) != 1 || resp.Lines[0] != "+QFDWL: 6,2323" {
 		t.Fatalf("resp %+v", resp)
 	}
 }

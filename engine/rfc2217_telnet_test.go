@@ -147,3 +147,18 @@ func FuzzTelnetDecode(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkTelnetDecode measures the decoder on modem output with a 0xFF
+// in every 64 bytes and a NOTIFY-MODEMSTATE every 4 KiB: the cost the
+// RFC 2217 port adds to each byte read.
+func BenchmarkTelnetDecode(b *testing.B) {
+	chunk := bytes.Repeat([]byte("\r\n+QMTRECV: 0,1,\"t\",\"payload payload payload\"\r\n\xff\xff"), 64)
+	chunk = append(chunk, telIAC, telSB, optComPort, cpNotifyModemState, 0x30, telIAC, telSE)
+	var d telnetDecoder
+	out := make([]byte, 0, len(chunk))
+	var events []telnetEvent
+	b.SetBytes(int64(len(chunk)))
+	for b.Loop() {
+		out, events = d.decode(chunk, out[:0], events[:0])
+	}
+}

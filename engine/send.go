@@ -88,7 +88,9 @@ func (c *Conn) show(text string) string { return c.secrets.Redact(text) }
 
 // Send writes cmd and CR, and returns the command's information lines and
 // final result. An error result (ERROR, +CME ERROR, NO CARRIER ...) is a
-// *ModemError, returned with the response.
+// *ModemError, returned with the response. With Download, the data after
+// CONNECT is in Response.Data; for AT+QFDWL its size and checksum are
+// checked against the modem's report (a *DownloadError).
 func (c *Conn) Send(ctx context.Context, cmd string, opts ...Option) (*Response, error) {
 	o := c.options(cmd, opts)
 	cm, err := c.issue(cmd, o)
@@ -97,7 +99,11 @@ func (c *Conn) Send(ctx context.Context, cmd string, opts ...Option) (*Response,
 	}
 	defer c.end()
 	err = c.await(ctx, cm.shown, o.timeout, func() bool { return cm.done })
-	return c.finish(cm, err)
+	resp, err := c.finish(cm, err)
+	if err == nil && cm.download && isQFDWL(cm.text) {
+		err = CheckDownload(resp)
+	}
+	return resp, err
 }
 
 // issue checks cmd, claims the Conn for it and writes it. On success the

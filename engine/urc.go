@@ -79,6 +79,21 @@ func (t *urcTable) matches(text string) bool {
 	return false
 }
 
+// urcCode names a URC in a drop count: its `+NAME:`, else its text (a
+// word such as RDY), cut short.
+func urcCode(u URC) string {
+	if u.Kind == Prompt {
+		return ">"
+	}
+	if name := codeName(u.Text); name != "" {
+		return strings.TrimSuffix(name, ":")
+	}
+	if len(u.Text) > 24 {
+		return u.Text[:24] + "..."
+	}
+	return u.Text
+}
+
 // codeName returns the `+NAME:` of a line, or "" if it has none.
 func codeName(text string) string {
 	if len(text) < 2 || text[0] != '+' {
@@ -96,6 +111,7 @@ type urcQueue struct {
 	items   []URC // a ring of len(items) slots
 	head, n int
 	dropped int
+	codes   map[string]int // dropped entries by code
 }
 
 func newURCQueue(size int) *urcQueue {
@@ -104,6 +120,10 @@ func newURCQueue(size int) *urcQueue {
 
 func (q *urcQueue) push(u URC) {
 	if q.n == len(q.items) {
+		if q.codes == nil {
+			q.codes = map[string]int{}
+		}
+		q.codes[urcCode(q.items[q.head])]++
 		q.items[q.head] = URC{}
 		q.head = (q.head + 1) % len(q.items)
 		q.n--

@@ -1,50 +1,44 @@
 package explain
 
-import "bytes"
+import (
+	"bytes"
+	"strings"
+)
 
 // detectLines is how many lines detection looks at; wrappers show early.
 const detectLines = 400
+
+// detectBytes is how much of a log detection reads.
+const detectBytes = 1 << 20
 
 // Detect guesses the wrapper of a log. A capture holding an echo's lone CR
 // ("AT\r\r\n") is raw bytes; otherwise the wrapper whose line pattern
 // matches most lines wins, if it matches at least two lines or a third of
 // them, and plain text is the fallback.
 func Detect(data []byte) Format {
+	data = data[:min(len(data), detectBytes)]
 	if isRaw(data) {
 		return FormatRaw
 	}
 	counts := map[Format]int{}
-	lines := splitLines(string(data[:min(len(data), 1<<20)]))
-	nonEmpty := 0
-	for i, l := range lines {
-		if i >= detectLines {
-			break
-		}
-		if l == "" {
-			continue
+	nonEmpty, seen := 0, 0
+	eachLine(string(data), func(_ int, l string) {
+		if seen++; seen > detectLines || l == "" {
+			return
 		}
 		nonEmpty++
 		if f := lineFormat(l); f != "" {
 			counts[f]++
 		}
-	}
+	})
 	return pickFormat(counts, nonEmpty)
 }
 
-// isRaw reports whether data holds a CR that does not end a CRLF pair, the
-// mark of bytes captured off the wire rather than text saved by a tool.
+// isRaw reports whether data holds an echo's CR followed by the answer's
+// CR LF ("AT\r\r\nOK"), the mark of bytes captured off the wire rather
+// than text saved by a tool. A lone CR elsewhere is a line end.
 func isRaw(data []byte) bool {
-	for i := bytes.IndexByte(data, '\r'); i >= 0; {
-		if i+1 < len(data) && data[i+1] != '\n' {
-			return true
-		}
-		next := bytes.IndexByte(data[i+1:], '\r')
-		if next < 0 {
-			break
-		}
-		i += 1 + next
-	}
-	return false
+	return bytes.Contains(data, []byte("\r\r\n"))
 }
 
 // lineFormat returns the wrapper whose pattern line matches, or "".
@@ -94,4 +88,13 @@ func pickFormat(counts map[Format]int, nonEmpty int) Format {
 		return best
 	}
 	return FormatPlain
+}
+
+// formatList names the formats for messages.
+func formatList() string {
+	names := make([]string, len(Formats))
+	for i, f := range Formats {
+		names[i] = string(f)
+	}
+	return strings.Join(names, ", ")
 }

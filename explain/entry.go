@@ -38,11 +38,14 @@ type Entry struct {
 	Command string `json:"command,omitempty"` // the command a response, final, echo or async result belongs to
 	// Inferred is true when Command was guessed from the response's name
 	// because the log does not show the commands (echo off, no direction).
-	Inferred bool          `json:"inferred,omitempty"`
-	Meaning  string        `json:"meaning,omitempty"` // decoded meaning, where there is one
-	Hint     string        `json:"hint,omitempty"`    // what to check, where there is advice
-	Offset   time.Duration `json:"-"`                 // printed as "offset" by MarshalJSON
-	HasTime  bool          `json:"-"`                 // Offset comes from the log's own timestamps
+	Inferred bool `json:"inferred,omitempty"`
+	// Part marks a piece of an echo the log shows split over several
+	// lines; the pieces joined are the echo.
+	Part    bool          `json:"part,omitempty"`
+	Meaning string        `json:"meaning,omitempty"` // decoded meaning, where there is one
+	Hint    string        `json:"hint,omitempty"`    // what to check, where there is advice
+	Offset  time.Duration `json:"-"`                 // printed as "offset" by MarshalJSON
+	HasTime bool          `json:"-"`                 // Offset comes from the log's own timestamps
 }
 
 // jsonEntry is Entry as the CLI prints it with --json.
@@ -53,6 +56,7 @@ type jsonEntry struct {
 	Text     string `json:"text"`
 	Command  string `json:"command,omitempty"`
 	Inferred bool   `json:"inferred,omitempty"`
+	Part     bool   `json:"part,omitempty"`
 	Meaning  string `json:"meaning,omitempty"`
 	Hint     string `json:"hint,omitempty"`
 	Offset   string `json:"offset,omitempty"`
@@ -65,7 +69,7 @@ type jsonEntry struct {
 func (e Entry) MarshalJSON() ([]byte, error) {
 	j := jsonEntry{
 		Line: e.Line, Kind: e.Kind, Dir: e.Dir, Text: e.Text, Command: e.Command,
-		Inferred: e.Inferred, Meaning: e.Meaning, Hint: e.Hint,
+		Inferred: e.Inferred, Part: e.Part, Meaning: e.Meaning, Hint: e.Hint,
 	}
 	if e.HasTime {
 		j.Offset = e.Offset.String()

@@ -60,7 +60,7 @@ func TestEventsRestoreFraming(t *testing.T) {
 			input: "AT+QMTPUB=0,1,1,0,\"t\"\n> hello\nOK\n+QMTPUB: 0,1,0\n",
 			want: []string{
 				"host AT+QMTPUB=0,1,1,0,\"t\"\r", "modem AT+QMTPUB=0,1,1,0,\"t\"\r", "modem \r\n> ",
-				"host hello\x1a", "modem \r\nOK\r\n", "modem \r\n+QMTPUB: 0,1,0\r\n",
+				"host hello\x1a", "modem hello", "modem \r\nOK\r\n", "modem \r\n+QMTPUB: 0,1,0\r\n",
 			},
 		},
 		{
@@ -68,7 +68,7 @@ func TestEventsRestoreFraming(t *testing.T) {
 			input: "AT+QMTPUBEX=0,1,1,0,\"t\",5\n> hello\nOK\n",
 			want: []string{
 				"host AT+QMTPUBEX=0,1,1,0,\"t\",5\r", "modem AT+QMTPUBEX=0,1,1,0,\"t\",5\r", "modem \r\n> ",
-				"host hello", "modem \r\nOK\r\n",
+				"host hello", "modem hello", "modem \r\nOK\r\n",
 			},
 		},
 		{

@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -13,40 +14,58 @@ var ewfLine = regexp.MustCompile(`^\[([A-Z]+\^?)\]\[\s*(\d+)\]\[(.*)\]\s*$`)
 // until their CR, or until the modem answers (a payload has no CR); the
 // modem's bytes go through the framer, which may span several lines.
 type ewfReader struct {
-	out      []record
+	emit     func(record)
 	host     strings.Builder
 	hostLine int
 	modem    *framer
+	err      error
 }
 
-func ewfRecords(lines []string) []record {
-	r := &ewfReader{modem: newFramer(1, false)}
-	for i, l := range lines {
-		r.line(i+1, l)
+// ewfRecords reads an EWF trace. A line whose byte count is not the
+// number of bytes it holds gets a note.
+func ewfRecords(data string, emit func(record)) error {
+	r := &ewfReader{emit: emit, modem: newFramer(1, false)}
+	eachLine(data, r.line)
+	if r.err != nil {
+		return r.err
 	}
 	r.flushHost()
-	r.out = append(r.out, r.modem.flush()...)
-	return r.out
+	r.emitAll(r.modem.flush())
+	return nil
+}
+
+func (r *ewfReader) emitAll(recs []record) {
+	for _, rec := range recs {
+		r.emit(rec)
+	}
 }
 
 // line handles one line of the trace.
 func (r *ewfReader) line(n int, l string) {
+	if r.err != nil {
+		return
+	}
 	m := ewfLine.FindStringSubmatch(l)
 	if m == nil {
 		r.flushHost()
-		r.out = append(r.out, r.modem.take(true)...)
-		r.out = append(r.out, record{line: n, text: l})
+		r.emitAll(r.modem.take(true))
+		r.emit(record{line: n, text: l, print: strings.TrimSpace(l) != ""})
 		return
 	}
 	data := unescape(m[3])
+	if count, err := strconv.Atoi(m[2]); err != nil || count != len(data) {
+		// An edited trace (an address masked by the poster): the bytes
+		// are kept as they stand, and the line says so.
+		r.emit(record{line: n, print: true, note: fmt.Sprintf("the trace says %s bytes but the line holds %d: edited by hand?", m[2], len(data))})
+	}
 	if m[1] == "SEND" {
-		r.out = append(r.out, r.modem.take(true)...)
+		r.emitAll(r.modem.take(true))
 		r.write(n, data)
 		return
 	}
 	r.flushHost()
 	r.modem.feed([]byte(data), n)
-	r.out = append(r.out, r.modem.take(false)...)
+	r.emitAll(r.modem.take(false))
 }
 
 // write adds host bytes, emitting a command at each CR.
@@ -70,7 +89,7 @@ func (r *ewfReader) flushHost() {
 	if r.host.Len() == 0 {
 		return
 	}
-	r.out = append(r.out, record{line: r.hostLine, dir: Host, text: r.host.String()})
+	r.emit(record{line: r.hostLine, dir: Host, text: r.host.String()})
 	r.host.Reset()
 }
 

@@ -31,7 +31,8 @@ func isATLine(s string) bool {
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // infoLine matches an information line's name: "+CSQ:", "+QCSCON:".
-var infoLine = regexp.MustCompile(`^\+[A-Za-z][A-Za-z0-9_-]*:`)
+// "*ATREADY:" (SIMCom) and "+APP PDP:" (a space in the name) are seen too.
+var infoLine = regexp.MustCompile(`^[+*][A-Za-z][A-Za-z0-9_-]*(?: [A-Za-z][A-Za-z0-9_-]*)?:`)
 
 // isInfoLine reports whether s starts like an information line.
 func isInfoLine(s string) bool { return infoLine.MatchString(s) }
@@ -49,6 +50,43 @@ func isModemShaped(s string) bool {
 		return true
 	}
 	return isInfoLine(s) || codes.IsURC(s)
+}
+
+// vendorOK is a success result some firmware ends a command with instead
+// of OK: "SHUT OK" (SIMCom AT+CIPSHUT), "CLOSE OK".
+var vendorOK = regexp.MustCompile(`^[A-Z]{2,} OK$`)
+
+// noResponseCommand matches commands that never have an information
+// response: AT alone, echo, verbose and quiet modes, factory reset, the
+// &-settings (ATE0, AT&FZE0, AT&C1).
+var noResponseCommand = regexp.MustCompile(`(?i)^AT(?:[EVQZ]\d?|&[FWCDK]\d?)*\s*$`)
+
+// noResponse reports whether cmd never has an information response, so
+// a line arriving before its result is unsolicited or a print.
+func noResponse(cmd string) bool { return noResponseCommand.MatchString(cmd) }
+
+// bannerWords is a status line of upper-case words, as modems announce
+// their state on their own ("SMS DONE", "PB DONE", "CALL READY").
+var bannerWords = regexp.MustCompile(`^[A-Z]{2,}(?: [A-Z]{2,})+!?$`)
+
+// nmeaSentence is a GNSS sentence a modem streams on its AT port.
+var nmeaSentence = regexp.MustCompile(`^\$[A-Z]{5},.*\*[0-9A-F]{2}$`)
+
+// isUnsolicitedShape reports text that only a modem sends on its own,
+// though no table lists it: a status banner or an NMEA sentence.
+func isUnsolicitedShape(s string) bool {
+	return bannerWords.MatchString(s) || nmeaSentence.MatchString(s)
+}
+
+// isPunctuation reports a line with no letter or digit: a progress dot,
+// a separator.
+func isPunctuation(s string) bool {
+	for _, r := range s {
+		if r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 0x7f {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // hasPrefixFold is strings.HasPrefix ignoring case; one firmware answers

@@ -15,7 +15,7 @@ func (c *classifier) noise(s string) bool {
 		c.add(Entry{Kind: KindNoise, Text: s, Meaning: "library print repeating the modem line " + quote(inner)})
 		return true
 	}
-	if isPrint(s) {
+	if isPrint(s) || isPunctuation(s) && s != ">" {
 		if c.cmd != nil {
 			c.cmd.quiet = true
 		}

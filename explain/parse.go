@@ -18,25 +18,59 @@ func Parse(r io.Reader, opts Options) ([]Entry, error) {
 	if len(data) > maxInput {
 		return nil, fmt.Errorf("explain: the log is larger than %d MiB", maxInput>>20)
 	}
-	recs, err := records(data, opts.Format)
-	if err != nil {
-		return nil, err
-	}
-	return classify(recs), nil
+	var out []Entry
+	err = Scan(string(data), opts, func(e Entry) error {
+		out = append(out, e)
+		return nil
+	})
+	return out, err
 }
 
-// records removes the log's wrapper.
-func records(data []byte, format Format) ([]record, error) {
+// Scan classifies the log in data and hands each entry to emit as soon as
+// it is known, so that a large log is never held as entries: apart from
+// data itself, memory stays small. It reads the log twice: the first
+// pass learns what the classification of a line may depend on (whether
+// the tool doubles each command, whether the log shows commands at all).
+// An error from emit stops the scan and is returned.
+func Scan(data string, opts Options, emit func(Entry) error) error {
+	format := opts.Format
 	if format == FormatAuto {
-		format = Detect(data)
+		format = Detect([]byte(data[:min(len(data), detectBytes)]))
 	}
+	var sh shape
+	if err := records(data, format, sh.see); err != nil {
+		return err
+	}
+	c := newClassifier(sh, emit)
+	if err := records(data, format, func(r record) {
+		if c.err == nil {
+			c.record(r)
+		}
+	}); err != nil {
+		return err
+	}
+	c.finish()
+	return c.err
+}
+
+// records removes the log's wrapper and hands on each record.
+func records(data string, format Format, emit func(record)) error {
 	switch format {
 	case FormatRaw:
-		return rawRecords(data), nil
+		rawRecords(data, emit)
+		return nil
 	case FormatPlain, FormatArduino, FormatArrows, FormatLabels:
-		return textRecords(splitLines(string(data)), format), nil
+		textRecords(data, format, emit)
+		return nil
 	case FormatEWF:
-		return ewfRecords(splitLines(string(data))), nil
+		return ewfRecords(data, emit)
 	}
-	return nil, fmt.Errorf("explain: unknown log format %q (known: plain, arduino, ewf, arrows, labels, raw)", format)
+	return &FormatError{Format: format}
+}
+
+// FormatError is a format that explain does not know.
+type FormatError struct{ Format Format }
+
+func (e *FormatError) Error() string {
+	return fmt.Sprintf("explain: unknown log format %q (known: %s)", e.Format, formatList())
 }

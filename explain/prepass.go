@@ -1,35 +1,101 @@
 package explain
 
 import (
+	"regexp"
 	"strings"
 	"time"
 )
 
-// markHostCopies finds logs whose tool prints each command it writes before
-// the modem's echo of it: two identical command lines in a row. In such a
-// log the first of a pair is the host's copy, and a command line standing
-// alone is a write the modem did not echo (echo off, or a module still
-// booting).
-func markHostCopies(recs []record) {
-	doubled := false
-	for i := 0; i+1 < len(recs); i++ {
-		if isDoubled(recs[i], recs[i+1]) {
-			doubled = true
-			break
-		}
+// shape is what a first pass over the records learns of the whole log,
+// which the classification of a line may depend on.
+type shape struct {
+	// doubled: the log's tool prints each command it writes before the
+	// modem's echo of it, so two identical command lines follow each
+	// other somewhere.
+	doubled bool
+	// copies: command lines still show after the modem was told to stop
+	// echoing (ATE0 answered OK), so the log's tool prints what it writes.
+	copies  bool
+	echoOff bool // an ATE0 was answered OK
+	offCmd  bool // an ATE0 line was seen, its OK not yet
+	// blind: the log shows no command at all (echo off and no direction
+	// markers); responses can then only be told from URCs by what follows
+	// them.
+	blind bool
+	seen  bool   // a record was seen
+	prev  record // the record before, to spot a doubled command
+	hasAT bool   // a command line was seen
+}
+
+// see notes one record.
+func (s *shape) see(r record) {
+	if !s.doubled && s.seen && isDoubled(s.prev, r) && (!isProbe(r.text) || r.hasTime) {
+		s.doubled = true
 	}
-	if !doubled {
+	s.seeEcho(r)
+	if r.dir == Host || (!r.print && isATLine(strings.TrimSpace(r.text))) {
+		s.hasAT = true
+	}
+	s.blind = !s.hasAT
+	s.prev, s.seen = r, true
+}
+
+// seeEcho follows whether the modem still echoes.
+func (s *shape) seeEcho(r record) {
+	t := strings.TrimSpace(r.text)
+	switch {
+	case r.print || t == "":
+	case s.echoOff && unknownATLine(r):
+		s.copies = true
+	case isATLine(t):
+		s.offCmd = echoOffCommand.MatchString(t)
+	case s.offCmd && strings.EqualFold(t, "OK"):
+		s.echoOff, s.offCmd = true, false
+	}
+}
+
+// echoOffCommand turns the modem's echo off: ATE0, AT&FZE0, ATE0V1.
+var echoOffCommand = regexp.MustCompile(`(?i)^AT(?:[A-Z&]\d?)*?E0(?:[A-Z&]\d?)*$`)
+
+// isProbe reports a bare "AT": tools send it again and again while a
+// module boots, so two in a row without times say nothing about doubling.
+func isProbe(s string) bool { return strings.EqualFold(strings.TrimSpace(s), "AT") }
+
+// copyMarker marks, in a doubled log, the tool's copy of each command: the
+// first of a pair of identical command lines, or a command line standing
+// alone (a write the modem did not echo: echo off, or a module still
+// booting). The second of a pair, or the pieces of an echo split over
+// lines, are the modem's.
+type copyMarker struct {
+	doubled bool
+	copies  bool    // every command line of unknown origin is the tool's copy
+	copy    *record // the host copy just before, while its echo may follow
+}
+
+// mark sets r.hostCopy where r is the tool's copy of a command.
+func (m *copyMarker) mark(r *record) {
+	if !m.doubled && !m.copies {
 		return
 	}
-	for i := 0; i < len(recs); i++ {
-		if !unknownATLine(recs[i]) {
-			continue
+	if !unknownATLine(*r) {
+		if !r.print && strings.TrimSpace(r.text) != "" {
+			m.copy = nil
 		}
-		recs[i].hostCopy = true
-		if i+1 < len(recs) && isDoubled(recs[i], recs[i+1]) {
-			i++ // the second of the pair is the modem's echo
-		}
+		return
 	}
+	if m.copy != nil && isDoubled(*m.copy, *r) {
+		m.copy = nil // the modem's echo of that copy
+		return
+	}
+	r.hostCopy = true
+	c := *r
+	m.copy = &c
+}
+
+// isEchoPiece reports whether line is the start of cmd's echo, cut short.
+func isEchoPiece(cmd, line string) bool {
+	cmd, line = strings.TrimSpace(cmd), strings.TrimLeft(line, " \t")
+	return len(line) >= 2 && len(line) < len(cmd) && strings.EqualFold(cmd[:len(line)], line)
 }
 
 // isDoubled reports whether b repeats the command line a. When the log
@@ -48,17 +114,5 @@ const doubleWindow = 50 * time.Millisecond
 
 // unknownATLine reports whether r is a command line of unknown origin.
 func unknownATLine(r record) bool {
-	return r.dir == "" && isATLine(strings.TrimSpace(r.text))
-}
-
-// isBlind reports whether the log shows no command at all (echo off and no
-// direction markers): then responses can only be told from URCs by what
-// follows them.
-func isBlind(recs []record) bool {
-	for _, r := range recs {
-		if r.dir == Host || isATLine(strings.TrimSpace(r.text)) {
-			return false
-		}
-	}
-	return true
+	return r.dir == "" && !r.print && isATLine(strings.TrimSpace(r.text))
 }

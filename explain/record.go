@@ -23,19 +23,47 @@ type record struct {
 	hostCopy bool
 	// print is text the log's tool or application added: noise.
 	print bool
+	// note says what is wrong with a line, for a print that stands for a
+	// problem of the log rather than a line of it.
+	note string
 }
 
-// splitLines splits text into lines on LF, dropping one trailing CR per
-// line (logs saved on Windows) and the empty piece after a final newline.
+// splitLines splits text into its lines (see eachLine), for tests and
+// callers that hold a small log.
 func splitLines(s string) []string {
-	lines := strings.Split(s, "\n")
-	if len(lines) > 0 && lines[len(lines)-1] == "" {
-		lines = lines[:len(lines)-1]
-	}
-	for i, l := range lines {
-		lines[i] = strings.TrimSuffix(l, "\r")
-	}
+	var lines []string
+	eachLine(s, func(_ int, l string) { lines = append(lines, l) })
 	return lines
+}
+
+// eachLine calls fn with every line of data and its 1-based number. Lines
+// end at LF; one CR before the LF is dropped (logs saved on Windows). A
+// lone CR inside a line also ends a line, numbered like the line it is
+// in; in a log with no LF at all (CR line ends) each CR ends a line. The
+// empty piece after a final line end is no line.
+func eachLine(data string, fn func(n int, line string)) {
+	crOnly := strings.IndexByte(data, '\n') < 0
+	n := 0
+	for len(data) > 0 {
+		var l string
+		if crOnly {
+			l, data, _ = strings.Cut(data, "\r")
+			n++
+			fn(n, l)
+			continue
+		}
+		l, data, _ = strings.Cut(data, "\n")
+		n++
+		l = strings.TrimSuffix(l, "\r")
+		for {
+			head, rest, found := strings.Cut(l, "\r")
+			fn(n, head)
+			if !found {
+				break
+			}
+			l = rest
+		}
+	}
 }
 
 // clockOf turns wall-clock times of day ("17:13:30.563") into offsets from

@@ -3,6 +3,7 @@ package explain
 import (
 	"bytes"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -50,6 +51,11 @@ type builder struct {
 	payload int    // index of the open payload event, when open
 	command string // the command the payload belongs to
 	open    bool
+	echo    string // the pieces of a split echo so far
+	// After a prompt for a payload of known length, the modem takes that
+	// many bytes and drops the rest.
+	limit, took int
+	limited     bool
 }
 
 // entry converts one entry.
@@ -58,14 +64,22 @@ func (b *builder) entry(e Entry) {
 	case KindCommand:
 		b.write(e, e.Text+"\r", commandGap)
 	case KindEcho:
-		if !sameCommand(b.written, e.Text) {
-			b.write(e, e.Text+"\r", commandGap)
+		if e.Part {
+			b.echoPiece(e)
+			return
+		}
+		if !sameCommand(b.written, e.Command) {
+			b.write(e, e.Command+"\r", commandGap)
 		}
 		b.send(e, e.Text+"\r", echoGap)
 	case KindResponse, KindFinal, KindURC:
 		b.send(e, "\r\n"+e.Text+"\r\n", resultDelay(e))
 	case KindPrompt:
 		b.send(e, "\r\n> ", lineGap)
+		b.took, b.limit, b.limited = 0, 0, false
+		if n, ok := payloadLength(e.Command); ok {
+			b.limit, b.limited = n, true
+		}
 	case KindData:
 		b.data(e)
 	}
@@ -85,9 +99,31 @@ func (b *builder) send(e Entry, data string, gap time.Duration) {
 	b.written = ""
 }
 
+// echoPiece adds a piece of an echo the log shows split over lines: the
+// command is written once, before its first piece.
+func (b *builder) echoPiece(e Entry) {
+	if b.echo == "" && !sameCommand(b.written, e.Command) {
+		b.write(e, e.Command+"\r", commandGap)
+	}
+	b.echo += e.Text
+	text := e.Text
+	if len(b.echo) >= len(strings.TrimSpace(e.Command)) {
+		text += "\r"
+		b.echo = ""
+	}
+	written := b.written
+	b.send(e, text, echoGap)
+	b.written = written
+}
+
 // data adds payload. The host's payload lines are one write; the modem's
-// are sent as they stand.
+// are sent as they stand, and after a prompt they are its echo of what the
+// host wrote, so the host wrote them first.
 func (b *builder) data(e Entry) {
+	if e.Dir == Modem && b.prompted() {
+		b.echoed(e)
+		return
+	}
 	if e.Dir == Modem {
 		text := e.Text
 		if text == "" {
@@ -161,4 +197,87 @@ func countParams(args string) int {
 		}
 	}
 	return n
+}
+
+// prompted reports whether the modem's last event was a prompt or the
+// echo of a payload after one.
+func (b *builder) prompted() bool {
+	for i := len(b.out) - 1; i >= 0; i-- {
+		if b.out[i].Dir != Modem {
+			continue
+		}
+		return bytes.HasSuffix(b.out[i].Data, []byte("> ")) || b.open
+	}
+	return false
+}
+
+// echoed adds a payload line the modem echoed after a prompt: the host
+// wrote it, and the modem echoed the bytes it took (for a payload of
+// known length, no more than that).
+func (b *builder) echoed(e Entry) {
+	text := e.Text
+	if b.open {
+		text = "\n" + text
+	}
+	if b.limited {
+		text = text[:min(len(text), max(b.limit-b.took, 0))]
+		b.took += len(text)
+	}
+	if text == "" {
+		return
+	}
+	if b.open {
+		b.out[b.payload].Data = append(b.out[b.payload].Data, text...)
+	} else {
+		b.add(Host, e, text, echoGap)
+		b.payload, b.command, b.open = len(b.out)-1, e.Command, true
+	}
+	b.out = append(b.out, Event{Dir: Modem, Data: []byte(text), Offset: b.at, Line: e.Line})
+}
+
+// payloadLength is the byte count a command gives for the payload it
+// prompts for: AT+QMTPUBEX's last parameter, the second of AT+QISEND,
+// AT+QSSLSEND and AT+CASEND, AT+CIPSEND's last.
+func payloadLength(command string) (int, bool) {
+	c, ok := codes.ParseCommand(command)
+	if !ok {
+		return 0, false
+	}
+	params := splitParams(c.Args)
+	var p string
+	switch c.Name {
+	case "+QMTPUBEX":
+		if len(params) == 6 {
+			p = params[5]
+		}
+	case "+QISEND", "+QSSLSEND", "+CASEND":
+		if len(params) >= 2 {
+			p = params[1]
+		}
+	case "+CIPSEND", "+CCERTDOWN":
+		if len(params) > 0 {
+			p = params[len(params)-1]
+		}
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(p))
+	return n, err == nil && n >= 0
+}
+
+// splitParams splits parameters at commas outside double quotes.
+func splitParams(args string) []string {
+	var out []string
+	start, quoted := 0, false
+	for i := 0; i < len(args); i++ {
+		switch {
+		case args[i] == '"':
+			quoted = !quoted
+		case args[i] == ',' && !quoted:
+			out = append(out, args[start:i])
+			start = i + 1
+		}
+	}
+	if strings.TrimSpace(args) != "" {
+		out = append(out, args[start:])
+	}
+	return out
 }

@@ -6,11 +6,19 @@ import (
 	"github.com/atrun/atrun/engine/codes"
 )
 
-// gluedWords are results and URCs that edited or damaged logs glue to the
-// next text ("OK +QMTDISC: 0,0", "SEND OKAT+QIRD=0,0", "POWERED DOWN[6036]
-// ### ..."). Longer words come first so "SEND OK" wins over "OK".
-var gluedWords = []string{
-	"POWERED DOWN", "NO CARRIER", "SEND FAIL", "SEND OK", "APP RDY", "CONNECT", "ERROR", "RDY", "OK",
+// maxWord is the length of the longest result word (codes' final
+// results and whole-word URCs, "UNDER-VOLTAGE POWER DOWN"): a glued word
+// is looked for no further into a line.
+const maxWord = 24
+
+// isWord reports whether s is a final result or an unsolicited whole-word
+// line, as engine/codes knows them ("OK", "SEND OK", "RDY", "POWERED
+// DOWN").
+func isWord(s string) bool {
+	if _, ok := codes.ParseFinal(s); ok {
+		return !strings.Contains(s, ":") // +CME ERROR: 4 takes the rest of the line
+	}
+	return !strings.Contains(s, ":") && codes.IsURC(s)
 }
 
 // splitGlued cuts a line holding several modem texts into its parts. In
@@ -34,14 +42,16 @@ func splitGlued(s, prefix string, data bool) []string {
 	}
 }
 
-// cutGluedWord splits a leading result word off s when new text follows it.
+// cutGluedWord splits a leading result word off s when new text follows
+// it ("SEND OKAT+QIRD=0,0", "OK +QMTDISC: 0,0"). The longest word wins,
+// so "SEND OK" is not cut as "SEND".
 func cutGluedWord(s string) (word, rest string, ok bool) {
-	for _, w := range gluedWords {
-		r, found := strings.CutPrefix(s, w)
-		if !found || r == "" {
+	for i := min(len(s)-1, maxWord); i >= 2; i-- {
+		w := s[:i]
+		if w != strings.TrimSpace(w) || !isWord(w) {
 			continue
 		}
-		next := strings.TrimLeft(r, " ")
+		next := strings.TrimLeft(s[i:], " ")
 		if startsNewText(next) {
 			return w, next, true
 		}
@@ -59,8 +69,8 @@ func startsNewText(s string) bool {
 	if s[0] == '+' || isPrint(s) || isATLine(s) {
 		return true
 	}
-	for _, w := range gluedWords {
-		if rest, ok := strings.CutPrefix(s, w); ok && (rest == "" || rest[0] == ' ') {
+	for i := min(len(s), maxWord); i >= 2; i-- {
+		if isWord(s[:i]) && (i == len(s) || s[i] == ' ') {
 			return true
 		}
 	}
@@ -71,9 +81,12 @@ func startsNewText(s string) bool {
 // splitTrailingFinal cuts a final result off the end of payload typed
 // after a prompt (">This is publish data from client OK").
 func splitTrailingFinal(s string) (string, string) {
-	for _, w := range []string{"SEND OK", "SEND FAIL", "ERROR", "OK"} {
-		if head, ok := strings.CutSuffix(s, " "+w); ok {
-			return head, w
+	for j := max(len(s)-maxWord-1, 0); j < len(s); j++ {
+		if s[j] != ' ' {
+			continue
+		}
+		if f, ok := codes.ParseFinal(s[j+1:]); ok && !strings.Contains(f.Text, ":") {
+			return s[:j], s[j+1:]
 		}
 	}
 	return s, ""

@@ -17,16 +17,13 @@ type textReader struct {
 	at     time.Duration // time of the last stamped line
 	timed  bool
 	quoted bool // inside a quoted receive buffer that spans lines
-	out    []record
+	emit   func(record)
 }
 
-// textRecords reads a whole text log.
-func textRecords(lines []string, format Format) []record {
-	r := &textReader{format: format}
-	for i, l := range lines {
-		r.line(i+1, l)
-	}
-	return r.out
+// textRecords reads a text log.
+func textRecords(data string, format Format, emit func(record)) {
+	r := &textReader{format: format, emit: emit}
+	eachLine(data, r.line)
 }
 
 // line reads one line of the log.
@@ -64,7 +61,7 @@ func (r *textReader) stamp(st stamp) {
 // add appends a record stamped with the current time.
 func (r *textReader) add(rec record) {
 	rec.at, rec.hasTime = r.at, r.timed
-	r.out = append(r.out, rec)
+	r.emit(rec)
 }
 
 // plain reads a line with no direction marker, stripping what people add

@@ -1,7 +1,6 @@
 package luabind
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -164,41 +163,30 @@ func (r *Runner) errorTable(L *lua.LState, err error) *lua.LTable {
 	if inScript != "" {
 		t.RawSetString("script_where", lua.LString(inScript))
 	}
+	d := engine.Describe(err)
+	kind := d.Kind
+	if d.Meaning != "" || kind == "modem" || kind == "abort" {
+		t.RawSetString("meaning", lua.LString(d.Meaning))
+	}
+	if d.Hint != "" || kind == "modem" || kind == "port" {
+		t.RawSetString("hint", lua.LString(d.Hint))
+	}
 	var (
 		me *engine.ModemError
 		te *engine.TimeoutError
-		pe *engine.PortError
 		ae *engine.AbortError
-		ce *engine.CommandError
-		ue *engine.UploadError
 	)
-	kind := "error"
 	switch {
 	case errors.As(err, &me):
-		kind = "modem"
 		t.RawSetString("command", lua.LString(me.Command))
 		t.RawSetString("result", lua.LString(me.Result))
 		t.RawSetString("code", lua.LNumber(me.Code))
-		t.RawSetString("meaning", lua.LString(me.Meaning))
-		t.RawSetString("hint", lua.LString(me.Hint))
 	case errors.As(err, &te):
-		kind = "timeout"
 		t.RawSetString("awaited", lua.LString(te.Awaited))
 		t.RawSetString("after", lua.LNumber(te.After.Seconds()))
 		t.RawSetString("received", lua.LString(r.opts.Secrets.Redact(string(te.Received))))
 	case errors.As(err, &ae):
-		kind = "abort"
 		t.RawSetString("line", lua.LString(ae.Line))
-		t.RawSetString("meaning", lua.LString(ae.Meaning))
-	case errors.As(err, &pe):
-		kind = "port"
-		t.RawSetString("hint", lua.LString(pe.Hint()))
-	case errors.As(err, &ce):
-		kind = "command"
-	case errors.As(err, &ue):
-		kind = "upload"
-	case isCancel(err):
-		kind = "cancelled"
 	}
 	t.RawSetString("kind", lua.LString(kind))
 	mt := L.NewTable()
@@ -301,8 +289,4 @@ func newSyntaxError(name string, err error) error {
 		se.Message = strings.Join(strings.Fields(msg[i:]), " ")
 	}
 	return se
-}
-
-func isCancel(err error) bool {
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }

@@ -7,7 +7,6 @@ package luabind
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -186,17 +185,7 @@ func (e *ScriptError) Error() string {
 func (e *ScriptError) Unwrap() error { return e.Err }
 
 // Hint returns what to check, from the engine's error, "" when nothing.
-func (e *ScriptError) Hint() string {
-	var me *engine.ModemError
-	var pe *engine.PortError
-	switch {
-	case errors.As(e.Err, &me):
-		return me.Hint
-	case errors.As(e.Err, &pe):
-		return pe.Hint()
-	}
-	return ""
-}
+func (e *ScriptError) Hint() string { return engine.Describe(e.Err).Hint }
 
 type discard struct{}
 

@@ -48,6 +48,7 @@ func (r *Runner) send(L *lua.LState) int {
 	if v := o.RawGetString("prefix"); v != lua.LNil {
 		eopts = append(eopts, engine.ResponsePrefix(lua.LVAsString(v)))
 	}
+	eopts = append(eopts, downloadOptions(L, o)...)
 	var want *luaMatcher
 	if v := o.RawGetString("expect"); v != lua.LNil {
 		want = matcherOf(L, v)
@@ -83,6 +84,26 @@ func (r *Runner) send(L *lua.LState) int {
 	}
 	L.Push(t)
 	return 1
+}
+
+// downloadOptions reads {download = true [, size = n]}: the data after the
+// command's CONNECT goes to r.data, read by size when given.
+func downloadOptions(L *lua.LState, o *lua.LTable) []engine.Option {
+	size := o.RawGetString("size")
+	if !lua.LVAsBool(o.RawGetString("download")) {
+		if size != lua.LNil {
+			L.ArgError(2, "size is the size of a download: pass download = true with it")
+		}
+		return nil
+	}
+	if size == lua.LNil {
+		return []engine.Option{engine.Download()}
+	}
+	n, ok := size.(lua.LNumber)
+	if !ok || n < 1 || float64(n) != float64(int(n)) {
+		L.ArgError(2, fmt.Sprintf("size must be a whole number of bytes, at least 1 (got %s)", lua.LVAsString(size)))
+	}
+	return []engine.Option{engine.DownloadSize(int(n))}
 }
 
 func responseHolds(resp *engine.Response, m *luaMatcher) bool {
@@ -213,10 +234,14 @@ func (r *Runner) waitLine(L *lua.LState, urcOnly bool) int {
 		return err
 	})
 	L.Push(lua.LString(u.Text))
-	for _, c := range m.captures(u.Text) {
+	caps := m.captures(u.Text)
+	if u.Data != "" {
+		caps = append(caps, u.Data) // the payload or text line that came with it
+	}
+	for _, c := range caps {
 		L.Push(lua.LString(c))
 	}
-	return 1 + len(m.captures(u.Text))
+	return 1 + len(caps)
 }
 
 // on_urc(match, fn) -> remove function. fn(line, captures...) runs while
@@ -228,6 +253,9 @@ func (r *Runner) onURC(L *lua.LState) int {
 		args := []lua.LValue{lua.LString(u.Text)}
 		for _, c := range m.captures(u.Text) {
 			args = append(args, lua.LString(c))
+		}
+		if u.Data != "" {
+			args = append(args, lua.LString(u.Data))
 		}
 		L.Push(fn)
 		for _, a := range args {

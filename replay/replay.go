@@ -10,10 +10,12 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
+	"sync/atomic"
 	"time"
 
 	"github.com/atrun/atrun/engine"
 	"github.com/atrun/atrun/engine/secret"
+	"github.com/atrun/atrun/engine/tap"
 	"github.com/atrun/atrun/engine/transcript"
 	"github.com/atrun/atrun/luabind"
 )
@@ -31,6 +33,15 @@ type Options struct {
 	Modules fs.FS
 	// Report receives the script's logs, steps and prints; nil discards.
 	Report luabind.Reporter
+	// Tap sees every byte the script writes and the replay delivers, as a
+	// live run's tap does (atrun replay --trace); nil for none.
+	Tap tap.Sink
+	// Timeout bounds the replay's wall-clock time; 0 means DefaultTimeout,
+	// and a negative value no limit.
+	Timeout time.Duration
+	// Overrun is how far past the recording's last event the script may
+	// wait on the virtual clock; 0 means transcript.DefaultOverrun.
+	Overrun time.Duration
 }
 
 // Verdict is how a replay went.
@@ -45,6 +56,12 @@ const (
 	// Failed: the script failed where the recording did not, or the other
 	// way round, or with another message.
 	Failed
+	// TimedOut: the replay took longer than its wall-clock limit
+	// (Options.Timeout): the script loops without waiting.
+	TimedOut
+	// Overran: the script went on waiting on the virtual clock well past the
+	// end of the recording, or waits with no timeout once it is over.
+	Overran
 )
 
 func (v Verdict) String() string {
@@ -53,6 +70,10 @@ func (v Verdict) String() string {
 		return "pass"
 	case Mismatch:
 		return "mismatch"
+	case TimedOut:
+		return "timeout"
+	case Overran:
+		return "overrun"
 	default:
 		return "fail"
 	}
@@ -77,22 +98,49 @@ func (r *Result) Unrecorded() bool { return !r.Ending.Ended() }
 // recorded session was interrupted or stopped by its time limit.
 var errHalted = errors.New("stopped where the recorded session was stopped")
 
+// DefaultTimeout is the wall-clock time a replay of one transcript may
+// take: replays run on virtual time, in milliseconds, so only a script that
+// loops without waiting comes near it.
+const DefaultTimeout = time.Minute
+
+// errWallClock is the cause of a replay stopped by Options.Timeout.
+var errWallClock = errors.New("the replay's wall-clock time limit")
+
 // Run replays t with script. The error is for setup problems only; how the
 // script fared is in the Result.
 func Run(ctx context.Context, script luabind.Script, t *transcript.Transcript, opts Options) (*Result, error) {
 	secrets := &secret.Set{}
-	rp := transcript.NewReplay(t, transcript.Options{Chunk: opts.Chunk, AllowUnfinished: opts.AllowUnfinished, Secrets: secrets})
+	var runner atomic.Pointer[luabind.Runner]
+	where := func() string {
+		if r := runner.Load(); r != nil {
+			return r.Where()
+		}
+		return ""
+	}
+	rp := transcript.NewReplay(t, transcript.Options{
+		Chunk: opts.Chunk, AllowUnfinished: opts.AllowUnfinished, Secrets: secrets,
+		Overrun: opts.Overrun, Where: where,
+	})
 	clk := rp.Clock()
 	start := clk.Now()
 	// The script runs on this goroutine: it counts as busy on the virtual
 	// clock until it ends (see the transcript package's rules).
 	clk.Busy()
-	conn := engine.New(rp, engine.Config{Name: "replay " + t.Name, Clock: clk, Secrets: secrets})
+	conn := engine.New(rp, engine.Config{Name: "replay " + t.Name, Clock: clk, Secrets: secrets, Tap: opts.Tap})
 
+	timeout := opts.Timeout
+	if timeout == 0 {
+		timeout = DefaultTimeout
+	}
+	wallCtx, stopWall := context.WithCancel(ctx)
+	if timeout > 0 {
+		wallCtx, stopWall = context.WithTimeoutCause(ctx, timeout, errWallClock)
+	}
+	defer stopWall()
 	// A mismatch stops the replay; the script, perhaps waiting for an answer
 	// that will never come, is cancelled at once. Where the recorded session
 	// was interrupted or timed out, the script is cancelled as it was live.
-	runCtx, cancel := context.WithCancelCause(ctx)
+	runCtx, cancel := context.WithCancelCause(wallCtx)
 	defer cancel(nil)
 	ending := t.Ending()
 	go func() {
@@ -109,11 +157,12 @@ func Run(ctx context.Context, script luabind.Script, t *transcript.Transcript, o
 		}
 	}()
 
-	runner := luabind.NewRunner(luabind.Options{
+	r := luabind.NewRunner(luabind.Options{
 		Conn: conn, Port: t.Header.Port, Params: params(t, opts.Params), Secrets: secrets,
 		Modules: opts.Modules, Report: opts.Report, Getenv: func(string) string { return "" },
 	})
-	_, scriptErr := runner.Run(runCtx, script)
+	runner.Store(r)
+	_, scriptErr := r.Run(runCtx, script)
 	finishErr := rp.Finish()
 	virtual := clk.Now().Sub(start)
 	clk.Idle()
@@ -126,18 +175,51 @@ func Run(ctx context.Context, script luabind.Script, t *transcript.Transcript, o
 	default:
 	}
 	res := &Result{Script: scriptErr, Ending: ending, Virtual: virtual, Recorded: recorded(t)}
-	res.Verdict, res.Err = judge(ctx, ending, halted, scriptErr, finishErr)
+	if errors.Is(context.Cause(wallCtx), errWallClock) && ctx.Err() == nil {
+		res.Verdict = TimedOut
+		res.Err = fmt.Errorf("the replay did not end within %v of wall-clock time (--timeout): the script was at %s, %s into the session; a loop that never waits?",
+			timeout, orUnknown(stoppedAt(scriptErr, where())), virtual.Round(time.Microsecond))
+		return res, nil
+	}
+	res.Verdict, res.Err = judge(ctx, ending, halted, scriptErr, finishErr, secrets)
 	return res, nil
+}
+
+// stoppedAt is where the script was stopped: the position its error names,
+// else the last call it made.
+func stoppedAt(scriptErr error, where string) string {
+	var se *luabind.ScriptError
+	if errors.As(scriptErr, &se) && se.At != "" {
+		return se.At
+	}
+	return where
+}
+
+func orUnknown(where string) string {
+	if where == "" {
+		return "an unknown line"
+	}
+	return where
 }
 
 // judge compares the replay with the recording. The rules are those of
 // docs/transcripts.md, "The verdict".
-func judge(ctx context.Context, want transcript.Ending, halted bool, scriptErr, finishErr error) (Verdict, error) {
-	var mm *transcript.MismatchError
+func judge(ctx context.Context, want transcript.Ending, halted bool, scriptErr, finishErr error, secrets *secret.Set) (Verdict, error) {
+	var (
+		mm *transcript.MismatchError
+		oe *transcript.OverrunError
+	)
 	switch {
-	case errors.As(finishErr, &mm):
-		return Mismatch, finishErr
-	case errors.As(scriptErr, &mm):
+	case errors.As(finishErr, &oe):
+		return Overran, oe
+	case errors.As(finishErr, &mm) || errors.As(scriptErr, &mm):
+		// A script that stopped on its own error, before the write it
+		// owed, says why.
+		if scriptErr != nil && !errors.As(scriptErr, new(*transcript.MismatchError)) {
+			withScript := *mm
+			withScript.Script = secrets.Redact(scriptErr.Error())
+			return Mismatch, &withScript
+		}
 		return Mismatch, mm
 	case ctx.Err() != nil:
 		return Failed, ctx.Err()

@@ -150,3 +150,74 @@ func TestStoppedSessions(t *testing.T) {
 		})
 	}
 }
+
+// A replay always ends: a script that loops on sleep() is stopped once it
+// waits well past the recording's end, and one that loops without waiting
+// by the wall-clock limit, each with its own verdict.
+func TestReplaysEnd(t *testing.T) {
+	tests := []struct {
+		name, script string
+		opts         Options
+		want         Verdict
+		message      string
+	}{
+		{"sleeps forever", `send("AT") while true do sleep(1) end`, Options{}, Overran, "well past the recording's last event (at 0.020000s)"},
+		{"sleeps forever, a short overrun", `send("AT") while true do sleep(1) end`, Options{Overrun: time.Minute}, Overran, "at 60.010000s of session"},
+		{"loops without waiting", `send("AT") while true do end`, Options{Timeout: 100 * time.Millisecond}, TimedOut, "the script was at s.lua:1"},
+		{"waits before a write, forever", `while true do sleep(1) end`, Options{Overrun: time.Minute}, Overran, "well past"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := Run(context.Background(), luabind.Script{Name: "s.lua", Source: []byte(tt.script)}, transcriptOf(t, "", true), tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Verdict != tt.want || !strings.Contains(res.Err.Error(), tt.message) {
+				t.Fatalf("verdict %v (%v), want %v saying %q", res.Verdict, res.Err, tt.want, tt.message)
+			}
+		})
+	}
+}
+
+// A write that comes before the prompt the recording shows before it is a
+// mismatch that says so; the script that waits for the prompt passes.
+func TestPromptNotOvertaken(t *testing.T) {
+	const file = `atrun-transcript v2
+0 host "AT+QMTPUB=0,0,0,0,\"t\"\r"
+0.01 modem "\r\n> "
+0.02 host "payload\x1a"
+0.03 modem "\r\nOK\r\n"
+0.04 end
+`
+	tests := []struct {
+		name, script string
+		want         Verdict
+	}{
+		{"waits for the prompt", `send_prompt('AT+QMTPUB=0,0,0,0,"t"', 'payload')`, Pass},
+		{"writes the payload early", "write_raw('AT+QMTPUB=0,0,0,0,\"t\"\\r')\nwrite_raw('payload\\x1a')\nexpect('OK')", Mismatch},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tr, err := transcript.Parse([]byte(file), "pub.atr")
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Run(context.Background(), luabind.Script{Name: "s.lua", Source: []byte(tt.script)}, tr, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Verdict != tt.want {
+				t.Fatalf("verdict %v (%v), want %v", res.Verdict, res.Err, tt.want)
+			}
+			var mm *transcript.MismatchError
+			if tt.want == Mismatch {
+				if !errors.As(res.Err, &mm) || mm.Kind != transcript.OvertookPrompt || mm.Line != 4 || mm.Where != "s.lua:2" {
+					t.Fatalf("mismatch %+v, want the script's write at s.lua:2 overtaking the prompt before line 4", res.Err)
+				}
+				if !strings.Contains(mm.Error(), "before the modem's prompt") {
+					t.Fatalf("message %q", mm.Error())
+				}
+			}
+		})
+	}
+}

@@ -173,6 +173,7 @@ func cmdQMTSUB(m *Modem, c *command) result {
 				return fmt.Sprintf("+QMTSUB: %d,%d,2", idx, msgid)
 			}
 			granted := tok.(*paho.SubscribeToken).Result()
+			m.reply.subscribed(topics)
 			qos := make([]string, len(topics))
 			for i, t := range topics {
 				qos[i] = fmt.Sprint(granted[t])

@@ -327,7 +327,7 @@ func (p *smsPrompt) send(m *Modem) result {
 	s.mr = (s.mr + 1) % 256
 	m.info(fmt.Sprintf("+CMGS: %d", out.Ref))
 	m.net.add(out)
-	m.logf("SMS sent to %s: %q", out.To, out.Text)
+	m.tracef("SMS sent to %s: %q", out.To, out.Text)
 	if out.To == OwnNumber {
 		body, _ := encodeBody(out.Text, out.Data, out.DCS)
 		m.afterLine = append(m.afterLine, func() { m.receiveSMS(OwnNumber, out.Text, out.DCS, body) })

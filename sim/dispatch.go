@@ -39,6 +39,7 @@ func (m *Modem) execLine(line []byte, overflow bool) {
 	}
 	m.busy = true
 	m.noiseDue = true
+	m.tracef("host: %s", line)
 	if overflow {
 		m.finish(errorResult)
 		return

@@ -24,7 +24,7 @@ func (m *Modem) tracef(format string, args ...any) {
 // notImplemented says on the modem's own log that it answered ERROR
 // because it lacks the command, not because the syntax was wrong.
 func (m *Modem) notImplemented(c *command) {
-	m.logf("AT%s is not implemented by the virtual EC20: answered ERROR, as the EC20 answers an unknown command", c.name)
+	m.logf("AT%s is not implemented here: answered ERROR, as the EC20 answers an unknown command", c.name)
 }
 
 // Commands lists the commands the virtual EC20 implements, as AT+CLAC

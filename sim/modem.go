@@ -40,6 +40,7 @@ type Modem struct {
 	files     *fileSystem
 	sms       *smsService
 	net       *smsNetwork // safe for any goroutine
+	reply     replier     // safe for any goroutine
 	clock     rtc
 	links     [numClients]*mqttLink
 	asm       lineAssembler

@@ -59,6 +59,12 @@ type Options struct {
 	// the modem's goroutine and must not block for long.
 	Log     func(line string)
 	Verbose bool
+
+	// Reply, if set, is what the broker sends back when the modem first
+	// publishes: one message on each topic the modem subscribed to (not
+	// wildcard filters), QoS 1, so a script that publishes and then waits
+	// for a downlink gets one at once. Used through Start.
+	Reply string
 }
 
 // BrokerOptions pick the broker. With URL empty an embedded broker is

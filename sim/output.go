@@ -126,8 +126,10 @@ func (m *Modem) finish(r result) {
 // (AT+QURCCFG="urcport") never reach this line.
 func (m *Modem) urc(text string) {
 	if p := m.st.urcPort; p != "all" && p != m.opts.Port {
+		m.tracef("URC for port %s, not this one: %s", p, text)
 		return
 	}
+	m.tracef("URC: %s", text)
 	m.urcs = append(m.urcs, text)
 	m.flushURCs()
 }

@@ -75,6 +75,9 @@ func (m *Modem) publish(p publication, payload []byte) {
 	m.mqttRequest(p.l, func(cli paho.Client) paho.Token {
 		return cli.Publish(p.topic, byte(p.qos), p.retain, payload)
 	}, func(_ paho.Token, ok bool) string {
+		if ok {
+			m.reply.published(p.topic)
+		}
 		return fmt.Sprintf("%s: %d,%d,%d", p.urc, idx, p.msgid, okCode(ok))
 	})
 }

@@ -26,11 +26,14 @@ type Sim struct {
 	Broker broker.Broker
 	// Modem is the modem being served.
 	Modem *Modem
+	// NTPAddr is host:port of an SNTP server on loopback for AT+QNTP.
+	NTPAddr string
 	// Servers are the echo and web servers the modem's sockets and HTTP
 	// client can reach; with the embedded broker their certificates come
 	// from the broker's CA, so CAFile verifies them too.
 	Servers *Servers
 
+	ntp       *NTPServer
 	pty       *PTY
 	link      string
 	cancel    context.CancelFunc
@@ -72,6 +75,13 @@ func Start(ctx context.Context, opts Options) (*Sim, error) {
 	}
 	runCtx, cancel := context.WithCancel(ctx)
 	s.cancel = cancel
+	if err := s.startExtras(runCtx, opts); err != nil {
+		cancel()
+		p.Close()
+		srv.Close()
+		b.Close()
+		return nil, err
+	}
 	go func() {
 		defer close(s.served)
 		s.serveErr = s.Modem.Serve(runCtx, p)
@@ -150,11 +160,56 @@ func (s *Sim) Close() error {
 	s.closeOnce.Do(func() {
 		s.cancel()
 		<-s.served
-		errs := []error{s.pty.Close(), s.Servers.Close(), s.Broker.Close()}
+		errs := []error{s.pty.Close(), s.Servers.Close(), s.Broker.Close(), s.ntp.Close()}
 		if s.link != "" {
 			os.Remove(s.link)
 		}
 		s.closeErr = errors.Join(errs...)
 	})
 	return s.closeErr
+}
+
+// startExtras starts what surrounds the modem: the NTP server, the
+// broker's reply to the first publish (Options.Reply) and, with
+// Options.Verbose, a log line for each message the broker carries.
+func (s *Sim) startExtras(ctx context.Context, opts Options) error {
+	ntp, err := StartNTPServer()
+	if err != nil {
+		return fmt.Errorf("sim: NTP server: %w", err)
+	}
+	s.ntp, s.NTPAddr = ntp, ntp.Addr
+	logf := func(format string, args ...any) {
+		if opts.Log != nil {
+			opts.Log(fmt.Sprintf(format, args...))
+		}
+	}
+	if opts.Reply != "" {
+		s.Modem.reply.send = func(topic string) {
+			if err := s.Broker.Publish(ctx, topic, []byte(opts.Reply), 1, false); err != nil {
+				logf("broker: the reply on %s failed: %v", topic, err)
+				return
+			}
+			if opts.Verbose {
+				logf("broker: replied on %s: %s", topic, opts.Reply)
+			}
+		}
+	}
+	if opts.Verbose && opts.Log != nil {
+		sub, err := s.Broker.Subscribe(ctx, "#")
+		if err != nil {
+			ntp.Close()
+			return fmt.Errorf("sim: watching the broker: %w", err)
+		}
+		go func() {
+			defer sub.Close()
+			for {
+				msg, err := sub.Next(ctx)
+				if err != nil {
+					return
+				}
+				logf("broker: message on %s (%d bytes): %s", msg.Topic, len(msg.Payload), msg.Payload)
+			}
+		}()
+	}
+	return nil
 }

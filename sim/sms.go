@@ -177,7 +177,7 @@ func (m *Modem) receiveSMS(sender, text string, dcs byte, body userData) {
 		if mode != 0 {
 			m.urc(m.cmtURC(msg))
 		}
-		m.logf("incoming SMS from %s routed as +CMT", sender)
+		m.tracef("incoming SMS from %s routed as +CMT", sender)
 		return
 	}
 	idx := s.store(msg)
@@ -185,7 +185,7 @@ func (m *Modem) receiveSMS(sender, text string, dcs byte, body userData) {
 		m.logf("incoming SMS from %s lost: storage full (%d messages)", sender, smsSlots)
 		return
 	}
-	m.logf("incoming SMS from %s stored at index %d", sender, idx)
+	m.tracef("incoming SMS from %s stored at index %d", sender, idx)
 	if mode != 0 && mt != 0 {
 		m.urc(fmt.Sprintf(`+CMTI: "%s",%d`, s.mem[2], idx))
 	}

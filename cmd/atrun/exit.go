@@ -100,7 +100,8 @@ type failure struct {
 }
 
 // classify maps an error to its exit code and message. It is the only
-// place that decides exit codes.
+// place that decides exit codes; what an engine error means and what to
+// check come from engine.Describe, as a script's error table does.
 func classify(err error) failure {
 	var (
 		usage    *usageError
@@ -109,6 +110,7 @@ func classify(err error) failure {
 		syntax   *luabind.SyntaxError
 		script   *luabind.ScriptError
 		port     *engine.PortError
+		auto     *engine.AutoPortError
 		exitErr  cli.ExitCoder
 	)
 	switch {
@@ -128,57 +130,51 @@ func classify(err error) failure {
 		return failure{code: exitUsage, message: usage.msg, hint: usage.hint}
 	case errors.As(err, &syntax):
 		return failure{code: exitUsage, message: syntax.Error()}
+	case errors.As(err, &auto):
+		return failure{code: exitUsage, message: "--port auto: " + auto.Reason, hint: autoHint(auto)}
 	case errors.As(err, &script):
-		f := failure{code: exitFailed, message: err.Error(), hint: script.Hint()}
-		f.meaning = meaningOf(script.Err)
-		return f
+		d := engine.Describe(script.Err)
+		return failure{code: exitFailed, message: err.Error(), meaning: d.Meaning, hint: d.Hint}
 	case errors.As(err, &port) && port.Op == "open":
 		return failure{code: exitUsage, message: fmt.Sprintf("cannot open port %s: %s", port.Port, reason(port.Err)), hint: openHint(port)}
 	case errors.As(err, &exitErr):
 		// urfave's own errors ("No help topic for ...") are usage errors.
 		return failure{code: exitUsage, message: err.Error()}
 	}
-	f := failure{code: exitFailed, message: err.Error(), meaning: meaningOf(err)}
-	var me *engine.ModemError
-	if errors.As(err, &me) {
-		f.hint = me.Hint
-	} else if errors.As(err, &port) {
-		f.hint = port.Hint()
-	}
-	return f
+	d := engine.Describe(err)
+	return failure{code: exitFailed, message: err.Error(), meaning: d.Meaning, hint: d.Hint}
 }
 
-// meaningOf is the decoded meaning of the modem's answer behind err.
-func meaningOf(err error) string {
-	var (
-		me *engine.ModemError
-		ae *engine.AbortError
-	)
-	switch {
-	case errors.As(err, &me):
-		return me.Meaning
-	case errors.As(err, &ae):
-		return ae.Meaning
+// autoHint says what to do when --port auto cannot pick a port.
+func autoHint(e *engine.AutoPortError) string {
+	if e.Several {
+		return "pick one with --port; 'atrun ports' lists them"
 	}
-	return ""
+	return "plug the modem in, or name its port with --port; 'atrun ports' lists the serial ports"
 }
 
-// openHint says what to check about a port that would not open. For a
-// permission problem it names the group that owns the device, since that
-// is the group to join.
+// openHint says what to check about a port that would not open: the
+// engine's hint, with the CLI's own advice (which subcommand lists the
+// ports). For a permission problem it names the group that owns the
+// device, since that is the group to join.
 func openHint(pe *engine.PortError) string {
-	if strings.HasPrefix(pe.Port, "tcp://") {
-		return "check the address and that the serial server (ser2net, in raw mode) listens there"
-	}
-	if !strings.Contains(strings.ToLower(pe.Err.Error()), "permission denied") {
+	a, _ := engine.ParsePort(pe.Port)
+	if a.Network() || pe.Err == nil {
 		return pe.Hint()
 	}
-	const how = "sudo usermod -aG %s $USER, then log out and in again"
-	const distros = " (serial devices belong to dialout on Debian/Ubuntu, to uucp on Arch)"
-	if group, ok := deviceGroup(pe.Port); ok && group != "root" {
-		return fmt.Sprintf("no permission on %s: join its group %s: "+how+distros, pe.Port, group, group)
+	if strings.Contains(strings.ToLower(pe.Err.Error()), "permission denied") {
+		const how = "sudo usermod -aG %s $USER, then log out and in again"
+		const distros = " (serial devices belong to dialout on Debian/Ubuntu, to uucp on Arch)"
+		if group, ok := deviceGroup(pe.Port); ok && group != "root" {
+			return fmt.Sprintf("no permission on %s: join its group %s: "+how+distros, pe.Port, group, group)
+		}
+		return "no permission on the device: join the group that owns it: " + fmt.Sprintf(how, "dialout") + distros
 	}
-	return "no permission on the device: join the group that owns it: " + fmt.Sprintf(how, "dialout") + distros
+	const list = "'atrun ports' lists the serial ports"
+	if h := pe.Hint(); h != "" {
+		return h + "; " + list
+	}
+	return list
 }
 
 // reason is the system's reason for an error, said once: the serial

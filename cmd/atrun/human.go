@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/atrun/atrun/engine"
 	"github.com/atrun/atrun/luabind"
 )
 
@@ -111,6 +112,9 @@ func (h *humanReport) Notice(msg string) {
 	h.endBar()
 	fmt.Fprintf(h.err, "atrun: warning: %s\n", msg)
 }
+
+// Dropped warns of URCs lost to a full queue.
+func (h *humanReport) Dropped(d engine.DropReport) { h.Notice(d.String() + ": pass --urc-queue N") }
 
 // Finish prints nothing: the steps said how the run went, and a failure is
 // reported once, by reportFailure.

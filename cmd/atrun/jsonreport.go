@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/atrun/atrun/engine"
 	"github.com/atrun/atrun/luabind"
 )
 
@@ -16,6 +17,7 @@ import (
 //	{"event":"step","t":0.0123,"name":"SIM","status":"ok","elapsed":0.0121}
 //	{"event":"log","t":0.02,"level":"info","message":"SIM ready","where":"x.lua:7"}
 //	{"event":"print","t":0.03,"text":"hello"}
+//	{"event":"urcs_dropped","t":0.04,"count":36,"codes":{"+QIND":36},"queue":256,"message":"..."}
 //	{"event":"end","t":0.05,"ok":true,"exit_code":0,"elapsed":0.05}
 //
 // t is seconds since the run started. The last event is always "end".
@@ -27,19 +29,22 @@ type jsonReport struct {
 
 // jsonEvent is one line. Fields that do not apply to an event are left out.
 type jsonEvent struct {
-	Event    string     `json:"event"` // step, log, print, notice, end
-	T        float64    `json:"t"`
-	Name     string     `json:"name,omitempty"`
-	Status   string     `json:"status,omitempty"` // start, ok, fail
-	Elapsed  *float64   `json:"elapsed,omitempty"`
-	Level    string     `json:"level,omitempty"` // info, warn
-	Message  string     `json:"message,omitempty"`
-	Where    string     `json:"where,omitempty"`
-	Text     *string    `json:"text,omitempty"`
-	OK       *bool      `json:"ok,omitempty"`
-	ExitCode *int       `json:"exit_code,omitempty"`
-	Error    *jsonError `json:"error,omitempty"`
-	Unused   []string   `json:"unused_params,omitempty"`
+	Event    string         `json:"event"` // step, log, print, notice, urcs_dropped, end
+	T        float64        `json:"t"`
+	Name     string         `json:"name,omitempty"`
+	Status   string         `json:"status,omitempty"` // start, ok, fail
+	Elapsed  *float64       `json:"elapsed,omitempty"`
+	Level    string         `json:"level,omitempty"` // info, warn
+	Message  string         `json:"message,omitempty"`
+	Where    string         `json:"where,omitempty"`
+	Text     *string        `json:"text,omitempty"`
+	OK       *bool          `json:"ok,omitempty"`
+	ExitCode *int           `json:"exit_code,omitempty"`
+	Error    *jsonError     `json:"error,omitempty"`
+	Unused   []string       `json:"unused_params,omitempty"`
+	Count    int            `json:"count,omitempty"`
+	Codes    map[string]int `json:"codes,omitempty"`
+	Queue    int            `json:"queue,omitempty"`
 }
 
 // jsonError describes a failed run.
@@ -92,6 +97,11 @@ func (j *jsonReport) Progress(string, int, int) {}
 
 func (j *jsonReport) Notice(msg string) {
 	j.emit(jsonEvent{Event: "notice", Level: "warn", Message: msg})
+}
+
+// Dropped reports the URCs lost to a full queue, with their codes.
+func (j *jsonReport) Dropped(d engine.DropReport) {
+	j.emit(jsonEvent{Event: "urcs_dropped", Level: "warn", Count: d.Total, Codes: d.Codes, Queue: d.Queue, Message: d.String()})
 }
 
 func (j *jsonReport) Finish(res *luabind.Result, err error) {

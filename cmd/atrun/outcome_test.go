@@ -138,3 +138,32 @@ func readFile(t testing.TB, path string) string {
 	}
 	return string(data)
 }
+
+// atrun replay of an endless script ends by itself, with its own verdict;
+// a write before a recorded prompt is a mismatch that says so.
+func TestReplayAlwaysEnds(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "sleepy.lua", "send('AT')\nwhile true do sleep(1) end\n")
+	writeFile(t, dir, "busy.lua", "send('AT')\nwhile true do end\n")
+	writeFile(t, dir, "early.lua", "write_raw('AT+QMTPUB=0,0,0,0,\"t\"\\r')\nwrite_raw('payload\\x1a')\nexpect('OK')\n")
+	writeFile(t, dir, "ok.atr", "atrun-transcript v2\n0 host \"AT\\r\"\n0.01 modem \"\\r\\nOK\\r\\n\"\n0.02 end\n")
+	writeFile(t, dir, "pub.atr", "atrun-transcript v2\n0 host \"AT+QMTPUB=0,0,0,0,\\\"t\\\"\\r\"\n0.01 modem \"\\r\\n> \"\n0.02 host \"payload\\x1a\"\n0.03 modem \"\\r\\nOK\\r\\n\"\n0.04 end\n")
+	tests := []struct {
+		args []string
+		code int
+		want []string
+	}{
+		{[]string{"sleepy.lua", "ok.atr"}, exitFailed, []string{"OVERRUN ok.atr", "well past the recording's last event", "1 overran"}},
+		{[]string{"busy.lua", "ok.atr", "--timeout", "200ms"}, exitFailed, []string{"TIMEOUT ok.atr", "did not end within 200ms of wall-clock time", "busy.lua:2", "1 timed out"}},
+		{[]string{"early.lua", "pub.atr"}, exitMismatch, []string{"MISMATCH pub.atr", "pub.atr:4:", "before the modem's prompt", "written at early.lua:2"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.args[0], func(t *testing.T) {
+			o := atrun(t, dir, append([]string{"replay"}, tc.args...)...)
+			if o.code != tc.code {
+				t.Fatalf("exit %d, want %d\n%s%s", o.code, tc.code, o.stdout, o.stderr)
+			}
+			checkInOrder(t, o.stdout, tc.want)
+		})
+	}
+}

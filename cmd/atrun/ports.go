@@ -7,6 +7,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/atrun/atrun/engine"
 )
 
 func init() { register(portsCommand) }
@@ -26,7 +28,7 @@ Example:
 			if c.Args().Present() {
 				return usagef("atrun ports takes no arguments (got %q)", c.Args().First())
 			}
-			ports, err := listPorts()
+			ports, err := engine.ListPorts()
 			if err != nil {
 				return fmt.Errorf("cannot list the serial ports: %w", err)
 			}
@@ -37,7 +39,7 @@ Example:
 }
 
 // printPorts writes the port table.
-func printPorts(w io.Writer, ports []portInfo) {
+func printPorts(w io.Writer, ports []engine.PortInfo) {
 	if len(ports) == 0 {
 		fmt.Fprintln(w, "no serial ports found")
 		return
@@ -53,7 +55,7 @@ func printPorts(w io.Writer, ports []portInfo) {
 			iface = strconv.Itoa(p.Interface)
 		}
 		mark := ""
-		if p.isQuectelAT() {
+		if p.IsQuectelAT() {
 			mark = "<- Quectel AT port"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, ids, dash(p.Serial), iface, dash(p.Product), mark)

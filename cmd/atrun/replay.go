@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/atrun/atrun/luabind"
+	"github.com/atrun/atrun/replay"
 )
 
 func init() { register(replayCommand) }
@@ -24,15 +25,19 @@ replayed on its own (its own engine and Lua state), several at once
 (--jobs); the results are printed in the order of the arguments.
 
 One line per transcript: PASS, MISMATCH (the script wrote something the
-transcript does not hold, or stopped before it), FAIL (the script ended
-otherwise than the recording: it failed where the recording succeeded, or
-the other way round, or with another message), or ERROR (the transcript
-cannot be read). An explanation follows, indented. A summary line ends
-the output. --set overrides the parameters the transcript recorded.
+transcript does not hold, wrote before a recorded prompt, or stopped
+before the end), FAIL (the script ended otherwise than the recording: it
+failed where the recording succeeded, or the other way round, or with
+another message; with no recorded outcome, it failed), TIMEOUT (the replay
+took longer than --timeout of wall-clock time), OVERRUN (the script went on
+waiting well past the end of the recording), or ERROR (the transcript
+cannot be read). An explanation follows, indented. A summary line ends the
+output. --set overrides the parameters the transcript recorded.
 
 Exit codes: 0 every transcript passed; 3 any mismatched (a mismatch wins
-over everything else); else 1 any failed; else 2 a transcript could not
-be read, or bad usage; 130 interrupted (Ctrl+C stops every replay).
+over everything else); else 1 any failed, timed out or overran; else 2 a
+transcript could not be read, or bad usage; 130 interrupted (Ctrl+C stops
+every replay).
 
 Example:
    atrun replay ec20_mqtts testdata/transcripts/*.atr
@@ -43,6 +48,7 @@ Example:
 			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Value: runtime.NumCPU(), Usage: "replay `N` transcripts at once"},
 			&cli.IntFlag{Name: "chunk", Usage: "deliver the modem's bytes `N` at a time (0: the replay's default, 3)"},
 			&cli.BoolFlag{Name: "allow-unfinished", Usage: "accept a script that ends before the transcript does"},
+			&cli.DurationFlag{Name: "timeout", Value: replay.DefaultTimeout, Usage: "stop a transcript's replay after `D` of wall-clock time (a script looping without waiting); 0: no limit"},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object per transcript, then a summary object"},
 		},
 		BashComplete: completeScripts,
@@ -53,12 +59,13 @@ Example:
 // replaySetup is what every replay of one command shares: read-only once
 // the command line is checked.
 type replaySetup struct {
-	script luabind.Script
-	files  []string
-	params map[string]string
-	jobs   int
-	chunk  int
-	allow  bool
+	script  luabind.Script
+	files   []string
+	params  map[string]string
+	jobs    int
+	chunk   int
+	allow   bool
+	timeout time.Duration
 }
 
 func replayAction(c *cli.Context) error {
@@ -105,6 +112,9 @@ func replayArgs(c *cli.Context) (*replaySetup, error) {
 	if c.Int("jobs") < 1 {
 		return nil, usagef("--jobs %d: replay at least one transcript at a time", c.Int("jobs"))
 	}
+	if c.Duration("timeout") < 0 {
+		return nil, usagef("--timeout %v: the time limit cannot be negative (0: no limit)", c.Duration("timeout"))
+	}
 	if c.Int("chunk") < 0 {
 		return nil, usagef("--chunk %d: the chunk size cannot be negative", c.Int("chunk"))
 	}
@@ -118,5 +128,6 @@ func replayArgs(c *cli.Context) (*replaySetup, error) {
 	return &replaySetup{
 		script: script, files: c.Args().Slice()[1:], params: params,
 		jobs: c.Int("jobs"), chunk: c.Int("chunk"), allow: c.Bool("allow-unfinished"),
+		timeout: c.Duration("timeout"),
 	}, nil
 }

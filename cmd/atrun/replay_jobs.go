@@ -19,6 +19,8 @@ const (
 	statusPass     replayStatus = "PASS"
 	statusMismatch replayStatus = "MISMATCH"
 	statusFail     replayStatus = "FAIL"
+	statusTimeout  replayStatus = "TIMEOUT" // the wall-clock limit (--timeout) stopped it
+	statusOverrun  replayStatus = "OVERRUN" // the script waited well past the recording's end
 	statusError    replayStatus = "ERROR"   // the transcript could not be read
 	statusSkipped  replayStatus = "SKIPPED" // not run: the command was interrupted
 )
@@ -93,6 +95,7 @@ func replayOne(ctx context.Context, setup *replaySetup, file string) (res replay
 	}
 	r, err := replay.Run(ctx, setup.script, t, replay.Options{
 		Params: setup.params, Chunk: setup.chunk, AllowUnfinished: setup.allow, Modules: scripts.Modules,
+		Timeout: setup.timeout,
 	})
 	res.wall = time.Since(start)
 	if err != nil {
@@ -108,6 +111,10 @@ func replayOne(ctx context.Context, setup *replaySetup, file string) (res replay
 		res.status, res.err = statusSkipped, nil
 	case r.Verdict == replay.Mismatch:
 		res.status = statusMismatch
+	case r.Verdict == replay.TimedOut:
+		res.status = statusTimeout
+	case r.Verdict == replay.Overran:
+		res.status = statusOverrun
 	default:
 		res.status = statusFail
 	}

@@ -73,7 +73,7 @@ func junitXML(script string, results []replayResult, s replaySummary, now time.T
 	class := strings.TrimSuffix(path.Base(script), ".lua")
 	suite := junitSuite{
 		Name:  "atrun replay " + class,
-		Tests: s.total, Failures: s.mismatched + s.failed, Errors: s.unreadable, Skipped: s.skipped,
+		Tests: s.total, Failures: s.mismatched + s.failed + s.timedOut + s.overran, Errors: s.unreadable, Skipped: s.skipped,
 		Time: junitSeconds(s.wall), Timestamp: now.UTC().Format("2006-01-02T15:04:05"),
 	}
 	for _, r := range results {
@@ -98,7 +98,7 @@ func junitCaseOf(class string, r replayResult) junitCase {
 	}
 	first, _, _ := strings.Cut(msg, "\n")
 	switch r.status {
-	case statusMismatch, statusFail:
+	case statusMismatch, statusFail, statusTimeout, statusOverrun:
 		c.Failure = &junitProblem{Message: first, Type: strings.ToLower(string(r.status)), Text: msg}
 	case statusError:
 		c.Error = &junitProblem{Message: first, Type: "unreadable", Text: msg}

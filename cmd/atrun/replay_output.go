@@ -33,6 +33,7 @@ func newReplayText(w io.Writer) *replayText {
 
 var statusColour = map[replayStatus]string{
 	statusPass: ansiGreen, statusMismatch: ansiRed, statusFail: ansiRed, statusError: ansiRed, statusSkipped: ansiYell,
+	statusTimeout: ansiRed, statusOverrun: ansiRed,
 }
 
 func (p *replayText) Result(r replayResult) {
@@ -40,7 +41,7 @@ func (p *replayText) Result(r replayResult) {
 	switch r.status {
 	case statusPass:
 		fmt.Fprintf(p.w, "%s %s (replayed %s of session in %s%s)\n", word, r.file, humanDuration(r.virtual), humanDuration(r.wall), unrecordedNote(r))
-	case statusMismatch, statusFail:
+	case statusMismatch, statusFail, statusTimeout, statusOverrun:
 		fmt.Fprintf(p.w, "%s %s (after %s of session, in %s%s)\n", word, r.file, humanDuration(r.virtual), humanDuration(r.wall), unrecordedNote(r))
 	case statusSkipped:
 		fmt.Fprintf(p.w, "%s %s (interrupted)\n", word, r.file)
@@ -93,7 +94,7 @@ func newReplayJSON(w io.Writer) *replayJSON {
 type replayJSONResult struct {
 	Event    string  `json:"event"`
 	File     string  `json:"file"`
-	Status   string  `json:"status"` // pass, mismatch, fail, error, skipped
+	Status   string  `json:"status"` // pass, mismatch, fail, timeout, overrun, error, skipped
 	Virtual  float64 `json:"virtual"`
 	Elapsed  float64 `json:"elapsed"`
 	Outcome  string  `json:"recorded_outcome,omitempty"` // ok, failed, interrupted, timeout, port-lost, unrecorded
@@ -109,6 +110,8 @@ type replayJSONSummary struct {
 	Passed     int     `json:"passed"`
 	Mismatched int     `json:"mismatched"`
 	Failed     int     `json:"failed"`
+	TimedOut   int     `json:"timed_out"`
+	Overran    int     `json:"overran"`
 	Unreadable int     `json:"unreadable"`
 	Skipped    int     `json:"skipped"`
 	Virtual    float64 `json:"virtual"`
@@ -141,7 +144,7 @@ func (p *replayJSON) Result(r replayResult) {
 
 func (p *replayJSON) Summary(s replaySummary) {
 	_ = p.enc.Encode(replayJSONSummary{
-		Event: "summary", Total: s.total, Passed: s.passed, Mismatched: s.mismatched, Failed: s.failed,
+		Event: "summary", Total: s.total, Passed: s.passed, Mismatched: s.mismatched, Failed: s.failed, TimedOut: s.timedOut, Overran: s.overran,
 		Unreadable: s.unreadable, Skipped: s.skipped, Virtual: s.virtual.Seconds(), Elapsed: s.wall.Seconds(),
 	})
 }

@@ -12,6 +12,7 @@ import (
 // replaySummary counts the results of one `atrun replay`.
 type replaySummary struct {
 	total, passed, mismatched, failed, unreadable, skipped int
+	timedOut, overran                                      int
 	virtual                                                time.Duration // session time replayed, all transcripts together
 	wall                                                   time.Duration // the command's own time
 	first                                                  error         // the first mismatch, in argument order
@@ -31,6 +32,10 @@ func summarise(results []replayResult, wall time.Duration) replaySummary {
 			}
 		case statusFail:
 			s.failed++
+		case statusTimeout:
+			s.timedOut++
+		case statusOverrun:
+			s.overran++
 		case statusError:
 			s.unreadable++
 		case statusSkipped:
@@ -48,7 +53,8 @@ func (s replaySummary) String() string {
 	for _, p := range []struct {
 		n    int
 		what string
-	}{{s.mismatched, "mismatched"}, {s.failed, "failed"}, {s.unreadable, "unreadable"}, {s.skipped, "not run"}} {
+	}{{s.mismatched, "mismatched"}, {s.failed, "failed"}, {s.timedOut, "timed out"}, {s.overran, "overran"},
+		{s.unreadable, "unreadable"}, {s.skipped, "not run"}} {
 		if p.n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.what))
 		}
@@ -72,8 +78,8 @@ func (s replaySummary) err() error {
 	switch {
 	case s.mismatched > 0:
 		return &replayMismatchError{count: s.mismatched, total: s.total, first: s.first}
-	case s.failed > 0:
-		return fmt.Errorf("%d of %s failed", s.failed, plural(s.total, "transcript"))
+	case s.failed+s.timedOut+s.overran > 0:
+		return fmt.Errorf("%d of %s failed", s.failed+s.timedOut+s.overran, plural(s.total, "transcript"))
 	case s.unreadable > 0:
 		return usagef("%d of %s could not be read", s.unreadable, plural(s.total, "transcript"))
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/atrun/atrun/engine"
 	"github.com/atrun/atrun/luabind"
 )
 
@@ -12,6 +13,8 @@ type runReporter interface {
 	luabind.Reporter
 	// Notice is the CLI's own remark about the run (an unused --set).
 	Notice(msg string)
+	// Dropped reports the URCs the engine's full queue dropped.
+	Dropped(d engine.DropReport)
 	// Finish reports the run's outcome; res is nil when it never started.
 	Finish(res *luabind.Result, err error)
 }

@@ -51,6 +51,7 @@ Example:
 			&cli.BoolFlag{Name: "trace", Usage: "print every byte to and from the modem on stderr"},
 			&cli.StringFlag{Name: "record", Usage: "write a transcript of the session to `FILE`, as it happens"},
 			&cli.BoolFlag{Name: "json", Usage: "print the run's events as JSON lines on stdout"},
+			&cli.IntFlag{Name: "urc-queue", Value: engine.DefaultQueueSize, Usage: "keep up to `N` URCs no handler or wait has taken yet; beyond, the oldest are dropped and counted"},
 			&cli.BoolFlag{Name: "sim", Usage: "run on a virtual EC20 with an embedded MQTT broker; the script gets host, port, username, password and ca_cert unless --set gives them"},
 			faultFlag(),
 		),
@@ -89,6 +90,9 @@ func runScript(c *cli.Context, rep runReporter, start time.Time) (*luabind.Resul
 	default:
 		return nil, usagef("atrun run takes one SCRIPT, got %d arguments: %s", c.NArg(), strings.Join(c.Args().Slice(), " "))
 	}
+	if n := c.Int("urc-queue"); n < 1 {
+		return nil, usagef("--urc-queue %d: the queue must hold at least 1 URC", n)
+	}
 	params, err := parseSets(c.StringSlice("set"))
 	if err != nil {
 		return nil, err
@@ -108,6 +112,7 @@ func runScript(c *cli.Context, rep runReporter, start time.Time) (*luabind.Resul
 		script: script, params: params, virt: virt,
 		port: c.String("port"), baud: c.Int("baud"), timeout: c.Duration("timeout"),
 		trace: c.Bool("trace"), record: c.String("record"), stderr: c.App.ErrWriter,
+		queue: c.Int("urc-queue"),
 	}.run(c.Context, rep, start)
 }
 
@@ -123,6 +128,7 @@ type runJob struct {
 	trace   bool
 	record  string
 	stderr  io.Writer
+	queue   int // the URC queue's size, engine.DefaultQueueSize when 0
 }
 
 // run opens the session and runs the script until it ends, fails, times
@@ -152,7 +158,7 @@ func (j runJob) run(parent context.Context, rep runReporter, start time.Time) (*
 			Script: j.script.Name, Atrun: version,
 			Params: headerParams(j.params, j.script.Source, secrets),
 		},
-		secrets: secrets, stderr: j.stderr, start: start,
+		secrets: secrets, stderr: j.stderr, start: start, queue: j.queue,
 	})
 	if err != nil {
 		return nil, stopped(ctx, err)
@@ -165,6 +171,14 @@ func (j runJob) run(parent context.Context, rep runReporter, start time.Time) (*
 		sess.tracer.setWhere(runner.Where)
 	}
 	res, err := runner.Run(ctx, j.script)
+	if j.virt != nil {
+		hintLacking(err)
+	}
+	if sess.conn != nil {
+		if d := sess.conn.DroppedURCs(); d.Total > 0 {
+			rep.Dropped(d)
+		}
+	}
 	err = stopped(ctx, noPort(sess.port, err))
 	if cerr := sess.Close(endingOf(err, sess.conn)); err == nil && cerr != nil {
 		err = cerr

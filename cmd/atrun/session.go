@@ -25,7 +25,7 @@ func portFlags() []cli.Flag {
 			Name:    "port",
 			Aliases: []string{"p"},
 			EnvVars: []string{"ATRUN_PORT"},
-			Usage:   "the modem's `PORT`: a serial device (/dev/ttyUSB2), tcp://host:port (ser2net raw), or auto (the Quectel AT port)",
+			Usage:   "the modem's `PORT`: a serial device (/dev/ttyUSB2), tcp://host:port (ser2net raw), rfc2217://host:port (ser2net telnet(rfc2217), labgrid), or auto (the Quectel AT port)",
 		},
 		&cli.IntFlag{Name: "baud", Value: 115200, Usage: "serial speed `N` in bits per second"},
 	}
@@ -41,6 +41,7 @@ type sessionOptions struct {
 	secrets *secret.Set
 	stderr  io.Writer
 	start   time.Time
+	queue   int // the URC queue's size; engine.DefaultQueueSize when 0
 }
 
 // session is an open link to the modem with its observers: the tracer and
@@ -86,7 +87,7 @@ func openSession(ctx context.Context, o sessionOptions) (*session, error) {
 		sinks = append(sinks, s.tracer)
 	}
 	if rw != nil {
-		s.conn = engine.New(rw, engine.Config{Name: port, Secrets: o.secrets, Tap: multiTap(sinks)})
+		s.conn = engine.New(rw, engine.Config{Name: port, Secrets: o.secrets, Tap: multiTap(sinks), QueueSize: o.queue})
 	}
 	return s, nil
 }

@@ -1,16 +1,20 @@
 package main
 
 import (
+	"bufio"
 	"cmp"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/atrun/atrun/engine"
 	"github.com/atrun/atrun/sim"
 )
 
@@ -38,8 +42,19 @@ broker's. A password you give is never printed; the one the embedded
 broker makes up is, since the commands to paste need it.
 
 ` + faultHelpText() + `
+Besides the broker it runs an NTP server on loopback for AT+QNTP, and a
+network for SMS: a message sent to the SIM's own number (AT+CNUM)
+comes back as an incoming one, --sms delivers one at start, and typing
+"sms FROM TEXT" on its standard input delivers one while it runs.
+--commands lists the AT commands it implements; any other answers ERROR,
+as the EC20 answers an unknown command, and it says so on standard error.
+--log shows each command line, each URC and each broker message as it
+happens. The broker answers the modem's first publish with --reply on
+each topic the modem subscribed to.
+
 Example:
    atrun sim
+   atrun sim --log --sms '+491701234567:hello from the network'
    atrun sim --fault slow-registration=3s --fault drop-connection=20s --link /tmp/ec20
    atrun sim --broker mqtts://broker.example.com:8883 --broker-ca ca.pem --broker-user dev1`,
 		Flags: []cli.Flag{
@@ -53,6 +68,10 @@ Example:
 			&cli.StringFlag{Name: "port-name", Value: "usbat",
 				Usage: "which of the modem's ports the device is (`NAME`: " + strings.Join(simPortNames, ", ") + "): URCs reach only the port AT+QURCCFG=\"urcport\" names"},
 			&cli.Int64Flag{Name: "seed", Usage: "make the modem's random choices repeatable with seed `N`", DefaultText: "a new one each run"},
+			&cli.BoolFlag{Name: "commands", Usage: "list the AT commands the virtual EC20 implements, and exit"},
+			&cli.BoolFlag{Name: "log", Usage: "print each command line, URC and broker message on stderr as it happens"},
+			&cli.StringSliceFlag{Name: "sms", Usage: "deliver an incoming SMS at start: `FROM:TEXT` (repeatable)"},
+			&cli.StringFlag{Name: "reply", Value: simReply, Usage: "what the broker sends back on the modem's subscribed topics when it first publishes (`TEXT`; empty: nothing)"},
 		},
 		Action: simAction,
 	}
@@ -73,10 +92,21 @@ func simAction(c *cli.Context) error {
 		printFaultHelp(c.App.Writer)
 		return nil
 	}
+	if c.Bool("commands") {
+		for _, name := range sim.Commands() {
+			fmt.Fprintln(c.App.Writer, name)
+		}
+		return nil
+	}
 	opts, err := simOptions(c)
 	if err != nil {
 		return err
 	}
+	messages, err := parseSMSFlags(c.StringSlice("sms"))
+	if err != nil {
+		return err
+	}
+	opts.Log, opts.Verbose, opts.Reply = simLog(c.App.ErrWriter, c), c.Bool("log"), c.String("reply")
 	ctx, stop := withInterrupt(c.Context)
 	defer stop()
 	s, err := sim.Start(ctx, opts)
@@ -87,6 +117,12 @@ func simAction(c *cli.Context) error {
 	}
 	defer s.Close()
 	printSim(c.App.Writer, s, opts, c.IsSet("broker-password"))
+	for _, msg := range messages {
+		if err := s.Modem.DeliverSMS(msg[0], msg[1]); err != nil {
+			fmt.Fprintln(c.App.ErrWriter, "--sms: "+err.Error())
+		}
+	}
+	go readSimControls(c.App.Reader, c.App.ErrWriter, s.Modem)
 	select {
 	case <-ctx.Done():
 		// Ctrl+C is how this command ends: not a failure.
@@ -148,6 +184,14 @@ func printSim(w io.Writer, s *sim.Sim, opts sim.Options, givenPassword bool) {
 	fmt.Fprintf(w, "Or run the shipped MQTT script on it:\n")
 	fmt.Fprintf(w, "  ATRUN_PASSWORD=%s atrun run ec20_mqtts --port %s --set host=%s --set port=%s --set ca_cert=%s --set username=%s%s\n",
 		password, shellQuote(dev), shellQuote(host), port, shellQuote(s.CAFile), shellQuote(s.Username), urc)
+	fmt.Fprintf(w, "Watch what the modem publishes, and publish to it:\n")
+	fmt.Fprintf(w, "  mosquitto_sub -h %s -p %s --cafile %s -u %s -P %s -t '#' -v\n",
+		shellQuote(host), port, shellQuote(s.CAFile), shellQuote(s.Username), password)
+	fmt.Fprintf(w, "  mosquitto_pub -h %s -p %s --cafile %s -u %s -P %s -t atrun/down -m '{\"led\":\"on\"}'\n",
+		shellQuote(host), port, shellQuote(s.CAFile), shellQuote(s.Username), password)
+	ntpHost, ntpPort, _ := net.SplitHostPort(s.NTPAddr)
+	fmt.Fprintf(w, "Set its clock from the NTP server: AT+QNTP=1,\"%s\",%s\n", ntpHost, ntpPort)
+	fmt.Fprintf(w, "Send it an SMS: type  sms +491701234567 hello  here (its own number is %s)\n", sim.OwnNumber)
 	printServers(w, s, dev)
 	fmt.Fprintf(w, "\nCtrl+C stops it.\n")
 }
@@ -191,4 +235,99 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// simReply is what the broker answers the modem's first publish with, on
+// its subscribed topics: the reply of the demo.
+const simReply = `{"led":"on"}`
+
+// simLog prints the virtual EC20's own log on stderr, with the passwords
+// and PIN the command line gave replaced: AT+QMTCONN and AT+CPIN carry
+// them.
+func simLog(w io.Writer, c *cli.Context) func(string) {
+	var secrets []string
+	for _, v := range []string{c.String("broker-password"), pinOf(c.StringSlice("fault"))} {
+		if v != "" {
+			secrets = append(secrets, v)
+		}
+	}
+	var mu sync.Mutex
+	return func(line string) {
+		for _, v := range secrets {
+			line = strings.ReplaceAll(line, v, "***")
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintln(w, "virtual EC20: "+line)
+	}
+}
+
+// pinOf is the PIN of a sim-pin fault, "" when there is none.
+func pinOf(faults []string) string {
+	f, err := sim.ParseFaults(strings.Join(faults, ","))
+	if err != nil {
+		return ""
+	}
+	return f.SIMPIN
+}
+
+// parseSMSFlags reads --sms FROM:TEXT values.
+func parseSMSFlags(values []string) ([][2]string, error) {
+	var out [][2]string
+	for _, v := range values {
+		from, text, ok := strings.Cut(v, ":")
+		if !ok || strings.TrimSpace(from) == "" {
+			return nil, usagef("--sms %q: write it as FROM:TEXT, e.g. --sms '+491701234567:hello'", v)
+		}
+		out = append(out, [2]string{strings.TrimSpace(from), text})
+	}
+	return out, nil
+}
+
+// readSimControls takes "sms FROM TEXT" lines from the terminal atrun sim
+// runs in and delivers each as an incoming SMS.
+func readSimControls(r io.Reader, w io.Writer, m *sim.Modem) {
+	if r == nil {
+		return
+	}
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		fields := strings.SplitN(strings.TrimSpace(sc.Text()), " ", 3)
+		switch {
+		case len(fields) == 1 && fields[0] == "":
+		case len(fields) == 3 && strings.EqualFold(fields[0], "sms"):
+			if err := m.DeliverSMS(fields[1], fields[2]); err != nil {
+				fmt.Fprintln(w, err)
+			} else {
+				fmt.Fprintf(w, "SMS from %s delivered\n", fields[1])
+			}
+		default:
+			fmt.Fprintln(w, "type: sms FROM TEXT   (an incoming SMS, e.g. sms +491701234567 hello)")
+		}
+	}
+}
+
+// simRunLog prints what the virtual EC20 notes during atrun run --sim (a
+// command it does not implement, a message it dropped) on stderr.
+func simRunLog(w io.Writer) func(string) {
+	var mu sync.Mutex
+	return func(line string) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintln(w, "virtual EC20: "+line)
+	}
+}
+
+// hintLacking corrects the hint of a plain ERROR to a command the virtual
+// EC20 does not implement: the syntax is not what is wrong.
+func hintLacking(err error) {
+	var me *engine.ModemError
+	if !errors.As(err, &me) || me.Kind != "ERROR" || !sim.Lacks(me.Command) {
+		return
+	}
+	name := me.Command
+	if i := strings.IndexAny(name, "=?"); i > 0 {
+		name = name[:i]
+	}
+	me.Hint = "the virtual EC20 does not implement " + name + " ('atrun sim --commands' lists what it does): it answers ERROR as the EC20 answers an unknown command; on a real EC20 check the syntax"
 }

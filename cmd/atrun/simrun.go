@@ -84,7 +84,7 @@ func simFromFlags(c *cli.Context) (*virtualModem, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &virtualModem{opts: sim.Options{Faults: f}, ready: announce(c.App.ErrWriter)}, nil
+	return &virtualModem{opts: sim.Options{Faults: f, Reply: simReply, Log: simRunLog(c.App.ErrWriter)}, ready: announce(c.App.ErrWriter)}, nil
 }
 
 // portGiven reports whether --port was on the command line. ATRUN_PORT

@@ -1,7 +1,5 @@
 package codes
 
-import "strings"
-
 // cmeTable holds every +CME ERROR number this package knows, in ascending
 // order. Sources: the EC2x AT manual's general table, 3GPP TS 27.007 for the
 // generic codes it omits, and Quectel's file, GNSS, socket and audio tables.
@@ -154,12 +152,9 @@ func CMECode(n int) (Code, bool) {
 // fallback for numbers CME does not know.
 func CMERange(n int) string { return describeRange(cmeRanges, n) }
 
-// CMEByText finds the row whose meaning equals text, ignoring case. Verbose
-// errors (AT+CMEE=2) carry only the text; the lookup is for hints, since one
-// text can belong to several numbers (the first in table order wins).
-func CMEByText(text string) (Code, bool) {
-	return byText(cmeTable, text)
-}
+// CMEByText finds the row of a verbose +CME ERROR text (ErrorByText with
+// no command).
+func CMEByText(text string) (Code, bool) { return ErrorByText("CME", text, "") }
 
 // index builds the lookup map of a table.
 func index(t []Code) map[int]Code {
@@ -168,14 +163,4 @@ func index(t []Code) map[int]Code {
 		m[c.N] = c
 	}
 	return m
-}
-
-// byText finds the first row of t whose meaning equals text, ignoring case.
-func byText(t []Code, text string) (Code, bool) {
-	for _, c := range t {
-		if strings.EqualFold(c.Meaning, strings.TrimSpace(text)) {
-			return c, true
-		}
-	}
-	return Code{}, false
 }

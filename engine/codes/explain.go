@@ -57,7 +57,7 @@ func Decode(line, command string) Note {
 		return Note{}
 	}
 	if f, ok := ParseFinal(s); ok {
-		return finalNote(f)
+		return finalNote(f, command)
 	}
 	if s == ">" || strings.HasPrefix(s, "> ") {
 		return Note{Meaning: "data prompt: the modem waits for the payload"}
@@ -87,27 +87,30 @@ func contextFor(in info, command string) lineCtx {
 
 // finalNote explains a final result. OK needs no words; an error carries
 // the table's hint, found by number or, for verbose errors, by text.
-func finalNote(f Final) Note {
+func finalNote(f Final, command string) Note {
 	n := Note{Meaning: f.Meaning}
 	switch f.Kind {
 	case "ERROR":
 		n.Hint = "check the syntax (ASCII quotes only, parameter count and ranges: AT+<cmd>=? lists them) and that this firmware has the command; AT+CMEE=1 makes errors say why"
-	case "CME":
-		n.Hint = cmeHint(f)
-	case "CMS":
-		if c, ok := CMSCode(f.Code); ok {
+	case "CME", "CMS":
+		if c, ok := ResolveError(f, command); ok {
 			n.Hint = c.Hint
 		}
 	}
 	return n
 }
 
-// cmeHint finds the hint of a +CME ERROR by number or verbose text.
-func cmeHint(f Final) string {
-	if f.Code >= 0 {
-		c, _ := CMECode(f.Code)
-		return c.Hint
+// ResolveError returns the table row of a +CME or +CMS ERROR final result:
+// by its number, or for a verbose error (AT+CMEE=2) by its text. command is
+// the command it answered, "" when unknown.
+func ResolveError(f Final, command string) (Code, bool) {
+	table := cmeIndex
+	if f.Kind == "CMS" {
+		table = cmsIndex
 	}
-	c, _ := CMEByText(f.Meaning)
-	return c.Hint
+	if f.Code >= 0 {
+		c, ok := table[f.Code]
+		return c, ok
+	}
+	return ErrorByText(f.Kind, f.Meaning, command)
 }

@@ -46,6 +46,10 @@ const (
 	// Stalled: the script waits with no timeout where the transcript
 	// expects it to write, so the replay can never go on.
 	Stalled
+	// OvertookPrompt: the script wrote before a prompt (`>` or CONNECT)
+	// that the modem sent before this write in the recording: it did not
+	// wait for it.
+	OvertookPrompt
 )
 
 func (m Mismatch) String() string {
@@ -58,6 +62,8 @@ func (m Mismatch) String() string {
 		return "the script ended before this write of the transcript"
 	case Stalled:
 		return "the script waits with no timeout, but the transcript expects it to write"
+	case OvertookPrompt:
+		return "the script wrote before the modem's prompt (> or CONNECT) that came before this write in the recording"
 	}
 	return fmt.Sprintf("mismatch(%d)", int(m))
 }
@@ -73,6 +79,12 @@ type MismatchError struct {
 	Expected Text          // the recorded write; empty for ExtraWrite
 	Got      Text          // what the script wrote in its place, from the same position; empty if nothing
 	Recent   []Event       // the events just before, oldest first
+	// Where is the script position of the call that made the write
+	// ("ec20_mqtts.lua:57"), or the one it waited in; "" when unknown.
+	Where string
+	// Script is the error the script stopped with, when it ended early;
+	// "" when it succeeded or is still running. Secrets are redacted.
+	Script string
 }
 
 func (e *MismatchError) Error() string {
@@ -95,6 +107,16 @@ func (e *MismatchError) Error() string {
 		col := commonPrefix(exp, got)
 		fmt.Fprintf(&b, "\n\t          %s^ first difference", strings.Repeat(" ", col))
 	}
+	if e.Where != "" {
+		verb := "written at"
+		if e.Kind == EndedEarly || e.Kind == Stalled {
+			verb = "the script was at"
+		}
+		fmt.Fprintf(&b, "\n\t%s %s", verb, e.Where)
+	}
+	if e.Script != "" {
+		fmt.Fprintf(&b, "\n\tthe script stopped with: %s", e.Script)
+	}
 	if len(e.Recent) > 0 {
 		b.WriteString("\n\tthe transcript just before:")
 		for _, ev := range e.Recent {
@@ -113,4 +135,24 @@ func commonPrefix(a, b string) int {
 		n++
 	}
 	return n
+}
+
+// OverrunError is a replay stopped because the script went on waiting on
+// the virtual clock well past the end of the recording (a loop of sleeps,
+// a wait far longer than anything recorded), or waits with no timeout once
+// the recording is over: nothing more will ever come.
+type OverrunError struct {
+	File    string
+	At      time.Duration // virtual time since the start when it was stopped
+	Last    time.Duration // the time of the recording's last event
+	Forever bool          // the script waits with no timeout at all
+}
+
+func (e *OverrunError) Error() string {
+	if e.Forever {
+		return fmt.Sprintf("%s: the script waits with no timeout after the recording's last event (at %ss): nothing more will come, so the replay stopped it",
+			e.File, appendTime(nil, e.Last))
+	}
+	return fmt.Sprintf("%s: the script still waits at %ss of session, well past the recording's last event (at %ss): the replay stopped it",
+		e.File, appendTime(nil, e.At), appendTime(nil, e.Last))
 }

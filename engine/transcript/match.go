@@ -1,6 +1,9 @@
 package transcript
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // The host side of a transcript is matched as one byte stream, whatever the
 // chunking of the script's writes. The position is (next, off): the event
@@ -196,14 +199,42 @@ func (r *Replay) step() bool {
 	}
 	if timer {
 		// The script waits for a timeout before it writes, or the
-		// transcript is over and pending waits time out.
+		// transcript is over and pending waits time out; but not forever.
+		if last := r.lastAt(); deadline.After(r.start.Add(last + r.overrun)) {
+			r.overran(&OverrunError{File: r.t.Name, At: r.clk.Now().Sub(r.start), Last: last})
+			return false
+		}
 		r.clk.AdvanceTo(deadline)
 		return true
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if ok && !r.ended && r.err == nil && !r.closed {
+	switch {
+	case r.ended || r.err != nil || r.closed:
+	case ok:
 		r.fail(Stalled, nil)
+	default:
+		// The recording is over and the script waits with no timeout.
+		r.err = &OverrunError{File: r.t.Name, At: r.clk.Now().Sub(r.start), Last: r.lastAt(), Forever: true}
+		r.stop()
 	}
 	return false
+}
+
+// lastAt is the time of the recording's last event.
+func (r *Replay) lastAt() time.Duration {
+	if n := len(r.t.Events); n > 0 {
+		return r.t.Events[n-1].At
+	}
+	return 0
+}
+
+// overran stops the replay with e, unless it stopped already.
+func (r *Replay) overran(e *OverrunError) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.err == nil && !r.closed && !r.ended {
+		r.err = e
+		r.stop()
+	}
 }

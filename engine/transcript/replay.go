@@ -18,6 +18,11 @@ import (
 // in pieces, as it does from a real UART, and framing bugs show.
 const DefaultChunk = 3
 
+// DefaultOverrun is how long past the end of its recording a replayed
+// script may go on waiting on the virtual clock. A script that behaves as
+// recorded ends by then; one that loops on sleep() would never end.
+const DefaultOverrun = 10 * time.Minute
+
 // recentEvents is how many events a MismatchError shows before the failure.
 const recentEvents = 4
 
@@ -28,6 +33,13 @@ type Options struct {
 	// AllowUnfinished lets the script end before the transcript's last
 	// write without Finish reporting it.
 	AllowUnfinished bool
+	// Overrun is how far past the recording's last event the script may
+	// wait on the virtual clock before the replay stops it with an
+	// *OverrunError; 0 means DefaultOverrun.
+	Overrun time.Duration
+	// Where tells the script position of the call being made
+	// ("ec20_mqtts.lua:57"), for mismatch messages; nil leaves it out.
+	Where func() string
 	// Secrets is the session's secret set (the runner's, holding the values
 	// the script declared secret). The replay adds the passwords of the
 	// commands the script writes and the values that match redacted spans,
@@ -46,6 +58,8 @@ type Replay struct {
 	start   time.Time
 	chunk   int
 	allow   bool
+	overrun time.Duration
+	where   func() string
 	secrets *secret.Set
 	cancel  context.CancelFunc
 	stopped chan struct{} // closed on failure or Close
@@ -89,6 +103,9 @@ func NewReplay(t *Transcript, opts Options) *Replay {
 	if opts.Chunk <= 0 {
 		opts.Chunk = DefaultChunk
 	}
+	if opts.Overrun <= 0 {
+		opts.Overrun = DefaultOverrun
+	}
 	if opts.Secrets == nil {
 		// A set of its own still keeps command passwords out of messages.
 		opts.Secrets = new(secret.Set)
@@ -100,6 +117,8 @@ func NewReplay(t *Transcript, opts Options) *Replay {
 		start:      t.Header.Start,
 		chunk:      opts.Chunk,
 		allow:      opts.AllowUnfinished,
+		overrun:    opts.Overrun,
+		where:      opts.Where,
 		secrets:    opts.Secrets,
 		cancel:     cancel,
 		stopped:    make(chan struct{}),
@@ -199,6 +218,9 @@ func (r *Replay) Write(p []byte) (int, error) {
 		case !ok:
 			return n, r.fail(ExtraWrite, p[n:])
 		case r.t.Events[i].Kind == Modem:
+			if h, ok := r.promptBefore(i); ok {
+				return n, r.overtook(h, p[n:])
+			}
 			r.deliverSkipped(i)
 			continue
 		}
@@ -209,6 +231,49 @@ func (r *Replay) Write(p []byte) (int, error) {
 		}
 	}
 	return len(p), nil
+}
+
+// promptBefore reports whether the modem events from i up to the next host
+// write hold a prompt, and returns that write's index.
+func (r *Replay) promptBefore(i int) (int, bool) {
+	found := false
+	for ; i < len(r.t.Events) && r.t.Events[i].Kind == Modem; i++ {
+		found = found || isPrompt(r.t.Events[i].Data.Bytes)
+	}
+	return i, found && i < len(r.t.Events) && r.t.Events[i].Kind == Host
+}
+
+// isPrompt reports whether modem bytes hold a line that asks the host for
+// data: the `>` prompt of AT+CMGS, AT+QMTPUB or AT+QISEND, or a CONNECT
+// (AT+QFUPL, a data call).
+func isPrompt(p []byte) bool {
+	for _, line := range bytes.FieldsFunc(p, func(c rune) bool { return c == '\r' || c == '\n' }) {
+		line = bytes.TrimSpace(line)
+		if bytes.Equal(line, []byte(">")) || bytes.HasPrefix(line, []byte("CONNECT")) {
+			return true
+		}
+	}
+	return false
+}
+
+// overtook stops the replay: the script wrote rest where host write h was
+// recorded, before the prompt that preceded h.
+func (r *Replay) overtook(h int, rest []byte) error {
+	e := &MismatchError{Kind: OvertookPrompt, File: r.t.Name, At: r.clk.Now().Sub(r.start), Where: r.whereNow()}
+	e.Line, e.Expected = r.t.Events[h].Line, r.t.Events[h].Data
+	e.Got = r.redact(rest).truncate(len(e.Expected.Bytes) + 40)
+	e.Recent = append([]Event(nil), r.t.Events[max(h-recentEvents, 0):h]...)
+	r.err = e
+	r.stop()
+	return e
+}
+
+// whereNow is the script position of the current call, "" when unknown.
+func (r *Replay) whereNow() string {
+	if r.where == nil {
+		return ""
+	}
+	return r.where()
 }
 
 // deliverSkipped hands over the modem events from i up to the next host
@@ -340,7 +405,7 @@ func (r *Replay) deliver() {
 // fail stops the replay with a mismatch of the given kind at the current
 // position; rest is what the script wrote from there on.
 func (r *Replay) fail(kind Mismatch, rest []byte) error {
-	e := &MismatchError{Kind: kind, File: r.t.Name, At: r.clk.Now().Sub(r.start)}
+	e := &MismatchError{Kind: kind, File: r.t.Name, At: r.clk.Now().Sub(r.start), Where: r.whereNow()}
 	e.Recent = append([]Event(nil), r.t.Events[max(r.next-recentEvents, 0):min(r.next, len(r.t.Events))]...)
 	switch kind {
 	case ExtraWrite:
