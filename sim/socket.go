@@ -154,10 +154,8 @@ func (m *Modem) openSocket(s *socket, tlsCfg *tls.Config, handshake time.Duratio
 				return
 			}
 			s.raw, s.conn, s.state = raw, conn, sockConnected
-			if a, ok := raw.LocalAddr().(interface{ String() string }); ok {
-				_, p, _ := net.SplitHostPort(a.String())
-				s.local, _ = strconv.Atoi(p)
-			}
+			_, p, _ := net.SplitHostPort(raw.LocalAddr().String())
+			s.local, _ = strconv.Atoi(p)
 			m.startSocketIO(s)
 			done(0)
 		})
