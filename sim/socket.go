@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"syscall"
 	"time"
 )
 
@@ -205,6 +206,7 @@ func closedUDPAddr() string {
 // the drop-connection fault.
 func (m *Modem) startSocketIO(s *socket) {
 	gen, conn, out := s.gen, s.conn, make(chan []byte, sendQueue)
+	udp := s.proto == "UDP"
 	s.out = out
 	m.goBackground(func() {
 		buf := make([]byte, readBufSize)
@@ -213,6 +215,9 @@ func (m *Modem) startSocketIO(s *socket) {
 			if n > 0 {
 				data := append([]byte(nil), buf[:n]...)
 				m.post(func() { m.socketData(s, gen, data) })
+			}
+			if err != nil && udp && errors.Is(err, syscall.ECONNREFUSED) {
+				continue // an ICMP "port unreachable": the datagram is lost, the socket stays
 			}
 			if err != nil {
 				m.post(func() { m.socketClosed(s, gen) })
@@ -223,7 +228,8 @@ func (m *Modem) startSocketIO(s *socket) {
 	m.goBackground(func() {
 		for b := range out {
 			_ = conn.SetWriteDeadline(time.Now().Add(dialTimeout))
-			if _, err := conn.Write(b); err != nil {
+			_, err := conn.Write(b)
+			if err != nil && !(udp && errors.Is(err, syscall.ECONNREFUSED)) {
 				conn.Close() // the reader then reports the socket closed
 			}
 		}

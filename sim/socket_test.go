@@ -585,3 +585,23 @@ func FuzzSocketInput(f *testing.F) {
 		stop()
 	})
 }
+
+// UDP has no connection to refuse: under server-down the open succeeds,
+// the datagram is lost, and the socket stays open.
+func TestUDPServerDown(t *testing.T) {
+	srv := runServers(t)
+	h := socketReady(t, Options{Faults: Faults{ServerDown: true}})
+	host, p := splitAddr(t, srv.UDPEchoAddr)
+	h.must(fmt.Sprintf(`AT+QIOPEN=1,1,"UDP","%s",%d,0,0`, host, p), ok)
+	h.urc("+QIOPEN: 1,0")
+	for i := 0; i < 3; i++ {
+		h.send("AT+QISEND=1,4\r")
+		h.expect("\r\n> ")
+		h.send("lost")
+		h.expect("\r\nSEND OK\r\n")
+	}
+	h.must("AT+QIRD=1,0", "\r\n+QIRD: 0,0,0\r\n\r\nOK\r\n")
+	if st := h.cmd("AT+QISTATE=1,1"); !strings.Contains(st, `,2,1,0,0,"usbat"`) {
+		t.Fatalf("state %q", st)
+	}
+}
