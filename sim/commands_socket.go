@@ -64,7 +64,8 @@ func cmdQIOPEN(m *Modem, c *command) result {
 		return errorResult
 	}
 	if proto != "TCP" && proto != "UDP" {
-		return errorResult // TCP LISTENER and UDP SERVICE are not implemented
+		m.logf("AT+QIOPEN with %q is not implemented here (only TCP and UDP clients): answered ERROR", proto)
+		return errorResult
 	}
 	s := &socket{fam: &ipFamily, id: id, proto: proto, ctxID: ctxID, sslCtx: -1, host: host, port: port, local: local, mode: mode}
 	if mode == modeTransp {

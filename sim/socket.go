@@ -54,14 +54,15 @@ const (
 
 // sockFamily tells the TCP/IP sockets (+QIURC) from the SSL ones (+QSSLURC).
 type sockFamily struct {
+	name    string // for the log: "socket", "SSL client"
 	urc     string // "+QIURC" or "+QSSLURC"
 	open    string // "+QIOPEN" or "+QSSLOPEN"
 	service func(s *socket) string
 }
 
 var (
-	ipFamily  = sockFamily{urc: "+QIURC", open: "+QIOPEN", service: func(s *socket) string { return s.proto }}
-	sslFamily = sockFamily{urc: "+QSSLURC", open: "+QSSLOPEN", service: func(*socket) string { return "SSLClient" }}
+	ipFamily  = sockFamily{name: "socket", urc: "+QIURC", open: "+QIOPEN", service: func(s *socket) string { return s.proto }}
+	sslFamily = sockFamily{name: "SSL client", urc: "+QSSLURC", open: "+QSSLOPEN", service: func(*socket) string { return "SSLClient" }}
 )
 
 // socket is one open (or opening) socket. Loop-owned; goroutines report
@@ -155,6 +156,7 @@ func (m *Modem) openSocket(s *socket, tlsCfg *tls.Config, handshake time.Duratio
 				return
 			}
 			s.raw, s.conn, s.state = raw, conn, sockConnected
+			m.tracef("%s %d: %s connected to %s", s.fam.name, s.id, s.proto, addr)
 			_, p, _ := net.SplitHostPort(raw.LocalAddr().String())
 			s.local, _ = strconv.Atoi(p)
 			m.startSocketIO(s)
@@ -274,6 +276,7 @@ func (m *Modem) socketClosed(s *socket, gen int) {
 	}
 	s.state = sockClosing
 	s.stopIO()
+	m.tracef("%s %d: the peer closed the connection", s.fam.name, s.id)
 	if _, on := m.transparentOf(s); on {
 		m.leaveData(noCarrier)
 		return
