@@ -49,6 +49,7 @@ const (
 	errSockDNS        = 565
 	errSockConnect    = 566
 	errSockClosed     = 567
+	errSockTimeout    = 569
 	errSockNotAllowed = 572
 )
 

@@ -605,3 +605,15 @@ func TestUDPServerDown(t *testing.T) {
 		t.Fatalf("state %q", st)
 	}
 }
+
+// A transparent open that gets no answer gives up after 150 s on the
+// modem's clock, and the modem takes commands again.
+func TestTransparentOpenTimeout(t *testing.T) {
+	hang := func(ctx context.Context, _, _ string) (net.Conn, error) { <-ctx.Done(); return nil, ctx.Err() }
+	h := socketReady(t, Options{Dial: hang})
+	h.send("AT+QIOPEN=1,0,\"TCP\",\"10.0.0.1\",7,0,2\r")
+	h.advance(openLimit, 1)
+	h.expect("\r\nERROR\r\n")
+	h.must("AT+QIGETERROR", "\r\n+QIGETERROR: 569,operation timeout\r\n\r\nOK\r\n")
+	h.must("AT+QISTATE?", ok)
+}

@@ -22,13 +22,29 @@ type openWait struct{}
 
 func (openWait) feed(_ *Modem, b []byte) int { return len(b) }
 
+// openLimit is how long the module may take to open a socket (the
+// manual's 150 s); past it the command gives up on the modem's clock.
+const openLimit = 150 * time.Second
+
 // openTransparent opens s and answers CONNECT (then data mode) or ERROR.
 func (m *Modem) openTransparent(tab *[numSockets]*socket, s *socket, ctxID int, tlsOf func() (*tlsSetup, bool)) result {
 	w := &openWait{}
 	m.enterData(w)
 	gen := m.dataGen
+	waiting := func() bool { return m.data == dataMode(w) && m.dataGen == gen }
+	timer := m.after(openLimit, func() {
+		if waiting() {
+			s.close()
+			if tab[s.id] == s {
+				tab[s.id] = nil
+			}
+			m.stack().lastErr = errSockTimeout
+			m.leaveData(errorResult)
+		}
+	})
 	m.startOpen(tab, s, ctxID, tlsOf, func(code int) {
-		if m.data != dataMode(w) || m.dataGen != gen {
+		timer.Stop()
+		if !waiting() {
 			return
 		}
 		if code != 0 {
