@@ -60,10 +60,13 @@ type Conn struct {
 	abortedBy *entry      // the abort it matched
 	abortedAt time.Time
 	waiter    *clock.Waiter[struct{}]
-	busy      bool   // an operation is in progress
-	woke      bool   // the current read woke the waiter
-	recent    []byte // bytes received during the current wait (the last ones)
-	err       error  // why the Conn stopped working: a PortError or ErrClosed
+	busy      bool      // an operation is in progress
+	woke      bool      // the current read woke the waiter
+	recent    []byte    // bytes received during the current wait (the last ones)
+	lastRead  time.Time // when the last bytes arrived
+	born      time.Time // when the Conn started
+	late      []string  // the answers orphans got, until Resync takes them
+	err       error     // why the Conn stopped working: a PortError or ErrClosed
 	done      chan struct{}
 }
 
@@ -104,6 +107,7 @@ func New(port io.ReadWriteCloser, cfg Config) *Conn {
 	if c.clk == nil {
 		c.clk = clock.Real{}
 	}
+	c.born = c.clk.Now()
 	if c.secrets == nil {
 		c.secrets = &secret.Set{}
 	}
@@ -151,6 +155,7 @@ func (c *Conn) receive(p []byte) (woke bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.remember(p)
+	c.lastRead = at
 	c.woke = false
 	c.fr.feed(p, func(f Frame) { c.route(f, at) })
 	return c.woke
@@ -175,6 +180,10 @@ func (c *Conn) route(f Frame, at time.Time) {
 	if o := c.orphan; o != nil && (cmd == nil || !cmd.echoed && !cmd.isEcho(f)) {
 		if o.owns(f) || (f.Kind == Line && !c.urcs.matches(f.Text)) {
 			if o.take(f); o.done {
+				c.late = append(append(c.late, o.lines...), o.final)
+				if over := len(c.late) - 32; over > 0 {
+					c.late = c.late[over:] // only Resync reads them: keep the last few
+				}
 				c.orphan = nil
 				if cmd != nil {
 					cmd.shadowed = true

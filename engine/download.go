@@ -10,10 +10,11 @@ import (
 	"github.com/atrun/atrun/engine/codes"
 )
 
-// Download makes the command's CONNECT the start of data the modem sends
-// (AT+QFDWL, AT+QHTTPREAD, AT+QFREAD ...): the bytes up to the data's end are
-// returned, exact, in Response.Data, and the lines after them (+QFDWL:
-// <size>,<checksum>, OK) as usual. Where the data ends:
+// Download makes the command's CONNECT the start of data the modem sends:
+// the bytes up to the data's end are returned, exact, in Response.Data, and
+// the lines after them (+QFDWL: <size>,<checksum>, OK) as usual. Commands
+// known to send data (AT+QFDWL, AT+QFREAD, AT+QHTTPREAD: see
+// codes.SendsData) are downloads without it. Where the data ends:
 //
 //   - after n bytes when the CONNECT says so (`CONNECT <n>`, AT+QFREAD), or
 //     the caller does (DownloadSize);

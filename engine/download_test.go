@@ -74,6 +74,12 @@ func TestDownloads(t *testing.T) {
 			"\r\n+QSSLRECV: 4\r\n\r\n>\r\n\r\nOK\r\n", "\r\n>\r", []string{"+QSSLRECV: 4"}},
 		{"file read announces its count", "AT+QFREAD=3000,6", []Option{Download()},
 			"\r\nCONNECT 6\r\nOK\r\n\x00>\r\nOK\r\n", "OK\r\n\x00>", nil},
+		{"a file read is a download without asking", "AT+QFREAD=3000,6", nil,
+			"\r\nCONNECT 6\r\nOK\r\n\x00>\r\nOK\r\n", "OK\r\n\x00>", nil},
+		{"an HTTP read is a download without asking", "AT+QHTTPREAD=80", nil,
+			"\r\nCONNECT\r\n" + body + "\r\nOK\r\n\r\n+QHTTPREAD: 0\r\n", body, nil},
+		{"the test form of a data command is not a download", "AT+QHTTPREAD=?", nil,
+			"\r\n+QHTTPREAD: (1-65535)\r\n\r\nOK\r\n", "", []string{"+QHTTPREAD: (1-65535)"}},
 	}
 	for _, tt := range tests {
 		for _, chunk := range chunkSizes {

@@ -16,8 +16,7 @@ import (
 	"go.bug.st/serial"
 )
 
-// RFC 2217 com port commands, client to server. The server's reply to a
-// command carries the command's code plus 100.
+// RFC 2217 com port commands, client to server.
 const (
 	cpSignature   = 0
 	cpSetBaud     = 1
@@ -26,21 +25,32 @@ const (
 	cpSetStopSize = 4
 	cpSetControl  = 5
 	cpPurge       = 12
-
-	cpReply             = 100 // added to a command's code in the server's reply
-	cpNotifyLineState   = cpReply + 6
-	cpNotifyModemState  = cpReply + 7
-	cpFlowSuspend       = cpReply + 8
-	cpFlowResume        = cpReply + 9
-	cpServerSignature   = cpReply + cpSignature
-	cpLastReply         = cpReply + cpPurge
-	ctlFlowNone         = 1
-	ctlFlowHardware     = 3
-	ctlDTROn            = 8
-	ctlRTSOn            = 11
-	purgeBothBuffers    = 3
-	maxNegotiateReplies = 8 // answers per option, so a peer that keeps asking cannot start a loop
 )
+
+// The server's messages: its reply to a command carries the command's code
+// plus 100; the others are the server's own.
+const (
+	cpReply            = 100
+	cpServerSignature  = cpReply + cpSignature
+	cpNotifyLineState  = cpReply + 6
+	cpNotifyModemState = cpReply + 7
+	cpFlowSuspend      = cpReply + 8
+	cpFlowResume       = cpReply + 9
+	cpLastReply        = cpReply + cpPurge
+)
+
+// Values of SET-CONTROL and PURGE-DATA atrun sends.
+const (
+	ctlFlowNone      = 1
+	ctlFlowHardware  = 3
+	ctlDTROn         = 8
+	ctlRTSOn         = 11
+	purgeBothBuffers = 3
+)
+
+// maxNegotiateReplies bounds the answers atrun sends about one option, so
+// that a peer that keeps asking cannot start a loop.
+const maxNegotiateReplies = 8
 
 // rfc2217Signature is what atrun tells a server that asks who it is.
 const rfc2217Signature = "atrun"
@@ -100,7 +110,7 @@ func (e *expectation) err() error {
 	setting, asked, got := describeSetting(e.code-cpReply, e.want, e.got)
 	re := &RFC2217Error{Setting: setting, Asked: asked, Got: got}
 	if e.code == cpReply+cpSetBaud {
-		re.Hint = "the serial port does not take that speed: check --baud"
+		re.Hint = "the serial port does not take that speed: check the baud rate"
 	}
 	return re
 }
@@ -110,7 +120,6 @@ func (e *expectation) err() error {
 // modem's data in both directions, with telnet negotiation, 0xFF escaping
 // and the com port settings kept out of it.
 type RFC2217Port struct {
-	addr string
 	conn net.Conn
 
 	wmu  sync.Mutex // serialises writes to conn: data and telnet answers
@@ -125,10 +134,9 @@ type RFC2217Port struct {
 	mu         sync.Mutex // guards the fields below
 	opts       [256]telnetOption
 	expect     []*expectation
-	modemState int    // the last NOTIFY-MODEMSTATE, -1 before any
-	lineState  int    // the last NOTIFY-LINESTATE, -1 before any
-	signature  string // the server's SIGNATURE, when it sent one
-	failure    error  // why the stream can no longer be trusted, or nil
+	modemState int   // the last NOTIFY-MODEMSTATE, -1 before any
+	lineState  int   // the last NOTIFY-LINESTATE, -1 before any
+	failure    error // why the stream can no longer be trusted, or nil
 	wake       chan struct{}
 }
 
@@ -152,12 +160,12 @@ func OpenRFC2217(ctx context.Context, addr string, cfg SerialConfig) (*RFC2217Po
 	if err != nil {
 		return nil, fmt.Errorf("connect: %v", err)
 	}
-	return openRFC2217On(ctx, conn.(net.Conn), addr, settings)
+	return openRFC2217On(ctx, conn.(net.Conn), settings)
 }
 
 // openRFC2217On runs the opening on a connected conn, closed on failure.
-func openRFC2217On(ctx context.Context, conn net.Conn, addr string, settings []setting) (*RFC2217Port, error) {
-	p := newRFC2217Port(conn, addr)
+func openRFC2217On(ctx context.Context, conn net.Conn, settings []setting) (*RFC2217Port, error) {
+	p := newRFC2217Port(conn)
 	if err := p.open(ctx, settings); err != nil {
 		conn.Close()
 		return nil, err
@@ -165,12 +173,13 @@ func openRFC2217On(ctx context.Context, conn net.Conn, addr string, settings []s
 	return p, nil
 }
 
-func newRFC2217Port(conn net.Conn, addr string) *RFC2217Port {
+func newRFC2217Port(conn net.Conn) *RFC2217Port {
 	return &RFC2217Port{
-		addr: addr, conn: conn,
+		conn:       conn,
 		raw:        make([]byte, 4096),
-		modemState: -1, lineState: -1,
-		wake: make(chan struct{}),
+		modemState: -1,
+		lineState:  -1,
+		wake:       make(chan struct{}),
 	}
 }
 
@@ -410,10 +419,25 @@ func (p *RFC2217Port) Read(b []byte) (int, error) {
 				rerr = err
 			}
 		}
+		if rerr != nil {
+			p.fail(rerr)
+		}
 		if len(out) > 0 || rerr != nil {
 			return len(out), rerr
 		}
 	}
+}
+
+// fail records why the stream ended, for a SetBaud waiting on an answer
+// that will not come.
+func (p *RFC2217Port) fail(err error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.failure == nil {
+		p.failure = err
+	}
+	close(p.wake)
+	p.wake = make(chan struct{})
 }
 
 // Write sends b to the modem, 0xFF doubled.
@@ -448,8 +472,8 @@ func (p *RFC2217Port) SetBaud(ctx context.Context, baud int) error {
 	for {
 		p.mu.Lock()
 		done, err, wake := e.done, e.err(), p.wake
-		if p.failure != nil {
-			err = p.failure
+		if !done && p.failure != nil {
+			err = fmt.Errorf("the connection ended before the serial server answered setting the baud rate to %d: %w", baud, p.failure)
 		}
 		p.mu.Unlock()
 		if done || err != nil {
@@ -579,7 +603,7 @@ func (p *RFC2217Port) comPortLocked(msg []byte) []byte {
 	case code == cpServerSignature && len(value) == 0: // the server asks for ours
 		return appendSubneg(nil, optComPort, append([]byte{cpSignature}, rfc2217Signature...)...)
 	case code == cpServerSignature:
-		p.signature = string(value)
+		// The server's name and version: nothing depends on it.
 	case code == cpNotifyModemState && len(value) == 1:
 		p.modemState = int(value[0])
 	case code == cpNotifyLineState && len(value) == 1:

@@ -23,6 +23,9 @@ type telnetPeer struct {
 	// answer overrides the reply to one telnet event; ok false falls back
 	// to the default.
 	answer func(ev telnetEvent) (reply []byte, ok bool)
+	// hangUp, when it says so, makes the server close the connection
+	// instead of answering.
+	hangUp func(ev telnetEvent) bool
 	// byteByByte makes the client read the server's stream one byte at
 	// a time.
 	byteByByte bool
@@ -73,6 +76,10 @@ func (p *telnetPeer) serve(conn net.Conn) {
 		p.change = make(chan struct{})
 		p.mu.Unlock()
 		for _, ev := range events {
+			if p.hangUp != nil && p.hangUp(ev) {
+				conn.Close()
+				return
+			}
 			conn.Write(p.reply(ev))
 		}
 		if err != nil {
@@ -170,7 +177,7 @@ func (p *telnetPeer) open(t *testing.T, cfg SerialConfig) (*RFC2217Port, error) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	return openRFC2217On(ctx, oneByteConn{conn}, p.addr, settings)
+	return openRFC2217On(ctx, oneByteConn{conn}, settings)
 }
 
 func mustOpen(t *testing.T, p *telnetPeer, cfg SerialConfig) *RFC2217Port {
@@ -399,12 +406,11 @@ func TestRFC2217NegotiationLoops(t *testing.T) {
 // that hangs up all fail the open with a message that says which.
 func TestRFC2217OpenFailures(t *testing.T) {
 	for _, tc := range []struct {
-		name   string
-		peer   *telnetPeer
-		cfg    SerialConfig
-		want   string
-		typed  bool
-		hangUp bool // the server hangs up on the settings
+		name  string
+		peer  *telnetPeer
+		cfg   SerialConfig
+		want  string
+		typed bool
 	}{
 		{name: "com port refused", peer: &telnetPeer{answer: func(ev telnetEvent) ([]byte, bool) {
 			if ev.Verb == telWILL && ev.Opt == optComPort {
@@ -435,18 +441,10 @@ func TestRFC2217OpenFailures(t *testing.T) {
 		}}, cfg: SerialConfig{OpenTimeout: 200 * time.Millisecond}, want: "did not answer setting the parity none"},
 		{name: "raw TCP", peer: &telnetPeer{prelude: []byte("RDY\r\n"), answer: func(telnetEvent) ([]byte, bool) { return nil, true }},
 			cfg: SerialConfig{OpenTimeout: 200 * time.Millisecond}, want: "no RFC 2217 negotiation"},
-		{name: "hangs up", peer: &telnetPeer{}, hangUp: true, want: "closed the connection during the RFC 2217 negotiation"},
+		{name: "hangs up", peer: &telnetPeer{hangUp: func(ev telnetEvent) bool { return ev.Verb == telSB }}, want: "closed the connection during the RFC 2217 negotiation"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := startPeer(t, tc.peer)
-			if tc.hangUp {
-				p.answer = func(ev telnetEvent) ([]byte, bool) {
-					if ev.Verb == telSB {
-						p.conn().Close()
-					}
-					return nil, false
-				}
-			}
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			port, err := Open(ctx, "rfc2217://"+p.addr, tc.cfg)
@@ -524,4 +522,87 @@ func TestRFC2217ServerGoneIsPortError(t *testing.T) {
 	if !strings.Contains(pe.Hint(), "serial server closed the connection") {
 		t.Errorf("hint %q", pe.Hint())
 	}
+}
+
+// A baud change the server never answers ends when the connection does,
+// not at the caller's deadline.
+func TestRFC2217SetBaudServerGone(t *testing.T) {
+	p := startPeer(t, &telnetPeer{hangUp: func(ev telnetEvent) bool {
+		return ev.Verb == telSB && ev.Data[0] == cpSetBaud && binary.BigEndian.Uint32(ev.Data[1:]) == 9600
+	}})
+	port := mustOpen(t, p, SerialConfig{})
+	go io.Copy(io.Discard, port)
+	err := port.SetBaud(context.Background(), 9600)
+	if err == nil || !strings.Contains(err.Error(), "connection ended before") {
+		t.Fatalf("%v", err)
+	}
+}
+
+// scriptedConn is a net.Conn whose reads return in, in pieces of at most
+// step bytes, then EOF; writes are collected.
+type scriptedConn struct {
+	net.Conn // nil: only Read, Write and Close are used
+	in       []byte
+	step     int
+	out      bytes.Buffer
+}
+
+func (c *scriptedConn) Read(b []byte) (int, error) {
+	if len(c.in) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(b[:min(len(b), c.step)], c.in)
+	c.in = c.in[n:]
+	return n, nil
+}
+
+func (c *scriptedConn) Write(b []byte) (int, error) { return c.out.Write(b) }
+func (c *scriptedConn) Close() error                { return nil }
+
+// FuzzRFC2217Read: whatever an open port's server sends, Read returns its
+// data bytes and nothing else, in any read sizes, without a panic, and
+// answers each negotiation command with at most one command.
+func FuzzRFC2217Read(f *testing.F) {
+	f.Add(telnetStream, uint8(3))
+	f.Add([]byte{telIAC, telDONT, optBinary, 'a', telIAC, telWILL, 99, telIAC, telSB, optComPort, cpReply + cpSetControl, telIAC, telSE}, uint8(1))
+	f.Fuzz(func(t *testing.T, stream []byte, step uint8) {
+		conn := &scriptedConn{in: stream, step: int(step%16) + 1}
+		p := newRFC2217Port(conn)
+		for _, o := range []byte{optBinary, optSGA} {
+			p.opts[o] = telnetOption{us: sideYes, him: sideYes}
+		}
+		p.opts[optComPort].us = sideYes
+		p.expectLocked(cpSetControl, []byte{ctlDTROn})
+		var got []byte
+		buf := make([]byte, 64)
+		for {
+			n, err := p.Read(buf)
+			got = append(got, buf[:n]...)
+			if err != nil {
+				break
+			}
+		}
+		want, events := decodeAll(stream)
+		if !bytes.HasPrefix(want, got) {
+			t.Fatalf("read %q, the stream's data is %q", got, want)
+		}
+		if p.failure == nil || errors.Is(p.failure, io.EOF) {
+			if !bytes.Equal(got, want) {
+				t.Fatalf("read %q, want %q", got, want)
+			}
+		}
+		negotiations, signatures := 0, 0
+		for _, ev := range events {
+			switch {
+			case ev.Verb >= telWILL:
+				negotiations++
+			case ev.Verb == telSB && ev.Opt == optComPort && len(ev.Data) == 1 && ev.Data[0] == cpServerSignature:
+				signatures++
+			}
+		}
+		_, sent := decodeAll(conn.out.Bytes())
+		if len(sent) > negotiations+signatures {
+			t.Fatalf("%d commands sent for %d negotiations and %d signature requests", len(sent), negotiations, signatures)
+		}
+	})
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/atrun/atrun/engine/codes"
 )
 
 // Option adjusts one command.
@@ -159,6 +161,11 @@ func (c *Conn) SendPrompt(ctx context.Context, cmd string, payload []byte, opts 
 // the final result with the lines the modem sent after the data (such as
 // +QFUPL: <size>,<checksum>). An error result instead of CONNECT (+CME
 // ERROR: 407, the file exists) is a *ModemError.
+//
+// An upload interrupted (ctx ends) once the modem may be in data mode is
+// finished before the *CancelledError is returned: the modem counts the
+// declared bytes and takes nothing else until it has them, so the rest of
+// data is sent, and its answer awaited, to leave it in command mode.
 func (c *Conn) Upload(ctx context.Context, cmd string, data []byte, opts ...Option) (*Response, error) {
 	o := c.options(cmd, opts)
 	cm, err := c.issue(cmd, o, func(cm *command) { cm.wantConnect = true })
@@ -168,30 +175,65 @@ func (c *Conn) Upload(ctx context.Context, cmd string, data []byte, opts ...Opti
 	defer c.end()
 	err = c.await(ctx, cm.shown+" (waiting for CONNECT)", o.timeout, func() bool { return cm.connected || cm.done })
 	if err != nil || cm.done {
+		if isCancel(err) {
+			c.settleUpload(cm, data, 0, o)
+		}
 		return c.finish(cm, err)
 	}
-	if err := c.stream(ctx, data, o); err != nil {
+	if sent, err := c.stream(ctx, data, o); err != nil {
+		if isCancel(err) {
+			c.settleUpload(cm, data, sent, o)
+		}
 		return c.finish(cm, err)
 	}
 	err = c.await(ctx, cm.shown, o.timeout, func() bool { return cm.done })
 	return c.finish(cm, err)
 }
 
-func (c *Conn) stream(ctx context.Context, data []byte, o options) error {
-	for sent := 0; sent < len(data); {
+func (c *Conn) stream(ctx context.Context, data []byte, o options) (sent int, err error) {
+	for sent < len(data) {
 		if err := ctx.Err(); err != nil {
-			return &CancelledError{Awaited: fmt.Sprintf("the upload (%d of %d bytes sent)", sent, len(data)), Err: err}
+			return sent, &CancelledError{Awaited: fmt.Sprintf("the upload (%d of %d bytes sent)", sent, len(data)), Err: err}
 		}
 		n := min(max(o.chunk, 1), len(data)-sent)
 		if err := c.write(data[sent : sent+n]); err != nil {
-			return err
+			return sent, err
 		}
 		sent += n
 		if o.progress != nil {
 			o.progress(sent, len(data))
 		}
 	}
-	return nil
+	return sent, nil
+}
+
+// settleGrace bounds how long an interrupted upload waits for the CONNECT
+// it may still get: the modem answers an upload command at once.
+const settleGrace = 2 * time.Second
+
+// settleUpload brings the modem back to command mode after an upload was
+// interrupted with sent bytes of data written: it waits (briefly, if the
+// CONNECT has not come yet) for data mode, sends the bytes still owed, and
+// waits for the modem's answer. It ignores the caller's context, which has
+// ended; the waits are bounded by the command's timeout.
+func (c *Conn) settleUpload(cm *command, data []byte, sent int, o options) {
+	bg := context.Background()
+	if !cm.connected {
+		_ = c.await(bg, cm.shown+" (waiting for CONNECT)", min(o.timeout, settleGrace), func() bool { return cm.connected || cm.done })
+		if !cm.connected || cm.done {
+			return
+		}
+	}
+	o.progress = nil
+	if _, err := c.stream(bg, data[sent:], o); err != nil {
+		return
+	}
+	_ = c.await(bg, cm.shown, o.timeout, func() bool { return cm.done })
+}
+
+func isCancel(err error) bool {
+	var ce *CancelledError
+	return errors.As(err, &ce)
 }
 
 // start registers a command and writes it. A command still unanswered
@@ -206,9 +248,9 @@ func (c *Conn) start(text string, o options, setup ...func(*command)) (*command,
 	if o.prefix != nil {
 		cm.prefix = *o.prefix
 	}
-	cm.download, cm.size = o.download, o.size
-	cm.wantConnect = o.download
-	if o.download {
+	cm.download, cm.size = o.download || codes.SendsData(text), o.size
+	cm.wantConnect = cm.download
+	if cm.download {
 		cm.data = []byte{}
 	}
 	for _, f := range setup {

@@ -37,7 +37,8 @@ type classifier struct {
 	echoes bool              // the data mode began at a prompt: the payload shown is the modem's echo
 	last   *pending          // the command answered last, whose result may yet come as a URC
 	sent   map[string]string // async command by result name, to name the URC
-	recent []string          // last modem texts, to spot prints that repeat them
+	recent [4]string         // last modem texts, to spot prints that repeat them
+	next   int               // where the next of them goes in recent
 	rec    record            // the record being classified
 }
 
@@ -126,10 +127,8 @@ func (c *classifier) add(e Entry) {
 	e.Line, e.Offset, e.HasTime = c.rec.line, c.rec.at, c.rec.hasTime
 	c.put(e)
 	if e.Kind != KindNoise && e.Kind != KindData && e.Text != "" {
-		c.recent = append(c.recent, e.Text)
-		if len(c.recent) > 4 {
-			c.recent = c.recent[1:]
-		}
+		c.recent[c.next%len(c.recent)] = e.Text
+		c.next++
 	}
 }
 

@@ -3,6 +3,7 @@ package explain
 import (
 	"fmt"
 	"io"
+	"time"
 )
 
 // maxInput bounds what Parse reads: logs are pasted text, not disk images.
@@ -19,11 +20,23 @@ func Parse(r io.Reader, opts Options) ([]Entry, error) {
 		return nil, fmt.Errorf("explain: the log is larger than %d MiB", maxInput>>20)
 	}
 	var out []Entry
-	err = Scan(string(data), opts, func(e Entry) error {
+	_, err = Scan(string(data), opts, func(e Entry) error {
 		out = append(out, e)
 		return nil
 	})
 	return out, err
+}
+
+// Info is what a scan learned of the log as a whole.
+type Info struct {
+	Format Format // the wrapper, as given or detected
+	// Start is the first time stamp of the log, as a time of day (or the
+	// value of a library's free-running clock, when Clock is set); the
+	// entries' offsets count from it. HasStart is false when the log has
+	// no times.
+	Start    time.Duration
+	HasStart bool
+	Clock    bool
 }
 
 // Scan classifies the log in data and hands each entry to emit as soon as
@@ -32,40 +45,40 @@ func Parse(r io.Reader, opts Options) ([]Entry, error) {
 // pass learns what the classification of a line may depend on (whether
 // the tool doubles each command, whether the log shows commands at all).
 // An error from emit stops the scan and is returned.
-func Scan(data string, opts Options, emit func(Entry) error) error {
-	format := opts.Format
-	if format == FormatAuto {
-		format = Detect([]byte(data[:min(len(data), detectBytes)]))
+func Scan(data string, opts Options, emit func(Entry) error) (Info, error) {
+	info := Info{Format: opts.Format}
+	if info.Format == FormatAuto {
+		info.Format = Detect([]byte(data[:min(len(data), detectBytes)]))
 	}
 	var sh shape
-	if err := records(data, format, sh.see); err != nil {
-		return err
+	if err := records(data, &info, sh.see); err != nil {
+		return info, err
 	}
 	c := newClassifier(sh, emit)
-	if err := records(data, format, func(r record) {
+	if err := records(data, &info, func(r record) {
 		if c.err == nil {
 			c.record(r)
 		}
 	}); err != nil {
-		return err
+		return info, err
 	}
 	c.finish()
-	return c.err
+	return info, c.err
 }
 
 // records removes the log's wrapper and hands on each record.
-func records(data string, format Format, emit func(record)) error {
-	switch format {
+func records(data string, info *Info, emit func(record)) error {
+	switch format := info.Format; format {
 	case FormatRaw:
 		rawRecords(data, emit)
 		return nil
 	case FormatPlain, FormatArduino, FormatArrows, FormatLabels:
-		textRecords(data, format, emit)
+		textRecords(data, format, info, emit)
 		return nil
 	case FormatEWF:
 		return ewfRecords(data, emit)
 	}
-	return &FormatError{Format: format}
+	return &FormatError{Format: info.Format}
 }
 
 // FormatError is a format that explain does not know.

@@ -88,14 +88,15 @@ func (c *clockOf) offset(t time.Duration) time.Duration {
 
 // parseTimeOfDay parses "hh:mm:ss" with an optional fraction.
 func parseTimeOfDay(s string) (time.Duration, bool) {
-	parts := strings.Split(s, ":")
-	if len(parts) != 3 {
+	hs, rest, ok1 := strings.Cut(s, ":")
+	ms, ss, ok2 := strings.Cut(rest, ":")
+	if !ok1 || !ok2 || strings.Contains(ss, ":") {
 		return 0, false
 	}
-	h, err1 := strconv.Atoi(parts[0])
-	m, err2 := strconv.Atoi(parts[1])
-	sec, err3 := strconv.ParseFloat(parts[2], 64)
-	if err1 != nil || err2 != nil || err3 != nil || h > 23 || m > 59 || sec >= 61 || sec < 0 {
+	h, err1 := strconv.Atoi(hs)
+	m, err2 := strconv.Atoi(ms)
+	sec, err3 := strconv.ParseFloat(ss, 64)
+	if err1 != nil || err2 != nil || err3 != nil || h < 0 || h > 23 || m < 0 || m > 59 || sec >= 61 || sec < 0 {
 		return 0, false
 	}
 	d := time.Duration(h)*time.Hour + time.Duration(m)*time.Minute

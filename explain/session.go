@@ -35,16 +35,21 @@ func Conversation(r io.Reader, opts Options) ([]Event, error) {
 // is left out. Offsets come from the log's times where it has them, and
 // are otherwise made up from typical delays; they never go backwards.
 func Events(entries []Entry) []Event {
-	b := &builder{}
+	var out []Event
+	b := newBuilder(func(ev Event) { out = append(out, ev) })
 	for _, e := range entries {
 		b.entry(e)
 	}
-	b.closePayload()
-	return b.out
+	b.finish()
+	return out
 }
 
-// builder accumulates events.
+// builder turns entries into events as they come. Events are passed on
+// at once, except from an open payload on: its write may still grow (the
+// next line of the payload, the Ctrl+Z that ends it).
 type builder struct {
+	emit    func(Event)
+	prompt  bool // the modem's last bytes were a prompt, or the echo of a payload after one
 	out     []Event
 	at      time.Duration
 	written string // the command the host wrote last, until the modem speaks
@@ -58,8 +63,28 @@ type builder struct {
 	limited     bool
 }
 
+func newBuilder(emit func(Event)) *builder { return &builder{emit: emit} }
+
+// finish ends the conversation, passing on what is held.
+func (b *builder) finish() {
+	b.closePayload()
+	b.pass()
+}
+
+// pass hands on the events that can no longer change.
+func (b *builder) pass() {
+	if b.open {
+		return
+	}
+	for _, ev := range b.out {
+		b.emit(ev)
+	}
+	b.out = b.out[:0]
+}
+
 // entry converts one entry.
 func (b *builder) entry(e Entry) {
+	defer b.pass()
 	switch e.Kind {
 	case KindCommand:
 		b.write(e, e.Text+"\r", commandGap)
@@ -76,6 +101,7 @@ func (b *builder) entry(e Entry) {
 		b.send(e, "\r\n"+e.Text+"\r\n", resultDelay(e))
 	case KindPrompt:
 		b.send(e, "\r\n> ", lineGap)
+		b.prompt = true
 		b.took, b.limit, b.limited = 0, 0, false
 		if n, ok := payloadLength(e.Command); ok {
 			b.limit, b.limited = n, true
@@ -96,7 +122,7 @@ func (b *builder) write(e Entry, data string, gap time.Duration) {
 func (b *builder) send(e Entry, data string, gap time.Duration) {
 	b.closePayload()
 	b.add(Modem, e, data, gap)
-	b.written = ""
+	b.written, b.prompt = "", false
 }
 
 // echoPiece adds a piece of an echo the log shows split over lines: the
@@ -199,17 +225,9 @@ func countParams(args string) int {
 	return n
 }
 
-// prompted reports whether the modem's last event was a prompt or the
+// prompted reports whether the modem's last bytes were a prompt, or the
 // echo of a payload after one.
-func (b *builder) prompted() bool {
-	for i := len(b.out) - 1; i >= 0; i-- {
-		if b.out[i].Dir != Modem {
-			continue
-		}
-		return bytes.HasSuffix(b.out[i].Data, []byte("> ")) || b.open
-	}
-	return false
-}
+func (b *builder) prompted() bool { return b.prompt }
 
 // echoed adds a payload line the modem echoed after a prompt: the host
 // wrote it, and the modem echoed the bytes it took (for a payload of

@@ -46,7 +46,13 @@ func splitGlued(s, prefix string, data bool) []string {
 // it ("SEND OKAT+QIRD=0,0", "OK +QMTDISC: 0,0"). The longest word wins,
 // so "SEND OK" is not cut as "SEND".
 func cutGluedWord(s string) (word, rest string, ok bool) {
+	if s == "" || s[0] < 'A' || s[0] > 'Z' {
+		return "", "", false // every result word is upper case
+	}
 	for i := min(len(s)-1, maxWord); i >= 2; i-- {
+		if !mayStartText(s, i) {
+			continue
+		}
 		w := s[:i]
 		if w != strings.TrimSpace(w) || !isWord(w) {
 			continue
@@ -58,6 +64,18 @@ func cutGluedWord(s string) (word, rest string, ok bool) {
 		return "", "", false
 	}
 	return "", "", false
+}
+
+// mayStartText is a cheap test of whether new text can begin at s[i]:
+// a space, an information line, a print or a command.
+func mayStartText(s string, i int) bool {
+	switch c := s[i]; c {
+	case ' ', '+', '[', '#', '/', '-', '=', '*':
+		return true
+	case 'A', 'a':
+		return i+1 < len(s) && (s[i+1] == 'T' || s[i+1] == 't')
+	}
+	return false
 }
 
 // startsNewText reports whether s, found right after a result word, is a

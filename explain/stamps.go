@@ -34,7 +34,13 @@ type stamp struct {
 
 // cutTime removes a leading time stamp of any known shape from l.
 func cutTime(l string) (string, stamp) {
-	for _, re := range []*regexp.Regexp{bracketTime, arduinoTime, journalTime, traceTime} {
+	if !mayHaveTime(l) {
+		return l, stamp{}
+	}
+	if l[0] == '[' {
+		return cutBracketTime(l)
+	}
+	for _, re := range timeShapes(l[0]) {
 		if m := re.FindStringSubmatchIndex(l); m != nil {
 			if t, ok := parseTimeOfDay(strings.Replace(l[m[2]:m[3]], ",", "", 1)); ok {
 				return l[m[1]:], stamp{at: t, ok: true}
@@ -44,8 +50,46 @@ func cutTime(l string) (string, stamp) {
 	return l, stamp{}
 }
 
+// cutBracketTime reads "[16:30:44.029] " or "[00:00:11.916,015] "
+// without a regular expression: most lines of such logs carry one.
+func cutBracketTime(l string) (string, stamp) {
+	end := strings.IndexByte(l[:min(len(l), 24)], ']')
+	if end < 0 || !bracketTime.MatchString(l[:end+1]) {
+		return l, stamp{}
+	}
+	t, ok := parseTimeOfDay(strings.Replace(l[1:end], ",", "", 1))
+	if !ok {
+		return l, stamp{}
+	}
+	rest := l[end+1:]
+	return strings.TrimPrefix(rest, " "), stamp{at: t, ok: true}
+}
+
+// timeShapes are the stamp patterns a line starting with c may carry.
+func timeShapes(c byte) []*regexp.Regexp {
+	switch {
+	case c >= '0' && c <= '9':
+		return digitShapes
+	}
+	return journalShapes
+}
+
+var (
+	digitShapes   = []*regexp.Regexp{arduinoTime, traceTime}
+	journalShapes = []*regexp.Regexp{journalTime}
+)
+
+// mayHaveTime is a cheap test that rules out most lines before the
+// time-stamp patterns run: every stamp has a ':' in its first 30 bytes.
+func mayHaveTime(l string) bool {
+	return len(l) >= 8 && strings.IndexByte(l[:min(len(l), 30)], ':') >= 0
+}
+
 // cutClock removes a trailing library clock ("(20736)"), in milliseconds.
 func cutClock(l string) (string, stamp) {
+	if !strings.HasSuffix(l, ")") {
+		return l, stamp{}
+	}
 	m := millisClock.FindStringSubmatchIndex(l)
 	if m == nil {
 		return l, stamp{}

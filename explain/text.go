@@ -18,11 +18,12 @@ type textReader struct {
 	timed  bool
 	quoted bool // inside a quoted receive buffer that spans lines
 	emit   func(record)
+	info   *Info // gets the log's first time
 }
 
 // textRecords reads a text log.
-func textRecords(data string, format Format, emit func(record)) {
-	r := &textReader{format: format, emit: emit}
+func textRecords(data string, format Format, info *Info, emit func(record)) {
+	r := &textReader{format: format, emit: emit, info: info}
 	eachLine(data, r.line)
 }
 
@@ -46,6 +47,9 @@ func (r *textReader) line(n int, l string) {
 
 // stamp notes the time a line carries.
 func (r *textReader) stamp(st stamp) {
+	if st.ok && !r.info.HasStart {
+		r.info.Start, r.info.HasStart, r.info.Clock = st.at, true, st.clock
+	}
 	switch {
 	case !st.ok:
 	case st.clock:
@@ -170,7 +174,9 @@ var comment = regexp.MustCompile(`(?:\t|  )\s*//.*$`)
 // undecorate removes what Markdown and posters add to a pasted line:
 // inline-code backticks and bold marks around it, appended comments.
 func undecorate(s string) string {
-	s = comment.ReplaceAllString(s, "")
+	if strings.Contains(s, "//") {
+		s = comment.ReplaceAllString(s, "")
+	}
 	t := strings.TrimSpace(s)
 	if t == "" || isFence(t) {
 		return s
@@ -194,6 +200,9 @@ var gluedPrint = regexp.MustCompile(`^([^+].*[.!])(AT\S*)$`)
 
 // cutGluedPrint splits such a line into the print and the command.
 func cutGluedPrint(s string) (print, cmd string, ok bool) {
+	if !strings.Contains(s, ".AT") && !strings.Contains(s, "!AT") && !strings.Contains(s, ".at") && !strings.Contains(s, "!at") {
+		return "", "", false
+	}
 	m := gluedPrint.FindStringSubmatch(strings.TrimSpace(s))
 	if m == nil || !isATLine(m[2]) {
 		return "", "", false

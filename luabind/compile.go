@@ -33,13 +33,17 @@ func load(L *lua.LState, name string, src []byte) (*lua.LFunction, error) {
 }
 
 // Check compiles s without running it: a script that does not compile is a
-// *SyntaxError, reported before a port is opened. The compiled chunk is
+// *SyntaxError, reported before a port is opened (as is a gopher-lua that
+// lacks what luabind/upvalues.go needs). The compiled chunk is
 // kept, so the run that follows does not compile it again.
 func Check(s Script) error {
+	if err := checkUpvalueFlag(); err != nil {
+		return err
+	}
 	L := lua.NewState(lua.Options{SkipOpenLibs: true})
 	defer L.Close()
 	if _, err := load(L, chunkName(s.Name), s.Source); err != nil {
-		return newSyntaxError(s.Name, err)
+		return newSyntaxError(s.Name, s.Source, err)
 	}
 	return nil
 }

@@ -163,13 +163,14 @@ func (r *Runner) errorTable(L *lua.LState, err error) *lua.LTable {
 	if inScript != "" {
 		t.RawSetString("script_where", lua.LString(inScript))
 	}
+	r.placePortLoss(t, err, at, inScript)
 	d := engine.Describe(err)
 	kind := d.Kind
 	if d.Meaning != "" || kind == "modem" || kind == "abort" {
-		t.RawSetString("meaning", lua.LString(d.Meaning))
+		t.RawSetString("meaning", lua.LString(r.opts.Secrets.Redact(d.Meaning)))
 	}
 	if d.Hint != "" || kind == "modem" || kind == "port" {
-		t.RawSetString("hint", lua.LString(d.Hint))
+		t.RawSetString("hint", lua.LString(r.opts.Secrets.Redact(d.Hint)))
 	}
 	var (
 		me *engine.ModemError
@@ -199,6 +200,38 @@ func (r *Runner) errorTable(L *lua.LState, err error) *lua.LTable {
 	r.goErrs[t] = err
 	r.mu.Unlock()
 	return t
+}
+
+// portLoss is where the script first met its port's loss.
+type portLoss struct {
+	err             *engine.PortError // the engine returns this one from then on
+	step            string
+	where, inScript string
+}
+
+// placePortLoss places a port loss where the script first met it: the
+// engine fails every later call with the same error, and an error that
+// escapes from a later step (a best-effort disconnect) would otherwise be
+// reported there, not where the port went.
+func (r *Runner) placePortLoss(t *lua.LTable, err error, at, inScript string) {
+	var pe *engine.PortError
+	if !errors.As(err, &pe) || pe.Op == "open" {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.lost == nil {
+		r.lost = &portLoss{err: pe, step: r.step, where: at, inScript: inScript}
+		return
+	}
+	if r.lost.err != pe || r.lost.step == r.step {
+		return
+	}
+	if r.lost.step != "" {
+		t.RawSetString("step", lua.LString(r.lost.step))
+	}
+	t.RawSetString("where", lua.LString(r.lost.where))
+	t.RawSetString("script_where", lua.LString(r.lost.inScript))
 }
 
 // positions returns where the running Lua code is: the innermost Lua
@@ -260,9 +293,7 @@ func (r *Runner) scriptError(ctxErr error, name string, err error) error {
 	}
 	if ctxErr != nil && se.Err == nil {
 		se.Err = ctxErr
-		if strings.Contains(se.Message, "context") {
-			se.Message = "interrupted: " + ctxErr.Error()
-		}
+		se.Message = plainStop(se.Message, ctxErr)
 	}
 	return se
 }
@@ -277,16 +308,29 @@ func lineOf(where string) int {
 
 var syntaxLineRE = regexp.MustCompile(`line:(\d+)`)
 
-func newSyntaxError(name string, err error) error {
+// newSyntaxError describes a script that does not compile. gopher-lua
+// reports a script that ends inside an open block as "at EOF", with no
+// line: that is the script's last line.
+func newSyntaxError(name string, src []byte, err error) error {
 	msg := err.Error()
 	se := &SyntaxError{Script: name, Message: msg}
 	if m := syntaxLineRE.FindStringSubmatch(msg); m != nil {
 		se.Line, _ = strconv.Atoi(m[1])
 	}
-	// gopher-lua's message starts with the chunk name and position; the
-	// error names them already.
-	if i := strings.Index(msg, "near "); i >= 0 {
-		se.Message = strings.Join(strings.Fields(msg[i:]), " ")
+	switch {
+	case strings.Contains(msg, " at EOF:"):
+		se.Line = lastLine(src)
+		se.Message = "unexpected end of the script: a block or a call is not closed (a missing 'end', ')' or '}')"
+	case strings.Contains(msg, "near "):
+		// gopher-lua's message starts with the chunk name and position;
+		// the error names them already.
+		se.Message = strings.Join(strings.Fields(msg[strings.Index(msg, "near "):]), " ")
 	}
 	return se
+}
+
+// lastLine is the number of the last line of src that holds anything.
+func lastLine(src []byte) int {
+	lines := strings.Split(strings.TrimRight(string(src), " \t\r\n"), "\n")
+	return len(lines)
 }

@@ -68,6 +68,7 @@ type Runner struct {
 	step       string
 	handlerErr error                 // the first error a URC handler raised
 	goErrs     map[*lua.LTable]error // the Go error behind each raised table
+	lost       *portLoss             // where the port was first found lost
 }
 
 // NewRunner prepares a runner.
@@ -100,13 +101,16 @@ func (r *Runner) Run(ctx context.Context, s Script) (*Result, error) {
 	if err := checkUpvalueFlag(); err != nil {
 		return nil, err
 	}
+	r.mu.Lock()
+	r.lost = nil
+	r.mu.Unlock()
 	L := lua.NewState(lua.Options{SkipOpenLibs: false})
 	defer L.Close()
 	r.install(L)
 	r.chunk = chunkName(s.Name)
 	fn, err := load(L, r.chunk, s.Source)
 	if err != nil {
-		return nil, newSyntaxError(s.Name, err)
+		return nil, newSyntaxError(s.Name, s.Source, err)
 	}
 	L.SetContext(ctx)
 	keepUpvalues(L)

@@ -176,4 +176,27 @@ func TestMissingUpvalueFlagFailsLoudly(t *testing.T) {
 	if !errors.Is(err, errNoUpvalueFlag) || !strings.Contains(err.Error(), "gopher-lua issue 448") {
 		t.Fatalf("err = %v", err)
 	}
+	if err := Check(Script{Name: "ok.lua", Source: []byte("print(1)")}); !errors.Is(err, errNoUpvalueFlag) {
+		t.Fatalf("Check: err = %v", err)
+	}
+}
+
+// A script cut short (a block left open) is reported at its last line, in
+// words, not at line 0 with gopher-lua's "at EOF".
+func TestSyntaxErrorAtEnd(t *testing.T) {
+	tests := []struct {
+		src  string
+		line int
+	}{
+		{"step('a', function()\n  send('AT')\n", 2},
+		{"local x = 1\nif x then\n  print(x)\n\n\n", 3},
+		{"print('a'", 1},
+	}
+	for _, tt := range tests {
+		err := Check(Script{Name: "x/cut.lua", Source: []byte(tt.src)})
+		se, ok := errorsAs[*SyntaxError](err)
+		if !ok || se.Line != tt.line || strings.Contains(err.Error(), "EOF") || !strings.Contains(err.Error(), "end of the script") {
+			t.Errorf("%q: err = %v, want line %d", tt.src, err, tt.line)
+		}
+	}
 }

@@ -30,7 +30,8 @@ func (r *Runner) call(L *lua.LState, f func() error) {
 	r.handlerErr = nil
 	r.mu.Unlock()
 	if herr != nil {
-		L.Error(herr.(*luaRaised).value, 1)
+		// Level 0: the value already names the handler's line.
+		L.Error(herr.(*luaRaised).value, 0)
 	}
 	if err != nil {
 		r.raise(L, err)

@@ -1,6 +1,8 @@
 package luabind
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -131,8 +133,9 @@ func (r *Runner) stepFn(L *lua.LState) int {
 	r.step = outer
 	r.mu.Unlock()
 	if err != nil {
-		r.opts.Report.Step(name, "fail", elapsed, r.stepErr(err))
-		L.Error(r.tagStep(L, err, name), 0)
+		stop := ctxErr(L)
+		r.opts.Report.Step(name, "fail", elapsed, r.stepErr(err, stop))
+		L.Error(r.tagStep(L, err, name, stop), 0)
 	}
 	r.opts.Report.Step(name, "ok", elapsed, nil)
 	return L.GetTop() - base
@@ -141,10 +144,10 @@ func (r *Runner) stepFn(L *lua.LState) int {
 // tagStep returns what a step raised as an error table that names the
 // step (the innermost one, if steps nest), so an uncaught error says where
 // it happened.
-func (r *Runner) tagStep(L *lua.LState, err error, name string) lua.LValue {
+func (r *Runner) tagStep(L *lua.LState, err error, name string, stop error) lua.LValue {
 	api, ok := err.(*lua.ApiError)
 	if !ok {
-		return lua.LString(err.Error())
+		return lua.LString(plainStop(err.Error(), stop))
 	}
 	t, ok := api.Object.(*lua.LTable)
 	if !ok {
@@ -157,7 +160,7 @@ func (r *Runner) tagStep(L *lua.LState, err error, name string) lua.LValue {
 			}
 			msg = msg[len(m[0]):]
 		}
-		t.RawSetString("message", lua.LString(msg))
+		t.RawSetString("message", lua.LString(plainStop(msg, stop)))
 		t.RawSetString("kind", lua.LString("error"))
 	}
 	if t.RawGetString("step") == lua.LNil {
@@ -166,15 +169,38 @@ func (r *Runner) tagStep(L *lua.LState, err error, name string) lua.LValue {
 	return t
 }
 
-// stepErr is the Go error behind what a step raised, for the report.
-func (r *Runner) stepErr(err error) error {
+// stepErr is the Go error behind what a step raised, for the report. stop
+// is the run's context error, nil while the run goes on.
+func (r *Runner) stepErr(err, stop error) error {
 	if api, ok := err.(*lua.ApiError); ok {
 		if t, ok := api.Object.(*lua.LTable); ok {
-			return fmt.Errorf("%s", lua.LVAsString(t.RawGetString("message")))
+			return fmt.Errorf("%s", plainStop(lua.LVAsString(t.RawGetString("message")), stop))
 		}
-		return fmt.Errorf("%s", lua.LVAsString(api.Object))
+		return fmt.Errorf("%s", plainStop(lua.LVAsString(api.Object), stop))
 	}
-	return err
+	return errors.New(plainStop(err.Error(), stop))
+}
+
+// ctxErr is the error of L's context, nil while it is live.
+func ctxErr(L *lua.LState) error {
+	if ctx := L.Context(); ctx != nil {
+		return ctx.Err()
+	}
+	return nil
+}
+
+// plainStop replaces the context's own words in msg ("context canceled",
+// which gopher-lua raises when the run is stopped) with what happened:
+// "interrupted", or "time limit reached".
+func plainStop(msg string, stop error) string {
+	if stop == nil {
+		return msg
+	}
+	words := "interrupted"
+	if errors.Is(stop, context.DeadlineExceeded) {
+		words = "time limit reached"
+	}
+	return strings.Replace(msg, stop.Error(), words, 1)
 }
 
 // explain(line [, command]) -> meaning, hint ("" when unknown)

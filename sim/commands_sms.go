@@ -20,6 +20,8 @@ var smsCommands = map[string]handler{
 	"+CMGR": cmdCMGR,
 	"+CMGL": cmdCMGL,
 	"+CMGD": cmdCMGD,
+	"+CMGW": cmdCMGW,
+	"+CMSS": cmdCMSS,
 }
 
 // smsReady is the error an SMS command gets while the SIM cannot serve it.
@@ -242,7 +244,12 @@ func cmdCMGS(m *Modem, c *command) result {
 	if r, ok := m.smsReady(); !ok {
 		return r
 	}
-	p := &smsPrompt{}
+	return m.startSMSPrompt(c, &smsPrompt{})
+}
+
+// startSMSPrompt reads the destination (text mode) or the TPDU length (PDU
+// mode) of AT+CMGS and AT+CMGW and sends the prompt.
+func (m *Modem) startSMSPrompt(c *command, p *smsPrompt) result {
 	if m.sms.text {
 		da, ok := c.strArg(0)
 		if ok {
@@ -259,17 +266,23 @@ func cmdCMGS(m *Modem, c *command) result {
 		}
 		p.length = n
 	}
+	m.openPrompt(p)
+	return pendingResult
+}
+
+// openPrompt sends "> " and takes the message.
+func (m *Modem) openPrompt(p *smsPrompt) {
 	if m.st.verbose {
 		m.resp.WriteString("\r\n")
 	}
 	m.resp.WriteString("> ")
 	m.flushResp()
 	m.enterData(p)
-	return pendingResult
 }
 
 // smsPrompt takes the text or PDU after AT+CMGS's prompt, up to Ctrl+Z.
 type smsPrompt struct {
+	write    bool   // AT+CMGW: store the message instead of sending it
 	da       string // text mode: the destination
 	length   int    // PDU mode: the TPDU length the command gave
 	buf      []byte
@@ -281,7 +294,11 @@ func (p *smsPrompt) feed(m *Modem, b []byte) int {
 		switch c {
 		case sub:
 			p.take(m, b[:i])
-			m.leaveData(p.send(m))
+			if p.write {
+				m.leaveData(p.store(m))
+			} else {
+				m.leaveData(p.send(m))
+			}
 			return i + 1
 		case esc:
 			p.take(m, b[:i])
@@ -306,32 +323,123 @@ func (p *smsPrompt) take(m *Modem, b []byte) {
 
 // send builds the message, hands it to the network and answers +CMGS.
 func (p *smsPrompt) send(m *Modem) result {
-	if p.overflow {
-		return cms(m.modeError())
-	}
-	var out SentSMS
-	var ok bool
-	if m.sms.text {
-		out, ok = p.fromText(m)
-	} else {
-		out, ok = p.fromPDU()
-	}
+	out, ok := p.message(m)
 	if !ok {
 		return cms(m.modeError())
 	}
+	ref, r := m.transmit(out)
+	if r.kind == resOK {
+		m.info(fmt.Sprintf("+CMGS: %d", ref))
+	}
+	return r
+}
+
+// message is what came after the prompt, decoded; false when it is not a
+// valid message in the current mode.
+func (p *smsPrompt) message(m *Modem) (SentSMS, bool) {
+	if p.overflow {
+		return SentSMS{}, false
+	}
+	if m.sms.text {
+		return p.fromText(m)
+	}
+	return p.fromPDU()
+}
+
+// store is AT+CMGW's end: the message is kept as STO UNSENT and its index
+// given as +CMGW: <index>.
+func (p *smsPrompt) store(m *Modem) result {
+	out, ok := p.message(m)
+	if !ok {
+		return cms(m.modeError())
+	}
+	body, _ := encodeBody(out.Text, out.Data, out.DCS)
+	msg := &storedSMS{stat: statUnsent, addr: out.To, toa: addressType(out.To), dcs: out.DCS,
+		text: out.Text, data: out.Data, submit: true, tpdu: encodeSubmit(out.To, out.DCS, body)}
+	idx := m.sms.store(msg)
+	if idx < 0 {
+		return cms(322)
+	}
+	m.info(fmt.Sprintf("+CMGW: %d", idx))
+	return okResult
+}
+
+// transmit hands a message to the network and returns its reference; a
+// message to the SIM's own number comes back as an incoming one.
+func (m *Modem) transmit(out SentSMS) (int, result) {
 	if !m.st.registered() {
-		return cms(331)
+		return 0, cms(331)
 	}
 	s := m.sms
 	out.Ref = s.mr
 	s.mr = (s.mr + 1) % 256
-	m.info(fmt.Sprintf("+CMGS: %d", out.Ref))
 	m.net.add(out)
 	m.tracef("SMS sent to %s: %q", out.To, out.Text)
 	if out.To == OwnNumber {
 		body, _ := encodeBody(out.Text, out.Data, out.DCS)
 		m.afterLine = append(m.afterLine, func() { m.receiveSMS(OwnNumber, out.Text, out.DCS, body) })
 	}
+	return out.Ref, okResult
+}
+
+// cmdCMGW stores a message to send later: the same input as AT+CMGS, the
+// answer +CMGW: <index>. A bare AT+CMGW in text mode takes no destination.
+func cmdCMGW(m *Modem, c *command) result {
+	if c.form == formTest {
+		return okResult
+	}
+	if c.argc() > 3 || (c.form != formWrite && !(c.form == formExec && m.sms.text)) {
+		return errorResult
+	}
+	if r, ok := m.smsReady(); !ok {
+		return r
+	}
+	p := &smsPrompt{write: true}
+	if c.form == formExec {
+		m.openPrompt(p)
+		return pendingResult
+	}
+	return m.startSMSPrompt(c, p)
+}
+
+// cmdCMSS sends a stored message: AT+CMSS=<index>[,"<da>"[,<toda>]] answers
+// +CMSS: <mr>; the message becomes STO SENT.
+func cmdCMSS(m *Modem, c *command) result {
+	if c.form == formTest {
+		return okResult
+	}
+	idx, ok1 := c.intArg(0, 0, 1<<16)
+	_, ok2 := c.optInt(2, 0, 255, 0)
+	if c.form != formWrite || !ok1 || !ok2 || c.argc() > 3 {
+		return errorResult
+	}
+	if r, ok := m.smsReady(); !ok {
+		return r
+	}
+	if idx >= smsSlots || m.sms.stored[idx] == nil || !m.sms.stored[idx].submit {
+		return cms(321)
+	}
+	msg := m.sms.stored[idx]
+	to := msg.addr
+	if c.has(1) {
+		da, ok := c.strArg(1)
+		if ok {
+			da, ok = teDecode(m.sms.cs, da)
+		}
+		if !ok || da == "" {
+			return errorResult
+		}
+		to = da
+	}
+	if to == "" {
+		return cms(330) // no destination: the EC20 reports the address unknown (unconfirmed)
+	}
+	ref, r := m.transmit(SentSMS{To: to, Text: msg.text, Data: msg.data, DCS: alphabet(msg.dcs)})
+	if r.kind != resOK {
+		return r
+	}
+	msg.stat = statSent
+	m.info(fmt.Sprintf("+CMSS: %d", ref))
 	return okResult
 }
 
@@ -402,7 +510,10 @@ func cmdCMGR(m *Modem, c *command) result {
 	}
 	if m.sms.text {
 		head := fmt.Sprintf(`+CMGR: "%s",%s`, statNames[msg.stat], m.textAddrTime(msg))
-		if m.sms.csdh {
+		if msg.submit {
+			head = fmt.Sprintf(`+CMGR: "%s","%s",`, statNames[msg.stat], teEncode(m.sms.cs, msg.addr))
+		}
+		if m.sms.csdh && !msg.submit {
 			head += m.textParams(msg)
 		}
 		m.info(head)
@@ -441,7 +552,10 @@ func cmdCMGL(m *Modem, c *command) result {
 		}
 		if m.sms.text {
 			head := fmt.Sprintf(`+CMGL: %d,"%s",%s`, i, statNames[msg.stat], m.textAddrTime(msg))
-			if m.sms.csdh {
+			if msg.submit {
+				head = fmt.Sprintf(`+CMGL: %d,"%s","%s",,`, i, statNames[msg.stat], teEncode(m.sms.cs, msg.addr))
+			}
+			if m.sms.csdh && !msg.submit {
 				head += m.textParams(msg)
 			}
 			m.info(head)

@@ -42,7 +42,13 @@
 // registration (CREG/CGREG/CEREG modes 0-2 and their URCs), attach, PDP
 // contexts, RAM:/UFS: files with the AT+QFUPL checksum, six SSL contexts and
 // six MQTT clients mapped onto paho, twelve sockets and twelve SSL
-// clients on real connections, an HTTP(S) client. Unknown commands and typographic quotes
+// clients on real connections, an HTTP(S) client. SMS in text and PDU mode (a message to
+// OwnNumber comes back; DeliverSMS injects one), file download and
+// handles, the clock with SNTP, DNS and ping (resolved for real, replies
+// made up), and the network queries are described command by command in
+// docs/at-reference (sms.md, files-clock.md, network.md; sockets.md,
+// ssl-sockets.md, http.md). Commands lists
+// what it implements; any other command is logged (Options.Log). Unknown commands and typographic quotes
 // answer ERROR. Where the sources disagree it accepts both forms on input
 // and writes one:
 //

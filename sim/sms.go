@@ -53,14 +53,15 @@ type smsService struct {
 // storedSMS is one message in storage. Received messages keep their
 // SMS-DELIVER TPDU, sent or written ones their SMS-SUBMIT.
 type storedSMS struct {
-	stat int
-	addr string
-	toa  int
-	scts time.Time
-	dcs  byte
-	text string
-	data []byte
-	tpdu []byte
+	submit bool // written with AT+CMGW: an SMS-SUBMIT, no time stamp
+	stat   int
+	addr   string
+	toa    int
+	scts   time.Time
+	dcs    byte
+	text   string
+	data   []byte
+	tpdu   []byte
 }
 
 func newSMSService() *smsService {

@@ -57,7 +57,10 @@ func fromSeptets(s []byte) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i] & 0x7F
-		if c == gsmEscape && i+1 < len(s) {
+		if c == gsmEscape {
+			if i+1 == len(s) {
+				break // an escape with nothing after it stands for nothing
+			}
 			i++
 			if r, ok := gsmExtRune[s[i]&0x7F]; ok {
 				b.WriteRune(r)

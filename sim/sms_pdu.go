@@ -224,6 +224,19 @@ func encodeDeliver(from string, ts time.Time, dcs byte, body userData) []byte {
 	return append(out, body.ud...)
 }
 
+// encodeSubmit builds the SMS-SUBMIT TPDU of a stored message: relative
+// validity 167 (one day), no message reference yet.
+func encodeSubmit(to string, dcs byte, body userData) []byte {
+	out := []byte{0x11, 0x00}
+	if to == "" {
+		out = append(out, 0x00, toaOther)
+	} else {
+		out = append(out, encodeAddress(to)...)
+	}
+	out = append(out, 0x00, dcs, 0xA7, byte(body.udl))
+	return append(out, body.ud...)
+}
+
 // encodeAddress writes an address field: international when it starts
 // with '+', alphanumeric when it has anything but digits.
 func encodeAddress(addr string) []byte {

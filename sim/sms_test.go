@@ -240,3 +240,25 @@ func TestUnknownCommandIsLogged(t *testing.T) {
 		t.Fatal("Lacks")
 	}
 }
+
+func TestSMSWriteThenSendFromStorage(t *testing.T) {
+	h := smsHarness(t)
+	h.cmd("AT+CMGF=1")
+	h.send(`AT+CMGW="` + OwnNumber + "\"\r")
+	h.expect("\r\n> ")
+	h.send("stored first\x1a")
+	h.expect("\r\n+CMGW: 0\r\n\r\nOK\r\n")
+	if got := h.cmd(`AT+CMGL="STO UNSENT"`); got != "\r\n+CMGL: 0,\"STO UNSENT\",\""+OwnNumber+"\",,\r\nstored first\r\n\r\nOK\r\n" {
+		t.Fatalf("%q", got)
+	}
+	if got := h.cmd("AT+CMSS=0"); got != "\r\n+CMSS: 0\r\n\r\nOK\r\n" {
+		t.Fatalf("%q", got)
+	}
+	h.expect("\r\n+CMTI: \"SM\",1\r\n")
+	if got := h.cmd("AT+CMGR=0"); got != "\r\n+CMGR: \"STO SENT\",\""+OwnNumber+"\",\r\nstored first\r\n\r\nOK\r\n" {
+		t.Fatalf("%q", got)
+	}
+	if got := h.cmd("AT+CMSS=1"); got != "\r\n+CMS ERROR: 321\r\n" {
+		t.Fatalf("a received message sent again: %q", got)
+	}
+}

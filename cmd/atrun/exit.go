@@ -158,9 +158,9 @@ func autoHint(e *engine.AutoPortError) string {
 // ports). For a permission problem it names the group that owns the
 // device, since that is the group to join.
 func openHint(pe *engine.PortError) string {
-	a, _ := engine.ParsePort(pe.Port)
-	if a.Network() || pe.Err == nil {
-		return pe.Hint()
+	a, err := engine.ParsePort(pe.Port)
+	if err != nil || a.Network() || pe.Err == nil {
+		return pe.Hint() // a malformed name: the message says what is wrong
 	}
 	if strings.Contains(strings.ToLower(pe.Err.Error()), "permission denied") {
 		const how = "sudo usermod -aG %s $USER, then log out and in again"

@@ -1,8 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"errors"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -27,13 +27,14 @@ bytes). Every code atrun knows is decoded on the way:
    +CSQ: 19,99       -> -75 dBm
 
 LOG may be an atrun transcript (recognised by its atrun-transcript line;
---format does not apply), or a log as people paste it: plain terminal
-text, Arduino Serial Monitor lines, an EWF byte trace, a library trace
-with >>/<< or <-/-> markers, or a raw capture of the modem's bytes. The
-format is detected unless --format says it. A block of "# " lines ended by
-a "# ---" line at the top of the file (a description of where the log
-came from) is skipped; line numbers still count it.
+--format does not apply), or a log as people paste it, in one of the
+formats below. The format is detected unless --format says it; a log in
+which no line reads as AT traffic is an error naming the formats. A block
+of "# " lines ended by a "# ---" line at the top of the file (a
+description of where the log came from) is skipped; line numbers still
+count it.
 
+` + formatDoc() + `
 --json prints one object per line of output with the fields line, kind,
 text, and where they apply dir, command, inferred (the command was
 guessed from the response's name), meaning, hint and offset. A
@@ -56,14 +57,14 @@ func explainAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	entries, err := explainLog(in.data, in.name, in.format)
+	scan, err := explainScanner(in.data, in.name, in.format)
 	if err != nil {
 		return err
 	}
 	if c.Bool("json") {
-		return printEntriesJSON(c.App.Writer, entries)
+		return printEntriesJSON(c.App.Writer, scan)
 	}
-	return printEntries(c.App.Writer, entries)
+	return printEntries(c.App.Writer, scan)
 }
 
 // oneLogArg checks that the command was given exactly one LOG.
@@ -77,31 +78,44 @@ func oneLogArg(c *cli.Context, command string) (string, error) {
 	return "", usagef("%s takes one LOG, got %d arguments", command, c.NArg())
 }
 
-// explainLog classifies a transcript or any log explain understands.
-func explainLog(data []byte, name string, format explain.Format) ([]explain.Entry, error) {
+// scanner hands every entry of a log to emit, in order; it may be run
+// more than once (the table measures its columns first).
+type scanner func(emit func(explain.Entry) error) error
+
+// explainScanner returns the scanner of a transcript or of any log
+// explain understands. A log in which nothing reads as AT traffic is an
+// error naming the formats explain knows.
+func explainScanner(data []byte, name string, format explain.Format) (scanner, error) {
 	if isTranscript(data) {
 		t, err := transcript.Parse(data, name)
 		if err != nil {
 			return nil, badTranscript(err)
 		}
-		entries, err := explainTranscript(t)
-		if err != nil {
-			return nil, err
-		}
-		if end, ok := transcriptEnd(t); ok {
-			entries = append(entries, end)
-		}
-		return entries, nil
+		return func(emit func(explain.Entry) error) error { return explain.ExplainTranscript(t, emit) }, nil
 	}
-	body, skipped := stripLogHeader(data)
-	entries, err := explain.Parse(bytes.NewReader(body), explain.Options{Format: format})
-	if err != nil {
+	body, skipped := explain.StripHeader(data)
+	log := string(body)
+	scan := func(emit func(explain.Entry) error) error {
+		_, err := explain.Scan(log, explain.Options{Format: format}, func(e explain.Entry) error {
+			e.Line += skipped
+			return emit(e)
+		})
+		return err
+	}
+	traffic := 0
+	info, err := explain.Scan(log, explain.Options{Format: format}, func(e explain.Entry) error {
+		if e.Kind != explain.KindNoise {
+			traffic++
+		}
+		return nil
+	})
+	switch {
+	case err != nil:
 		return nil, usagef("%s: %v", name, err)
+	case traffic == 0 && strings.TrimSpace(log) != "":
+		return nil, importError(name, &explain.UnrecognisedError{Format: info.Format, Forced: format != explain.FormatAuto})
 	}
-	for i := range entries {
-		entries[i].Line += skipped
-	}
-	return entries, nil
+	return scan, nil
 }
 
 // badTranscript makes a transcript that cannot be read a usage error:

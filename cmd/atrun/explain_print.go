@@ -25,17 +25,20 @@ const maxTextColumn = 40
 //
 // A TIME column is added when the log has times. Colour only on a
 // terminal.
-func printEntries(w io.Writer, entries []explain.Entry) error {
+func printEntries(w io.Writer, scan scanner) error {
 	bw := bufio.NewWriter(w)
 	colour := useColour(w)
-	timed, precise := entryTimes(entries)
-	width := textWidth(entries)
+	var cols columns
+	if err := scan(func(e explain.Entry) error { cols.see(e); return nil }); err != nil {
+		return err
+	}
+	timed, precise, width := cols.timed, cols.precise, cols.width
 	header := fmt.Sprintf("%5s  %-8s  %-*s  %s", "LINE", "KIND", width, "TEXT", "MEANING")
 	if timed {
 		header = fmt.Sprintf("%5s  %10s  %-8s  %-*s  %s", "LINE", "TIME", "KIND", width, "TEXT", "MEANING")
 	}
 	fmt.Fprintln(bw, paint(colour, ansiDim, strings.TrimRight(header, " ")))
-	for _, e := range entries {
+	err := scan(func(e explain.Entry) error {
 		lead := fmt.Sprintf("%5d  ", e.Line)
 		if timed {
 			lead += fmt.Sprintf("%10s  ", offsetText(e, precise))
@@ -48,6 +51,10 @@ func printEntries(w io.Writer, entries []explain.Entry) error {
 		if e.Hint != "" {
 			fmt.Fprintf(bw, "%s%s  hint: %s\n", strings.Repeat(" ", len(lead)+8+2), strings.Repeat(" ", width), e.Hint)
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	return bw.Flush()
 }
@@ -88,25 +95,21 @@ func meaningCell(e explain.Entry) string {
 	return strings.Join(parts, " ")
 }
 
-// textWidth is the width of the TEXT column.
-func textWidth(entries []explain.Entry) int {
-	w := len("TEXT")
-	for _, e := range entries {
-		w = max(w, min(utf8.RuneCountInString(shown(e.Text)), maxTextColumn))
-	}
-	return w
+// columns is what the table's layout depends on, measured over all
+// entries: the TEXT column's width, and whether a TIME column is needed
+// (any entry has a time from the log) and at what precision (finer than
+// a millisecond, as a transcript's are).
+type columns struct {
+	width          int
+	timed, precise bool
 }
 
-// entryTimes reports whether any entry has a time from the log, and
-// whether any is finer than a millisecond (a transcript's are).
-func entryTimes(entries []explain.Entry) (timed, precise bool) {
-	for _, e := range entries {
-		if e.HasTime {
-			timed = true
-			precise = precise || e.Offset%time.Millisecond != 0
-		}
+func (c *columns) see(e explain.Entry) {
+	c.width = max(c.width, len("TEXT"), min(utf8.RuneCountInString(shown(e.Text)), maxTextColumn))
+	if e.HasTime {
+		c.timed = true
+		c.precise = c.precise || e.Offset%time.Millisecond != 0
 	}
-	return timed, precise
 }
 
 func offsetText(e explain.Entry, precise bool) string {
@@ -133,7 +136,7 @@ func kindColour(e explain.Entry) string {
 		return ansiCyan
 	case explain.KindNoise, explain.KindEcho, explain.KindData:
 		return ansiDim
-	case kindEnd:
+	case explain.KindEnd:
 		if e.Text != "" {
 			return ansiRed
 		}
@@ -174,14 +177,12 @@ func visible(s string) string {
 }
 
 // printEntriesJSON prints one JSON object per entry, per line.
-func printEntriesJSON(w io.Writer, entries []explain.Entry) error {
+func printEntriesJSON(w io.Writer, scan scanner) error {
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
-	for _, e := range entries {
-		if err := enc.Encode(e); err != nil {
-			return err
-		}
+	if err := scan(func(e explain.Entry) error { return enc.Encode(e) }); err != nil {
+		return err
 	}
 	return bw.Flush()
 }

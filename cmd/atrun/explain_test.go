@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/atrun/atrun/engine/transcript"
+	"github.com/atrun/atrun/explain"
 )
 
 // sharedLogsDir is where the real-device logs collected for the project
@@ -115,7 +116,7 @@ func TestExplainSharedLogs(t *testing.T) {
 				t.Fatal(err)
 			}
 			lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
-			_, skipped := stripLogHeader(data)
+			_, skipped := explain.StripHeader(data)
 			if skipped == 0 {
 				t.Fatal("the description block was not found")
 			}
@@ -337,7 +338,9 @@ func TestExplainBadInput(t *testing.T) {
 		{"show a log", []string{"transcript", "show", "ok.log"}, "ok.log is not a transcript"},
 		{"show malformed", []string{"transcript", "show", "bad.atr"}, "bad.atr:3: time"},
 		{"import a transcript", []string{"transcript", "import", "v2.atr"}, "v2.atr is already a transcript"},
-		{"import nothing", []string{"transcript", "import", "empty.log"}, "holds no AT commands or modem output"},
+		{"import nothing", []string{"transcript", "import", "empty.log"}, "empty.log: no line reads as an AT command or modem output in format plain (detected); the formats recognised are plain, arduino, ewf, arrows, labels, raw"},
+		{"explain nothing", []string{"explain", "empty.log"}, "empty.log: no line reads as an AT command"},
+		{"import forced wrong", []string{"transcript", "import", "--format", "ewf", "ok.log"}, "in format ewf (given)"},
 	}
 	writeFile(t, dir, "empty.log", "hello\n\n")
 	for _, tc := range tests {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/atrun/atrun/engine/transcript"
 	"github.com/atrun/atrun/explain"
 )
 
@@ -41,44 +41,11 @@ func readLog(arg string, stdin io.Reader) ([]byte, string, error) {
 	return data, name, nil
 }
 
-// isTranscript reports whether data is an atrun transcript: its first
-// line that is neither blank nor a comment names the format.
-func isTranscript(data []byte) bool {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	for len(data) > 0 {
-		var line []byte
-		line, data, _ = bytes.Cut(data, []byte("\n"))
-		line = bytes.TrimSpace(line)
-		if len(line) == 0 || line[0] == '#' {
-			continue
-		}
-		return bytes.HasPrefix(line, []byte("atrun-transcript"))
-	}
-	return false
-}
+// isTranscript reports whether data is an atrun transcript.
+func isTranscript(data []byte) bool { return explain.IsTranscript(data) }
 
-// stripLogHeader removes the block of "# " lines that describes where a
-// collected log came from, ended by a "# ---" line. Everything after that
-// line is the log as found, comment-like lines included. It returns the
-// log and how many lines were removed, so that line numbers can still
-// name lines of the file. A file that does not start with such a block is
-// returned whole.
-func stripLogHeader(data []byte) ([]byte, int) {
-	rest, n := data, 0
-	for len(rest) > 0 {
-		line, after, _ := bytes.Cut(rest, []byte("\n"))
-		text := strings.TrimRight(string(line), "\r")
-		n++
-		switch {
-		case text == "# ---":
-			return after, n
-		case !strings.HasPrefix(text, "#"):
-			return data, 0
-		}
-		rest = after
-	}
-	return data, 0
-}
+// withHoles is an event's bytes with "<redacted>" where a secret was.
+func withHoles(t transcript.Text) []byte { return explain.WithHoles(t) }
 
 // logFormat checks --format: "" detects the wrapper.
 func logFormat(s string) (explain.Format, error) {
@@ -94,7 +61,20 @@ func logFormat(s string) (explain.Format, error) {
 }
 
 // formatFlagUsage is the --format flag's help, shared by explain and import.
-var formatFlagUsage = fmt.Sprintf("the log's wrapper `FORMAT`: %s (detected when left out)", formatNames())
+var formatFlagUsage = fmt.Sprintf("the log's wrapper `FORMAT`: %s (detected when left out; see --help)", formatNames())
+
+// formatDoc describes each format, for the commands' --help.
+func formatDoc() string {
+	var b strings.Builder
+	b.WriteString("Formats (--format):\n")
+	for _, f := range explain.FormatHelp {
+		fmt.Fprintf(&b, "   %-8s %s\n", f.Format, f.Shape)
+	}
+	for _, l := range strings.Split(explain.TimeStampHelp, "\n") {
+		b.WriteString("   " + l + "\n")
+	}
+	return b.String()
+}
 
 func formatNames() string {
 	names := make([]string, len(explain.Formats))

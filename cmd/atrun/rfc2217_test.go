@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -118,6 +119,57 @@ func TestTranscriptSameOverRFC2217(t *testing.T) {
 	}
 	if len(streams["rfc2217"][1]) == 0 {
 		t.Fatal("nothing recorded")
+	}
+}
+
+// The serial server going away mid-run ends the run at once with the
+// port's error, exit 1, and a transcript that says the port was lost.
+func TestRunRFC2217ServerGone(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	s, err := sim.Start(ctx, sim.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	srv := enginetest.StartSer2netWith(ctx, t, s.DevicePath, enginetest.Ser2netOptions{RFC2217: true})
+	dir := t.TempDir()
+	writeFile(t, dir, "wait.lua", "send('AT')\nwait_urc('+ATRUN-NEVER:', '1h')\n")
+	rec := filepath.Join(dir, "rec.txt")
+	cmd, stdout, stderr := call{args: []string{"run", "wait.lua", "--port", "rfc2217://" + srv.Addr, "--record", rec}, dir: dir}.command(t)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// The recorder writes each event as it comes: once the modem's OK is
+	// in the transcript, the script waits.
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if b, _ := os.ReadFile(rec); bytes.Contains(b, []byte(`OK\r\n"`)) {
+			break
+		}
+		select {
+		case <-tick.C:
+		case <-ctx.Done():
+			t.Fatal("the script never got its OK")
+		}
+	}
+	srv.Stop()
+	o := waitFor(t, cmd, stdout, stderr, 10*time.Second)
+	if o.code != exitFailed {
+		t.Fatalf("exit %d, want %d\n%s", o.code, exitFailed, o.stderr)
+	}
+	for _, want := range []string{"port rfc2217://" + srv.Addr + ": read: EOF", "the serial server closed the connection"} {
+		if !strings.Contains(o.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, o.stderr)
+		}
+	}
+	tr, err := transcript.ReadFile(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if end := tr.Ending(); end.Kind != transcript.PortLost {
+		t.Errorf("the transcript ends %+v, want port-lost", end)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -26,6 +27,14 @@ what they mean, and its final result. An error result is decoded (+CME
 ERROR: 10 is "SIM not inserted") with a hint of what to check. URCs that
 arrive meanwhile are printed too. Quote commands that hold ? " or ; for
 the shell.
+
+Before the first command, what the modem had sent to no one is discarded
+and AT is sent until it gets a clean OK, so an earlier program's leftovers
+(unread URCs, a late answer, an unfinished upload) are never taken for an
+answer; what was found is told on stderr, and shown by --trace.
+
+A command answered CONNECT leaves the modem in data mode, where it takes
+whatever follows as data: atrun send says so and sends nothing after it.
 
 Exits 1 if any command failed; the others are still sent.
 
@@ -55,14 +64,30 @@ func sendAction(c *cli.Context) error {
 	if err != nil {
 		return stopped(ctx, err)
 	}
-	err = sendAll(ctx, sess.conn, c.App.Writer, c.Args().Slice(), c.Duration("timeout"))
+	err = resync(ctx, sess.conn, c.App.ErrWriter)
+	if err == nil {
+		err = sendAll(ctx, sess.conn, c.App.Writer, c.App.ErrWriter, c.Args().Slice(), c.Duration("timeout"))
+	}
 	sess.Close(endingOf(err, sess.conn))
 	return stopped(ctx, err)
 }
 
+// resync discards what an earlier program left and waits for a clean
+// answer to AT, and says what it found.
+func resync(ctx context.Context, conn *engine.Conn, stderr io.Writer) error {
+	rep, err := conn.Resync(ctx, engine.ResyncOptions{})
+	if err != nil {
+		return err
+	}
+	if !rep.Clean() {
+		fmt.Fprintf(stderr, "atrun: warning: %s\n", rep)
+	}
+	return nil
+}
+
 // sendAll sends each command and prints its answer. A failed command does
 // not stop the others, unless the port failed or the run was stopped.
-func sendAll(ctx context.Context, conn *engine.Conn, out io.Writer, cmds []string, timeout time.Duration) error {
+func sendAll(ctx context.Context, conn *engine.Conn, out, stderr io.Writer, cmds []string, timeout time.Duration) error {
 	var opts []engine.Option
 	if timeout > 0 {
 		opts = append(opts, engine.Timeout(timeout))
@@ -71,10 +96,17 @@ func sendAll(ctx context.Context, conn *engine.Conn, out io.Writer, cmds []strin
 		fmt.Fprintf(out, "URC %s%s\n", u.Text, decoded(u.Text, ""))
 	})
 	failed := 0
-	for _, cmd := range cmds {
+	for i, cmd := range cmds {
 		fmt.Fprintf(out, "> %s\n", cmd)
 		resp, err := conn.Send(ctx, cmd, opts...)
 		printAnswer(out, cmd, resp, err)
+		if err == nil && codes.ResultOf(resp.Final) == codes.Connect {
+			warnDataMode(stderr, cmd, cmds[i+1:])
+			if i+1 < len(cmds) {
+				return &failedCommandsError{failed: failed + len(cmds) - i - 1, total: len(cmds)}
+			}
+			break
+		}
 		if err == nil {
 			continue
 		}
@@ -90,10 +122,21 @@ func sendAll(ctx context.Context, conn *engine.Conn, out io.Writer, cmds []strin
 	return nil
 }
 
+// warnDataMode says that cmd left the modem in data mode, and that the
+// commands after it were not sent (they would have been taken for data).
+func warnDataMode(stderr io.Writer, cmd string, rest []string) {
+	msg := fmt.Sprintf("atrun: warning: %s answered CONNECT: the modem is in data mode and takes what it is sent as data (an upload waits for its declared bytes or its own timeout; a data call needs +++ or ATH); use 'atrun run' with upload(), or send {download = true}, for commands that transfer data", cmd)
+	if len(rest) > 0 {
+		msg += fmt.Sprintf("; not sent: %s", strings.Join(rest, " "))
+	}
+	fmt.Fprintln(stderr, msg)
+}
+
 // printAnswer prints a command's lines and result, each with its decoded
 // meaning, or why there was no answer.
 func printAnswer(out io.Writer, cmd string, resp *engine.Response, err error) {
 	if resp != nil {
+		printData(out, resp.Data)
 		for _, l := range resp.Lines {
 			fmt.Fprintf(out, "%s%s\n", l, decoded(l, cmd))
 		}
@@ -113,6 +156,22 @@ func printAnswer(out io.Writer, cmd string, resp *engine.Response, err error) {
 	default:
 		fmt.Fprintf(out, "%s  (%s)\n", resp.Final, humanDuration(resp.Elapsed))
 	}
+}
+
+// dataShown is how many bytes of a download atrun send prints.
+const dataShown = 256
+
+// printData prints the data a command received (a download, +QIRD: <n>),
+// escaped, its start only when long.
+func printData(out io.Writer, data []byte) {
+	if len(data) == 0 {
+		return
+	}
+	shown := engine.Escape(data[:min(len(data), dataShown)])
+	if len(data) > dataShown {
+		shown += "..."
+	}
+	fmt.Fprintf(out, "data (%d bytes): %s\n", len(data), shown)
 }
 
 // decoded is a line's meaning as a suffix, "" when nothing is known.

@@ -12,6 +12,7 @@ import (
 // command even after one failed, and exits 1 when one did.
 func TestSend(t *testing.T) {
 	fake, slave := startModem(t,
+		enginetest.Step{Expect: "AT\r", Reply: "\r\nOK\r\n"}, // the resync
 		enginetest.Step{Expect: "AT\r", Reply: "\r\nOK\r\n"},
 		enginetest.Step{Expect: "AT+CPIN?\r", Reply: "\r\n+CME ERROR: 10\r\n"},
 		enginetest.Step{Expect: "AT+CSQ\r", Reply: "\r\n+QIND: \"csq\",20,99\r\n\r\n+CSQ: 19,99\r\n\r\nOK\r\n"},

@@ -15,12 +15,28 @@ func transcriptCommand() *cli.Command {
 		Description: `import LOG turns an AT log (a file, or - for standard input) into a
 transcript that 'atrun replay' can run a script against: the host's
 commands become host writes, the modem's lines modem bytes with their
-line ends restored. Where the log has times (Arduino Serial Monitor,
-timed library traces) they are kept; elsewhere typical delays are made up.
-The formats are those of 'atrun explain'; a "# ... # ---" description
-block at the top of the file is skipped. The header says the port was
-"imported" and names no script; a comment names the log. Without -o the
-transcript goes to standard output.
+line ends restored, in the log's order. The formats are those of 'atrun
+explain' (below); a "# ... # ---" description block at the top of the
+file is skipped. Without -o the transcript goes to standard output.
+
+What an import cannot know, and what it does instead (its first comments
+say which applied):
+ - times: where the log has them they are kept, counted from its first
+   line; elsewhere typical delays are made up;
+ - the date: the header has no start; a comment gives the log's first
+   time of day, if it has one;
+ - the outcome: when the log ends with a command that failed, the end
+   line records that failure and a replay expects the script to fail the
+   same way; otherwise there is no end line and a replay does not judge
+   the outcome;
+ - the script, the port and its speed: the port is "imported";
+ - the host's bytes where the log shows only the modem's echo: the echo
+   is taken as what the host wrote; after a prompt, the payload shown is
+   the modem's echo of what it took (for a length-limited send, only
+   that many bytes);
+ - in a log that shows no commands at all (echo off, no direction),
+   there is nothing the host wrote: the answers are modem bytes only.
+Passwords in commands (AT+QMTCONN, AT+QICSGP, AT+CPIN) are redacted.
 
 show FILE prints a transcript's header and events with control bytes made
 visible (<CR><LF>), the line number of each event, and how it ended.
@@ -28,7 +44,9 @@ visible (<CR><LF>), the line number of each event, and how it ended.
 Example:
    atrun transcript import monitor.txt -o session.atr
    atrun replay ./my.lua session.atr
-   atrun transcript show testdata/transcripts/ec20_happy.atr`,
+   atrun transcript show testdata/transcripts/ec20_happy.atr
+
+` + formatDoc(),
 		Subcommands: []*cli.Command{
 			{
 				Name: "import",

@@ -132,7 +132,10 @@ func count(s string) (int, bool) {
 		return 0, false
 	}
 	n, _ := strconv.Atoi(s)
-	return n, n > 0 && n <= MaxPayload
+	if n <= 0 || n > MaxPayload {
+		return 0, false
+	}
+	return n, true
 }
 
 // hasName reports whether line starts with name ("+QIRD:"), in any case.
@@ -186,4 +189,19 @@ func (s *scanner) quoted() bool {
 	}
 	s.i += end + 1
 	return true
+}
+
+// dataCommands answer CONNECT and then send data rather than lines.
+var dataCommands = map[string]bool{
+	"+QFDWL":     true, // a file: CONNECT, the bytes, +QFDWL: <size>,<checksum>, OK
+	"+QFREAD":    true, // part of an open file: CONNECT <n>, n bytes, OK
+	"+QHTTPREAD": true, // an HTTP body: CONNECT, the body, OK, then +QHTTPREAD: <err>
+}
+
+// SendsData reports whether cmd's CONNECT starts data the modem sends
+// (AT+QFDWL=..., AT+QFREAD=..., AT+QHTTPREAD[=...]), so that a framer reads
+// it as data, not as lines.
+func SendsData(cmd string) bool {
+	c, ok := ParseCommand(cmd)
+	return ok && dataCommands[c.Name] && (c.Form == Write || c.Form == Exec)
 }
