@@ -91,23 +91,44 @@ func (r *Runner) installRequire(L *lua.LState) {
 
 // at records the script position of the current call for traces and
 // returns it: the innermost Lua line, so that a call made through pcall or
-// from a module is placed where it was written.
+// from a module is placed where it was written. It runs on every call to
+// the modem, so it formats each position once and reuses the string.
 func (r *Runner) at(L *lua.LState) string {
-	w := innermost(L)
+	pl, ok := innermost(L)
+	if !ok {
+		r.where.Store(new(string))
+		return ""
+	}
+	w := r.places[pl]
+	if w == nil {
+		if r.places == nil {
+			r.places = map[place]*string{}
+		}
+		w = new(string)
+		*w = pl.source + ":" + strconv.Itoa(pl.line)
+		r.places[pl] = w
+	}
 	r.where.Store(w)
-	return w
+	return *w
+}
+
+// place is a line of a chunk.
+type place struct {
+	source string
+	line   int
 }
 
 // innermost returns the position of the innermost Lua function on the
-// stack ("quectel.lua:85"), skipping Go functions such as pcall.
-func innermost(L *lua.LState) string {
+// stack, skipping Go functions such as pcall; false when there is none.
+func innermost(L *lua.LState) (place, bool) {
 	for level := 1; ; level++ {
-		w := L.Where(level)
-		if w == "" {
-			return ""
+		dbg, ok := L.GetStack(level)
+		if !ok {
+			return place{}, false
 		}
-		if !strings.HasPrefix(w, "[G]") {
-			return strings.TrimSuffix(w, ":")
+		fn, err := L.GetInfo("Slf", dbg, lua.LNil)
+		if f, isFn := fn.(*lua.LFunction); err == nil && isFn && !f.IsG {
+			return place{dbg.Source, dbg.CurrentLine}, true
 		}
 	}
 }

@@ -58,10 +58,11 @@ type Result struct {
 
 // Runner runs one script at a time.
 type Runner struct {
-	opts  Options
-	clk   clock.Clock
-	chunk string       // the script's chunk name, as positions show it
-	where atomic.Value // string: the script line of the current call
+	opts   Options
+	clk    clock.Clock
+	chunk  string                 // the script's chunk name, as positions show it
+	where  atomic.Pointer[string] // the script line of the current call; written by the Lua goroutine
+	places map[place]*string      // positions already formatted; owned by the Lua goroutine
 
 	mu         sync.Mutex
 	used       map[string]bool
@@ -86,13 +87,13 @@ func NewRunner(opts Options) *Runner {
 	if opts.Conn != nil {
 		r.clk = opts.Conn.Clock()
 	}
-	r.where.Store("")
+	r.where.Store(new(string))
 	return r
 }
 
 // Where returns the script position ("ec20_mqtts.lua:42") of the call the
 // script is in, for trace lines. Safe from any goroutine.
-func (r *Runner) Where() string { return r.where.Load().(string) }
+func (r *Runner) Where() string { return *r.where.Load() }
 
 // Run compiles and runs the script. A script that does not compile is a
 // *SyntaxError; an error the script did not catch is a *ScriptError
