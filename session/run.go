@@ -34,12 +34,12 @@ type Job struct {
 	Sim    *Sim              // the virtual EC20 to run on, instead of Port
 	Port   string            // as given: a path, tcp://..., auto, or "" for none
 	Baud   int
-	Queue  int    // the URC queue's size; engine.DefaultQueueSize when 0
+	Queue  int // the URC queue's size; engine.DefaultQueueSize when 0
 	// NoResync skips the clean start: by default, before the script runs,
 	// what an earlier program left pending is drained and AT is sent until
 	// a clean OK, so no leftover is taken for the script's first answer.
 	NoResync bool
-	Record string // the transcript file, "" for none
+	Record   string // the transcript file, "" for none
 	// Version is atrun's, written in the transcript's header.
 	Version string
 	Start   time.Time // when the run started; the transcript's start
