@@ -121,7 +121,9 @@ func TestQPING(t *testing.T) {
 			saved := pingSocket
 			pingSocket = func() string { return mode }
 			defer func() { pingSocket = saved }()
-			h := realDialHarness(t)
+			h := newHarness(t, Options{}) // the host's network: real ICMP where allowed
+			h.bootDone()
+			h.echoOff()
 			h.cmd(`AT+QPING=1,"localhost",4,2`)
 			got := h.until("+QPING: 0,2,")
 			got += h.until("\r\n")
