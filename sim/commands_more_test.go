@@ -160,7 +160,7 @@ func TestNetworkQueries(t *testing.T) {
 		{"AT+QCCID", "\r\n+QCCID: " + iccid + "\r\n\r\nOK\r\n"},
 		{`AT+QENG="servingcell"`, "\r\n+QENG: \"servingcell\",\"NOCONN\",\"LTE\",\"FDD\",001,01,80D413D,247,1650,3,5,5,1A2B,-90,-10,-65,28,40\r\n\r\nOK\r\n"},
 		{`AT+QENG="neighbourcell"`, "\r\nERROR\r\n"},
-		{"AT+QCSQ", "\r\n+QCSQ: \"LTE\",-65,-90,140,-10\r\n\r\nOK\r\n"},
+		{"AT+QCSQ", "\r\n+QCSQ: \"LTE\",-65,-90,240,-10\r\n\r\nOK\r\n"},
 		{"AT+QSPN", "\r\n+QSPN: \"atrun\",\"atrun\",\"\",0,\"00101\"\r\n\r\nOK\r\n"},
 		{"AT+CBC", "\r\n+CBC: 0,78,3950\r\n\r\nOK\r\n"},
 		{"AT+CIMI", "\r\n" + imsi + "\r\n\r\nOK\r\n"},

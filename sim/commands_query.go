@@ -224,7 +224,7 @@ func cmdQCSQ(m *Modem, c *command) result {
 		return okResult
 	}
 	rsrp, rsrq, rssi, sinr := m.lteSignal()
-	m.info(fmt.Sprintf(`+QCSQ: "LTE",%d,%d,%d,%d`, rssi, rsrp, 5*sinr, rsrq))
+	m.info(fmt.Sprintf(`+QCSQ: "LTE",%d,%d,%d,%d`, rssi, rsrp, 5*(sinr+20), rsrq)) // SINR in 1/5 dB from -20 dB
 	return okResult
 }
 
