@@ -130,6 +130,7 @@ func TestSMSFailures(t *testing.T) {
 		{"registration-denied", map[string]string{"to": "+491701234567"}, "Network", "registration denied"},
 		{"", map[string]string{"to": "+491701234567", "text": strings.Repeat("ü", 71)}, "Send", "+CMS ERROR: 305"},
 		{"", map[string]string{"alphabet": "gsm", "to": "+491701234567", "text": "ü"}, "Send", "alphabet=ucs2"},
+		{"sms-rejected", map[string]string{"to": "+491701234567"}, "Send", "+CMS ERROR: 500 (unknown error): the network refused the message"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.step+"/"+tt.want, func(t *testing.T) {
