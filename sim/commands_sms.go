@@ -587,6 +587,9 @@ func (m *Modem) listState(c *command) (int, bool) {
 		return c.intArg(0, 0, 4)
 	}
 	name, ok := c.strArg(0)
+	if dec, isHex := teDecode(m.sms.cs, name); ok && m.sms.cs == csUCS2 && isHex {
+		name = dec // in UCS2 every string parameter is hex
+	}
 	for i, n := range statNames {
 		if ok && strings.EqualFold(name, n) {
 			return i, true

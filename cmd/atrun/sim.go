@@ -191,7 +191,8 @@ func printSim(w io.Writer, s *sim.Sim, opts sim.Options, givenPassword bool) {
 		shellQuote(host), port, shellQuote(s.CAFile), shellQuote(s.Username), password)
 	ntpHost, ntpPort, _ := net.SplitHostPort(s.NTPAddr)
 	fmt.Fprintf(w, "Set its clock from the NTP server: AT+QNTP=1,\"%s\",%s\n", ntpHost, ntpPort)
-	fmt.Fprintf(w, "Send it an SMS: type  sms +491701234567 hello  here (its own number is %s)\n", sim.OwnNumber)
+	fmt.Fprintf(w, "Send it an SMS: type  sms +491701234567 hello  here (its own number is %s); or run the SMS script:\n", sim.OwnNumber)
+	fmt.Fprintf(w, "  atrun run sms --port %s --set to=self --set wait=10s%s\n", shellQuote(dev), urc)
 	printServers(w, s, dev)
 	fmt.Fprintf(w, "\nCtrl+C stops it.\n")
 }
