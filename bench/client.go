@@ -97,7 +97,7 @@ func handoffClient(port string, n, warmup int) (time.Duration, error) {
 		return 0, err
 	}
 	defer p.Close()
-	answers := make(chan error)
+	answers := make(chan error, 1) // room for the last word after Close
 	go func() {
 		buf := make([]byte, 256)
 		var got []byte

@@ -207,3 +207,11 @@ func parseNanos(out []byte) (time.Duration, error) {
 	}
 	return time.Duration(ns), nil
 }
+
+// tail is the end of a failed program's error output, enough to say why.
+func tail(s string) string {
+	if len(s) > 600 {
+		return "..." + s[len(s)-600:]
+	}
+	return s
+}

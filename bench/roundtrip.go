@@ -89,7 +89,7 @@ func oneClient(c rtClient) (time.Duration, error) {
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return 0, fmt.Errorf("%v: %s", err, stderr.String())
+		return 0, fmt.Errorf("%v: %s", err, tail(stderr.String()))
 	}
 	return parseNanos(out)
 }
