@@ -57,7 +57,7 @@ func TestFakeModemAnswers(t *testing.T) {
 
 func TestClientsCompleteTheirRoundTrips(t *testing.T) {
 	for name, client := range map[string]func(string, int, int) (time.Duration, error){
-		"raw": rawClient, "handoff": handoffClient, "engine": engineClient,
+		"raw": rawClient, "handoff": handoffClient, "callerreads": callerReadsClient, "engine": engineClient,
 	} {
 		t.Run(name, func(t *testing.T) {
 			m, err := startFakeModem()
