@@ -39,6 +39,8 @@ type Session struct {
 	cancel   context.CancelFunc // cancels the pending command; nil when none
 	pending  string             // the pending command, for messages
 	prompted bool               // a `>` prompt waits for its payload
+	// urcPrinted is closed (and replaced) each time a URC is printed.
+	urcPrinted chan struct{}
 
 	mem    *memRecorder                 // the whole session since it began, for :export
 	record atomic.Pointer[fileRecorder] // :record, nil when not recording
@@ -78,7 +80,7 @@ type secretUse struct {
 // newSession wraps an open port. It records from now on: what was before
 // (a resync) is no part of an export.
 func newSession(rw io.ReadWriteCloser, port string, out *printer, secrets *secret.Set, timeout time.Duration) (*Session, error) {
-	s := &Session{out: out, secrets: secrets, port: port, start: time.Now(), timeout: timeout}
+	s := &Session{out: out, secrets: secrets, port: port, start: time.Now(), timeout: timeout, urcPrinted: make(chan struct{})}
 	s.conn = engine.New(rw, engine.Config{Name: port, Secrets: secrets, Tap: tap.Func(s.tap)})
 	s.conn.OnURC(engine.Matcher{}, s.showURC)
 	return s, nil
@@ -138,6 +140,8 @@ func (s *Session) showURC(u engine.URC) {
 	if s.mem != nil {
 		s.steps = append(s.steps, step{kind: stepURC, cmd: text, at: time.Now()})
 	}
+	close(s.urcPrinted)
+	s.urcPrinted = make(chan struct{})
 	s.mu.Unlock()
 }
 
