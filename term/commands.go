@@ -188,6 +188,7 @@ func (s *Session) waitCmd(ctx context.Context, args []string) error {
 	s.setPending(":wait", cancel)
 	defer s.setPending("", nil)
 	deadline := time.Now().Add(timeout)
+	s.out.linef(styleInfo, "waiting up to %v for %s (Ctrl+C cancels)", timeout, prefix)
 	for {
 		// A URC may reach the printer in any wait, this one's included,
 		// without this Expect returning it: each printed URC wakes it.

@@ -1,6 +1,7 @@
 package term
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -46,7 +47,7 @@ func (s *screen) waitFor(t *testing.T, from int, want string) int {
 		select {
 		case <-ch:
 		case <-deadline:
-			t.Fatalf("the terminal never showed %q; it shows:\n%s", want, all[min(from, len(all)):])
+			t.Fatalf("the terminal never showed %q; it shows:\n%q", want, all[min(from, len(all)):])
 		}
 	}
 }
@@ -126,6 +127,45 @@ func TestInteractiveOverPTY(t *testing.T) {
 	}
 	typeKeys(":upload " + file + " UFS:note.txt\r")
 	at = scr.waitFor(t, at, "stored UFS:note.txt: 12 bytes")
+
+	// A long upload shows its progress; a download reads it back.
+	big := filepath.Join(dir, "big.bin")
+	data := bytes.Repeat([]byte("0123456789abcdef"), 2048)
+	if err := os.WriteFile(big, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	typeKeys(":upload " + big + "\r")
+	at = scr.waitFor(t, at, "100%")
+	at = scr.waitFor(t, at, "stored UFS:big.bin: 32768 bytes")
+	back := filepath.Join(dir, "back.bin")
+	typeKeys(":download UFS:big.bin " + back + "\r")
+	at = scr.waitFor(t, at, "wrote "+back)
+	if got, err := os.ReadFile(back); err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("the download differs from the upload (%d bytes, %v)", len(got), err)
+	}
+
+	// The trace shows the bytes both ways, escaped.
+	typeKeys(":trace\r")
+	at = scr.waitFor(t, at, "trace on")
+	typeKeys("AT\r")
+	at = scr.waitFor(t, at, ">> AT<CR>")
+	at = scr.waitFor(t, at, `<< `)
+	typeKeys(":trace off\r")
+	at = scr.waitFor(t, at, "trace off")
+
+	// After a > prompt the next line is the payload; ESC leaves the prompt.
+	typeKeys("AT+CMGF=1\r")
+	at = scr.waitFor(t, at, "= OK")
+	typeKeys(`AT+CMGS="+491701234567"` + "\r")
+	at = scr.waitFor(t, at, "\x1b[2K\r> ")
+	typeKeys("never sent")
+	at = scr.waitFor(t, at, "never sent")
+	typeKeys("\x1b")
+	at = scr.waitFor(t, at, "cancelled")
+	typeKeys(`AT+CMGS="+491701234567"` + "\r")
+	at = scr.waitFor(t, at, "\x1b[2K\r> ")
+	typeKeys("hi there\r")
+	at = scr.waitFor(t, at, "+CMGS: ")
 
 	script := filepath.Join(dir, "s.lua")
 	typeKeys(":export " + script + "\r")

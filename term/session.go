@@ -69,6 +69,7 @@ type step struct {
 	claimed  bool          // stepURC: a :wait took it
 	at       time.Time     // when it began (a URC: when it arrived)
 	elapsed  time.Duration // noAnswer: how long it waited
+	end      time.Time     // noAnswer: when it was given up
 }
 
 // secretUse is a secret typed in a command and the script parameter that
@@ -293,7 +294,8 @@ func outcome(st step, resp *engine.Response, err error) step {
 	case errors.As(err, &me):
 		st.failed = true
 	default:
-		st.noAnswer, st.elapsed = true, time.Since(st.at)
+		st.noAnswer, st.end = true, time.Now()
+		st.elapsed = st.end.Sub(st.at)
 	}
 	return st
 }
