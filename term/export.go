@@ -286,8 +286,10 @@ func luaData(data []byte) string {
 	if !utf8.ValidString(s) || strings.ContainsAny(s, "\r\x00\x1a\x1b") {
 		return luaString(s)
 	}
+	// The closing bracket must not occur earlier, the data's own end
+	// included (data ending in "]" would close "]]" one byte early).
 	level := ""
-	for strings.Contains(s, "]"+level+"]") {
+	for strings.Index(s+"]"+level+"]", "]"+level+"]") != len(s) {
 		level += "="
 	}
 	return "[" + level + "[\n" + s + "]" + level + "]"
