@@ -82,7 +82,7 @@ func PayloadAfter(line string) (n int, ok bool) {
 		}
 		return count(fields[2])
 	}
-	return 0, false
+	return simcomPayloadAfter(line)
 }
 
 // TakesNextLine recognises a URC whose next line is part of it: `+CMT:`

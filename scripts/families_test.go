@@ -1,0 +1,231 @@
+package scripts_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/atrun/atrun/engine"
+	"github.com/atrun/atrun/engine/secret"
+	"github.com/atrun/atrun/engine/tap"
+	"github.com/atrun/atrun/engine/transcript"
+	"github.com/atrun/atrun/luabind"
+	"github.com/atrun/atrun/replay"
+	"github.com/atrun/atrun/scripts"
+	"github.com/atrun/atrun/sim"
+	"github.com/atrun/atrun/sim/broker"
+)
+
+// familyRecordings are the sessions of the SIMCom and u-blox scripts kept
+// for CI (replayed by TestTranscripts with every other .atr), each with
+// the model, the faults and parameters that make it, and the failure it
+// must end with ("" for success). Re-record with
+//
+//	go test ./scripts -run TestRecordFamilies -update
+var familyRecordings = []struct {
+	name   string
+	model  string
+	faults string
+	params map[string]string
+	want   string
+}{
+	{"simcom_happy", sim.ModelSIMCom, "", map[string]string{"listen": "5s", "downlink": "1"}, ""},
+	{"simcom_bad_password", sim.ModelSIMCom, "bad-credentials", nil, "+CMQTTCONNECT: 0,30"},
+	{"simcom_server_down", sim.ModelSIMCom, "server-down", nil, "+CMQTTCONNECT: 0,3"},
+	{"simcom_tls_failure", sim.ModelSIMCom, "tls-failure", nil, "+CMQTTCONNECT: 0,32"},
+	{"simcom_link_dropped", sim.ModelSIMCom, "drop-connection=300ms", map[string]string{"listen": "5s", "count": "0"}, "+CMQTTCONNLOST: 0,1"},
+	{"simcom_publish_failed", sim.ModelSIMCom, "publish-fail", nil, "+CMQTTPUB: 0,16"},
+	{"simcom_no_sim", sim.ModelSIMCom, "no-sim", nil, "no SIM"},
+}
+
+// TestFamilies runs each family's script against its virtual modem and
+// the embedded broker over real TLS: the message published arrives at
+// the broker, and the broker's reply arrives at the script.
+func TestFamilies(t *testing.T) {
+	if testing.Short() {
+		t.Skip("talks to a broker over TLS")
+	}
+	b, err := broker.Start(broker.Options{Dir: t.TempDir(), Password: "s3cret-sim"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	for _, rec := range familyRecordings {
+		t.Run(rec.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), rec.name+".atr")
+			failure := recordFamily(t, b, out, b.CAFile(), rec.model, rec.faults, rec.params)
+			if (rec.want == "") != (failure == "") || !strings.Contains(failure, rec.want) {
+				t.Fatalf("ended with %q, want %q", failure, rec.want)
+			}
+			tr, err := transcript.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res := replayWithCA(t, tr, b.CAFile()); res.Verdict != replay.Pass || res.Script == nil != (failure == "") {
+				t.Fatalf("replay of the fresh recording: verdict %s, %v", res.Verdict, res.Err)
+			}
+		})
+	}
+}
+
+// TestRecordFamilies re-records the family transcripts: one folder per
+// family (testdata/transcripts/simcom, .../ublox), each with the CA of the
+// broker it was recorded against.
+func TestRecordFamilies(t *testing.T) {
+	if !*update {
+		t.Skip("run with -update to re-record testdata/transcripts")
+	}
+	brokers := map[string]*broker.Embedded{}
+	for _, rec := range familyRecordings {
+		dir := filepath.Join(transcriptDir, rec.model)
+		b := brokers[rec.model]
+		if b == nil {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			var err error
+			if b, err = broker.Start(broker.Options{Dir: dir, Password: "s3cret-sim"}); err != nil {
+				t.Fatal(err)
+			}
+			defer b.Close()
+			brokers[rec.model] = b
+		}
+		t.Run(rec.name, func(t *testing.T) {
+			failure := recordFamily(t, b, filepath.Join(dir, rec.name+".atr"), b.CAFile(), rec.model, rec.faults, rec.params)
+			if (rec.want == "") != (failure == "") || !strings.Contains(failure, rec.want) {
+				t.Fatalf("ended with %q, want %q", failure, rec.want)
+			}
+		})
+	}
+}
+
+// TestFamilyTranscripts replays every recorded SIMCom and u-blox session
+// with its shipped script: the script must send what was recorded and end
+// as the recording ended.
+func TestFamilyTranscripts(t *testing.T) {
+	models := map[string]bool{}
+	for _, rec := range familyRecordings {
+		models[rec.model] = true
+	}
+	for model := range models {
+		dir := filepath.Join(transcriptDir, model)
+		files, _ := filepath.Glob(filepath.Join(dir, "*.atr"))
+		if len(files) == 0 {
+			t.Errorf("no transcripts in %s", dir)
+		}
+		for _, file := range files {
+			t.Run(model+"/"+filepath.Base(file), func(t *testing.T) {
+				tr, err := transcript.ReadFile(file)
+				if err != nil {
+					t.Fatal(err)
+				}
+				res := replayWithCA(t, tr, filepath.Join(dir, broker.CAFileName))
+				if res.Verdict != replay.Pass {
+					t.Fatalf("%s: %v", res.Verdict, res.Err)
+				}
+				failure, ended := tr.Outcome()
+				if !ended {
+					t.Fatal("the transcript has no end line")
+				}
+				if (failure == "") != (res.Script == nil) {
+					t.Fatalf("recorded failure %q, replayed error %v", failure, res.Script)
+				}
+			})
+		}
+	}
+}
+
+func replayWithCA(t testing.TB, tr *transcript.Transcript, ca string) *replay.Result {
+	t.Helper()
+	src, name, err := scripts.Lookup(tr.Header.Script)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := replay.Run(ctx, luabind.Script{Name: name, Source: src}, tr, replay.Options{
+		Modules: scripts.Modules, Params: map[string]string{"ca_cert": ca}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// familyScript is the shipped script of each model.
+var familyScript = map[string]string{sim.ModelSIMCom: "simcom_mqtts", sim.ModelUblox: "ublox_mqtts"}
+
+// recordFamily runs the model's script against a sim of that model using
+// broker b, recording the session to out; ca is the CA file the script
+// uploads. It returns the failure.
+func recordFamily(t *testing.T, b *broker.Embedded, out, ca, model, faults string, extra map[string]string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	f, err := sim.ParseFaults(faults)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := sim.Start(ctx, sim.Options{Model: model, Faults: f, Broker: sim.BrokerOptions{
+		URL: b.URL(), CAFile: b.CAFile(), Username: b.Username(), Password: b.Password()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	host, port, _ := strings.Cut(b.Addr(), ":")
+	params := map[string]string{
+		"host": host, "port": port, "username": b.Username(), "password": b.Password(),
+		"ca_cert": "testdata/transcripts/" + model + "/ca.pem", "client_id": "dev1", "pub_topic": "dev1/up", "sub_topic": "dev1/down",
+	}
+	downlink := extra["downlink"] == "1"
+	for k, v := range extra {
+		if k != "downlink" {
+			params[k] = v
+		}
+	}
+	secrets := &secret.Set{}
+	secrets.Add(b.Password())
+	w, err := os.Create(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	script := familyScript[model]
+	fmt.Fprintf(w, "# The shipped %s script on the virtual %s (faults: %s).\n# Re-record with: go test ./scripts -run TestRecordFamilies -update\n",
+		script, sim.ModelTitle(model), orNone(faults))
+	h := header(params)
+	h.Script = "scripts/" + script + ".lua"
+	rec, err := transcript.NewRecorder(w, h, secrets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	portIO, err := engine.Open(ctx, s.DevicePath, engine.SerialConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn := engine.New(portIO, engine.Config{Name: "sim:/dev/ttyUSB2", Secrets: secrets, Tap: tap.Multi(rec)})
+	if downlink {
+		go answerUplink(ctx, s)
+	}
+	src, full, _ := scripts.Lookup(script)
+	runParams := map[string]string{}
+	for k, v := range params {
+		runParams[k] = v
+	}
+	runParams["ca_cert"] = ca
+	r := luabind.NewRunner(luabind.Options{Conn: conn, Port: "sim:/dev/ttyUSB2", Params: runParams, Secrets: secrets,
+		Modules: scripts.Modules, Getenv: func(string) string { return "" }})
+	_, runErr := r.Run(ctx, luabind.Script{Name: full, Source: src})
+	conn.Close()
+	failure := ""
+	if runErr != nil {
+		failure = runErr.Error()
+	}
+	if err := rec.EndWith(time.Now(), failure); err != nil {
+		t.Fatal(err)
+	}
+	return failure
+}
