@@ -22,6 +22,15 @@ type options struct {
 	progress func(sent, total int)
 	download bool
 	size     int
+	payload  func(context.Context) ([]byte, error)
+}
+
+// PromptPayload makes SendPrompt ask fn for the payload once the prompt has
+// come, rather than take it up front: for a person who types it after
+// seeing the `>` (atrun term). An error from fn (the person cancelled)
+// sends ESC, so the modem leaves the prompt, and is returned.
+func PromptPayload(fn func(ctx context.Context) ([]byte, error)) Option {
+	return func(o *options) { o.payload = fn }
 }
 
 // Timeout sets how long to wait for the command's answer (and, for
@@ -145,6 +154,16 @@ func (c *Conn) SendPrompt(ctx context.Context, cmd string, payload []byte, opts 
 			_ = c.write([]byte{0x1b})
 		}
 		return c.finish(cm, err)
+	}
+	if o.payload != nil {
+		if payload, err = o.payload(ctx); err != nil {
+			_ = c.write([]byte{0x1b})
+			return c.finish(cm, err)
+		}
+		if !o.fixed && bytes.ContainsAny(payload, "\x1a\x1b") {
+			_ = c.write([]byte{0x1b})
+			return c.finish(cm, &CommandError{Command: cmd, Reason: "the payload holds Ctrl+Z or ESC, which would end the prompt early"})
+		}
 	}
 	data := payload
 	if !o.fixed {

@@ -2,7 +2,6 @@ package luabind
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -229,7 +228,7 @@ func (r *Runner) uploadData(L *lua.LState, src string, isData bool) []byte {
 	if isData || strings.ContainsAny(src, "\r\n") {
 		return []byte(src)
 	}
-	data, err := os.ReadFile(src)
+	data, err := r.opts.ReadFile(src)
 	if err != nil {
 		L.RaiseError("upload: cannot read %s: %v (pass {data = true} to upload the string itself)", src, err)
 	}

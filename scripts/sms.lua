@@ -14,6 +14,7 @@ local P = {
   read        = param("read", "unread"),   -- unread, all or none
   delete      = param("delete", "0") == "1",
   wait        = param("wait", "0s"),
+  notify      = param("notify", "cmti"),   -- cmti (stored, announced) or cmt (routed, not stored)
   count       = tonumber(param("count", "1")),
   pin         = secret("pin"),
   reg_timeout = param("reg_timeout", "120s"),
@@ -26,6 +27,7 @@ if not alphabets[P.alphabet] then fail("alphabet must be auto, gsm or ucs2, not 
 local lists = {unread = "REC UNREAD", all = "ALL", none = false}
 if lists[P.read] == nil then fail("read must be unread, all or none, not " .. P.read) end
 if not P.count or P.count < 1 then fail("count must be 1 or more") end
+if P.notify ~= "cmti" and P.notify ~= "cmt" then fail("notify must be cmti or cmt, not " .. P.notify) end
 local wait = q.seconds(P.wait)
 -- seen holds the indexes already reported: a +CMTI announced before the
 -- run (still queued) names a message the Read step listed.
@@ -56,13 +58,14 @@ step("Network", function()
 end)
 
 -- 4. SMS settings: text mode, headers with the coding scheme, new messages
--- stored on the SIM and announced with +CMTI.
+-- stored on the SIM and announced with +CMTI (or, with notify=cmt, routed
+-- to this port as +CMT with their text and not stored).
 step("SMS settings", function()
   send("AT+CMGF=1")
   send('AT+CSCS="GSM"')
   send("AT+CSDH=1")
   send('AT+CPMS="SM","SM","SM"')
-  send("AT+CNMI=2,1,0,0,0")
+  send(P.notify == "cmt" and "AT+CNMI=2,2,0,0,0" or "AT+CNMI=2,1,0,0,0")
   local f = fields(q.line(send("AT+CPMS?"), "+CPMS:"))
   info(string.format("SIM storage: %s of %s messages", f[2] or "?", f[3] or "?"))
 end)
@@ -108,6 +111,22 @@ if P.to then
   end)
 end
 
+-- read_new reads the message a +CMTI announced, unless it was listed
+-- already, and returns how many it reported.
+local function read_new(mem, index)
+  index = tonumber(index)
+  if seen[index] then return 0 end
+  local r = send("AT+CMGR=" .. index)
+  local n = 0
+  for _, m in ipairs(sms.messages(r, "+CMGR:")) do
+    m.index = index
+    report(m, string.format("new message %d in %s", index, mem))
+    n = n + 1
+  end
+  if P.delete then send("AT+CMGD=" .. index) else seen[index] = true end
+  return n
+end
+
 -- 7. Receive ----------------------------------------------------------------
 if wait > 0 then
   step("Receive", function()
@@ -115,19 +134,17 @@ if wait > 0 then
     while got < P.count do
       local left = deadline - now()
       if left <= 0 then break end
-      local ok, line, mem, index = pcall(wait_urc, "+CMTI:", left)
-      if not ok then
-        if type(line) == "table" and line.kind == "timeout" then break end
-        error(line, 0)
+      local r = {pcall(wait_urc, P.notify == "cmt" and "+CMT:" or "+CMTI:", left)}
+      if not r[1] then
+        if type(r[2]) == "table" and r[2].kind == "timeout" then break end
+        error(r[2], 0)
       end
-      if not seen[tonumber(index)] then
-        local r = send("AT+CMGR=" .. index)
-        for _, m in ipairs(sms.messages(r, "+CMGR:")) do
-          m.index = tonumber(index)
-          report(m, string.format("new message %s in %s", index, mem))
-          got = got + 1
-        end
-        if P.delete then send("AT+CMGD=" .. index) else seen[tonumber(index)] = true end
+      if P.notify == "cmt" then
+        local m = sms.message(r[2], r[#r])
+        report(m, "new message")
+        got = got + 1
+      else
+        got = got + read_new(r[3], r[4])
       end
     end
     if got == 0 then info(string.format("no message arrived within %s", P.wait)) end

@@ -21,9 +21,13 @@ import (
 // The shipped sms script on the virtual EC20 over a pty: a text to the
 // SIM's own number comes back and is printed, in both alphabets.
 func TestSMSSendToSelf(t *testing.T) {
-	for _, text := range []string{"hello [from] atrun", "Grüße aus atrun € 😀"} {
-		t.Run(text, func(t *testing.T) {
-			rep, err := runShipped(t, "sms", "", map[string]string{"to": "self", "text": text, "wait": "10s"}, nil)
+	for _, tc := range []struct{ text, notify string }{
+		{"hello [from] atrun", "cmti"}, {"Grüße aus atrun € 😀", "cmti"},
+		{"routed, not stored", "cmt"}, {"Grüße, routed", "cmt"},
+	} {
+		text := tc.text
+		t.Run(tc.notify+"/"+text, func(t *testing.T) {
+			rep, err := runShipped(t, "sms", "", map[string]string{"to": "self", "text": text, "wait": "10s", "notify": tc.notify}, nil)
 			if err != nil {
 				t.Fatalf("%v\n%s", err, strings.Join(rep.lines, "\n"))
 			}
@@ -156,6 +160,8 @@ send("AT+CMEE=2")
 -- files
 upload("RAM:f.txt", "line one\r\nline two", {data = true})
 print(send('AT+QFLST="RAM:*"').lines[1])
+local d = send('AT+QFDWL="RAM:f.txt"', {download = true})
+print("download: " .. #d.data .. " bytes, " .. d.lines[#d.lines])
 local fh = fields(send('AT+QFOPEN="RAM:f.txt",2').lines[1])[1]
 send("AT+QFSEEK=" .. fh .. ",5,0")
 print(send("AT+QFPOSITION=" .. fh).lines[1])
@@ -182,6 +188,12 @@ send_prompt("AT+CMGS=" .. (#tpdu / 2), "00" .. tpdu)
 local _, mem, idx = wait_urc("+CMTI:", "10s")
 local m = send("AT+CMGR=" .. idx)
 print("pdu: " .. m.lines[1] .. " " .. m.lines[2]:sub(-12))
+-- SMS routed to the host as +CMT with its text line
+send("AT+CMGF=1")
+send("AT+CNMI=2,2,0,0,0")
+send_prompt('AT+CMGS="+15550100018"', "routed, not stored")
+local cmt = {wait_urc("+CMT:", "10s")}
+print("cmt: " .. cmt[2] .. " " .. cmt[#cmt])
 -- not implemented
 local bad = send("AT+QFOO", {allow_error = true})
 print("unknown: " .. bad.final)
@@ -192,6 +204,8 @@ print("unknown: " .. bad.final)
 	}
 	want := []string{
 		`+QFLST: "RAM:f.txt",18`,
+		"download: 18 bytes, +QFDWL: 18,",
+		"cmt: +15550100018 routed, not stored",
 		"+QFPOSITION: 5",
 		"ntp: 0",
 		"clock: ok",
@@ -207,8 +221,8 @@ print("unknown: " .. bad.final)
 			t.Errorf("prints lack %q:\n%s", w, got)
 		}
 	}
-	if !strings.HasSuffix(rep.prints[7], "E8329BFD06") {
-		t.Errorf("the delivered PDU does not end with the text sent: %s", rep.prints[7])
+	if pdu := rep.prints[8]; !strings.HasPrefix(pdu, "pdu: ") || !strings.HasSuffix(pdu, "E8329BFD06") {
+		t.Errorf("the delivered PDU does not end with the text sent: %s", pdu)
 	}
 }
 

@@ -46,6 +46,7 @@ var sessionWant = map[string]string{
 	"ec20_tcp/happy.atr":         "",
 	"ec20_tcp/server_down.atr":   "+QIOPEN: 0,566",
 	"ec20_tcp/tls_failure.atr":   "+QSSLOPEN: 0,566",
+	"ec20_tcp/dropped.atr":       `the connection closed (+QIURC: "closed",0)`,
 	"ec20_https/happy.atr":       "",
 	"ec20_https/server_down.atr": "+QHTTPGET: 716",
 	"ec20_https/tls_failure.atr": "+QHTTPGET: 716",
@@ -291,5 +292,30 @@ func BenchmarkSocketScriptsOnSim(b *testing.B) {
 			}
 			b.ReportMetric(float64(total.Microseconds())/float64(b.N), "script-µs")
 		})
+	}
+}
+
+// A server that accepts and hangs up at once: ec20_tcp says the connection
+// closed, not that a command failed.
+func TestTCPScriptServerCloses(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	_, p, _ := net.SplitHostPort(ln.Addr().String())
+	rep, err := runSocketScript(t, "ec20_tcp", "", map[string]string{"echo_port": p})
+	t.Logf("log:\n%s", strings.Join(rep.lines, "\n"))
+	if err == nil || !strings.Contains(err.Error(), `step "TCP": the connection closed (+QIURC: "closed",0) before the echo came back`) {
+		t.Fatalf("error %v", err)
 	}
 }

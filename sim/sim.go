@@ -111,8 +111,12 @@ func startServers(b broker.Broker, dir string) (*Servers, error) {
 func startBroker(ctx context.Context, opts Options) (broker.Broker, error) {
 	bo := opts.Broker
 	if bo.URL == "" {
+		var events func(string)
+		if opts.Verbose && opts.Log != nil {
+			events = func(e string) { opts.Log("broker: " + e) }
+		}
 		b, err := broker.Start(broker.Options{Dir: opts.Dir, Username: bo.Username, Password: bo.Password,
-			RequireClientCert: bo.RequireClientCert})
+			RequireClientCert: bo.RequireClientCert, Events: events})
 		if err != nil {
 			return nil, fmt.Errorf("sim: embedded broker: %w", err)
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/atrun/atrun/luabind"
 	"github.com/atrun/atrun/scripts"
+	"github.com/atrun/atrun/session"
 	"github.com/atrun/atrun/sim"
 	"github.com/atrun/atrun/sim/broker"
 )
@@ -80,15 +81,18 @@ func demoAction(c *cli.Context) error {
 	}
 	start := time.Now()
 	d := &demo{humanReport: newHumanReport(c.App.Writer, c.App.ErrWriter), errw: c.App.ErrWriter}
-	job := runJob{
-		script: luabind.Script{Name: name, Source: src},
-		params: map[string]string{"pub_topic": demoUp, "sub_topic": demoDown, "listen": demoListen,
+	job := session.Job{
+		Script: luabind.Script{Name: name, Source: src},
+		Params: map[string]string{"pub_topic": demoUp, "sub_topic": demoDown, "listen": demoListen,
 			"reg_timeout": demoRegTimeout},
-		virt:  &virtualModem{opts: sim.Options{Faults: faults}, ready: d.ready},
-		baud:  115200, // a pseudo-terminal ignores it; the serial library wants one
-		trace: c.Bool("trace"), stderr: c.App.ErrWriter,
+		Sim:    &session.Sim{Options: sim.Options{Faults: faults}, Ready: d.ready},
+		Baud:   115200, // a pseudo-terminal ignores it; the serial library wants one
+		Report: d,
 	}
-	res, err := job.run(c.Context, d, start)
+	if c.Bool("trace") {
+		job.Trace = traceTo(c.App.ErrWriter, start)
+	}
+	res, err := runJob(c.Context, job, 0, c.App.ErrWriter, start)
 	d.Finish(res, err)
 	if err == nil {
 		err = d.check()

@@ -1,0 +1,23 @@
+-- Replays the import of 06-bg96-ewf-byte-exact-init.txt (../shared/logs):
+-- the commands the log shows, in its order, each waiting for what the log shows
+-- the modem answering. Run by TestImportedLogsReplay (cmd/atrun).
+send("AT", {timeout = "60s"})
+send("AT", {timeout = "60s"})
+send("AT", {timeout = "60s"})
+send("AT", {timeout = "60s"})
+send("ATE0", {timeout = "60s"})
+send("AT", {timeout = "60s"})
+send("AT+CMEE=1", {timeout = "60s"})
+send("AT+QISDE=0", {timeout = "60s"})
+send("AT+QMTCFG=\"ssl\",0,1,2", {timeout = "60s"})
+send("AT+QMTCFG=\"version\",0,4", {timeout = "60s"})
+send("AT+QSSLSTATE", {timeout = "60s"})
+send("AT+CPIN?", {timeout = "60s"})
+send("AT+CFUN=1", {timeout = "60s"})
+send("AT+CFUN?", {timeout = "60s"})
+send("AT+QICSGP=1", {timeout = "60s"})
+send("AT+QIACT?", {timeout = "60s"})
+send("AT+QIACT=1", {timeout = "60s"})
+send("AT+QIACT?", {timeout = "60s"})
+send("AT+QIDNSCFG=1", {timeout = "60s"})
+send("AT+QICLOSE=0", {timeout = "60s"})

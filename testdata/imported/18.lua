@@ -1,0 +1,27 @@
+-- Replays the import of 18-sim7600gh-cmqtt-tls-ccertdown-tinygsm.txt (../shared/logs):
+-- the commands the log shows, in its order, each waiting for what the log shows
+-- the modem answering. Run by TestImportedLogsReplay (cmd/atrun).
+pcall(send, "AT", {timeout = "1s"})
+pcall(send, "AT", {timeout = "1s"})
+pcall(send, "AT", {timeout = "1s"})
+pcall(send, "AT", {timeout = "1s"})
+pcall(send, "AT", {timeout = "1s"})
+pcall(send, "AT", {timeout = "1s"})
+pcall(send, "AT", {timeout = "1s"})
+pcall(send, "AT", {timeout = "1s"})
+pcall(send, "AT", {timeout = "1s"})
+pcall(send, "AT", {timeout = "1s"})
+send("AT", {timeout = "60s"})
+send("AT+CPIN?", {allow_error = true, timeout = "60s"})
+send("AT+CNMP=2", {timeout = "60s"})
+send("AT+CNMP?", {timeout = "60s"})
+send("AT+CGREG?", {timeout = "60s"})
+pcall(send, "AT+CSQ", {timeout = "1s"})
+send("AT+CGREG?", {timeout = "60s"})
+send("AT+CPSI?", {timeout = "60s"})
+send("AT+NETOPEN", {timeout = "60s"})
+send("AT+IPADDR", {timeout = "60s"})
+pcall(send, "AT+SIMCOMATI", {timeout = "1s"})
+send("AT+CMQTTSTART", {timeout = "60s"})
+-- the log is cut inside the upload: no result ever comes
+pcall(send_prompt, "AT+CCERTDOWN=\"ca_cert.pem\",1970", "-----BEGIN CERTIFICATE-----\010MIIFazCCA1OgAwIBAgIRAIIQz7DSQONZRGPgu2OCiwAwDQYJKoZIhvcNAQELBQAw\010TzELMAkGA1UEBhMCVVMxKTAnBgNVBAoTIEludGVybmV0IFNlY3VyaXR5IFJlc2Vh\010cmNoIEdyb3VwMRUwEwYDVQQDEwxJU1JHIFJvb3QgWDEwHhcNMTUwNjA0MTEwNDM4\010WhcNMzUwNjA0MTEwNDM4WjBPMQswCQYDVQQGEwJVUzEpMCcGA1UEChMgSW50ZXJu\010ZXQgU2VjdXJpdHkgUmVzZWFyY2ggR3JvdXAxFTATBgNVBAMTDElTUkcgUm9vdCBY\010MTCCAiIwDQYJKoZIhvcNAQEBBQADggIPADCCAgoCggIBAK3oJHP0FDfzm54rVygc\010h77ct984kIxuPOZXoHj3dcKi/vVqbvYATyjb3miGbESTtrFj/RQSa78f0uoxmyF+\0100TM8ukj13Xnfs7j/EvEhmkvBioZxaUpmZmyPfjxwv60pIgbz5MDmgK7iS4+3mX6U\010A5/TR5d8mUgjU+g4rk8Kb4Mu0UlXjIB0ttov0DiNewNwIRt18jA8+o+u3dpjq+sW\010T8KOEUt+zwvo/7V3LvSye0rgTBIlDHCNAymg4VMk7BPZ7hm/ELNKjD+Jo2FR3qyH", {fixed = true, timeout = "60s"})

@@ -1,0 +1,13 @@
+-- Replays the import of 27-ec21j-wiolte-qhttp-get-read-stall-millis.txt (../shared/logs):
+-- the commands the log shows, in its order, each waiting for what the log shows
+-- the modem answering. Run by TestImportedLogsReplay (cmd/atrun).
+send("AT+QHTTPCFG=\"requestheader\",0", {timeout = "60s"})
+write_raw("AT+QHTTPURL=38\013")
+expect("CONNECT", "60s")
+write_raw("http://metadata.soracom.io/v1/userdata")
+expect("OK", "60s")
+send("AT+QHTTPGET", {timeout = "60s"})
+send("AT+QHTTPREAD", {timeout = "60s"})
+-- +QHTTPGET: 0,200 came before the read: the request succeeded.
+local _, err, status = wait_urc("+QHTTPGET:", "1s")
+assert(err == "0" and status == "200", "status " .. tostring(status))
