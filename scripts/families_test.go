@@ -2,6 +2,7 @@ package scripts_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,13 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/atrun/atrun/engine"
-	"github.com/atrun/atrun/engine/secret"
-	"github.com/atrun/atrun/engine/tap"
 	"github.com/atrun/atrun/engine/transcript"
 	"github.com/atrun/atrun/luabind"
 	"github.com/atrun/atrun/replay"
 	"github.com/atrun/atrun/scripts"
+	"github.com/atrun/atrun/session"
 	"github.com/atrun/atrun/sim"
 	"github.com/atrun/atrun/sim/broker"
 )
@@ -65,7 +64,7 @@ func TestFamilies(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res := replayWithCA(t, tr, b.CAFile()); res.Verdict != replay.Pass || res.Script == nil != (failure == "") {
+			if res := replayFile(t, tr); res.Verdict != replay.Pass || res.Script == nil != (failure == "") {
 				t.Fatalf("replay of the fresh recording: verdict %s, %v", res.Verdict, res.Err)
 			}
 		})
@@ -79,9 +78,12 @@ func TestRecordFamilies(t *testing.T) {
 	if !*update {
 		t.Skip("run with -update to re-record testdata/transcripts")
 	}
+	// The sessions run from the repository's root, so that the CA file
+	// they read is named as a user there would name it.
+	t.Chdir("..")
 	brokers := map[string]*broker.Embedded{}
 	for _, rec := range familyRecordings {
-		dir := filepath.Join(transcriptDir, rec.model)
+		dir := filepath.Join("testdata/transcripts", rec.model)
 		b := brokers[rec.model]
 		if b == nil {
 			if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -123,7 +125,7 @@ func TestFamilyTranscripts(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				res := replayWithCA(t, tr, filepath.Join(dir, broker.CAFileName))
+				res := replayFile(t, tr)
 				if res.Verdict != replay.Pass {
 					t.Fatalf("%s: %v", res.Verdict, res.Err)
 				}
@@ -139,28 +141,12 @@ func TestFamilyTranscripts(t *testing.T) {
 	}
 }
 
-func replayWithCA(t testing.TB, tr *transcript.Transcript, ca string) *replay.Result {
-	t.Helper()
-	src, name, err := scripts.Lookup(tr.Header.Script)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	res, err := replay.Run(ctx, luabind.Script{Name: name, Source: src}, tr, replay.Options{
-		Modules: scripts.Modules, Params: map[string]string{"ca_cert": ca}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
-}
-
 // familyScript is the shipped script of each model.
 var familyScript = map[string]string{sim.ModelSIMCom: "simcom_mqtts", sim.ModelUblox: "ublox_mqtts"}
 
 // recordFamily runs the model's script against a sim of that model using
-// broker b, recording the session to out; ca is the CA file the script
-// uploads. It returns the failure.
+// broker b through the recorder of atrun run (session.Run), as a user's
+// --record would, writing the session to out. It returns the failure.
 func recordFamily(t *testing.T, b *broker.Embedded, out, ca, model, faults string, extra map[string]string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -169,16 +155,10 @@ func recordFamily(t *testing.T, b *broker.Embedded, out, ca, model, faults strin
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := sim.Start(ctx, sim.Options{Model: model, Faults: f, Broker: sim.BrokerOptions{
-		URL: b.URL(), CAFile: b.CAFile(), Username: b.Username(), Password: b.Password()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
 	host, port, _ := strings.Cut(b.Addr(), ":")
 	params := map[string]string{
 		"host": host, "port": port, "username": b.Username(), "password": b.Password(),
-		"ca_cert": "testdata/transcripts/" + model + "/ca.pem", "client_id": "dev1", "pub_topic": "dev1/up", "sub_topic": "dev1/down",
+		"ca_cert": ca, "client_id": "dev1", "pub_topic": "dev1/up", "sub_topic": "dev1/down",
 	}
 	downlink := extra["downlink"] == "1"
 	for k, v := range extra {
@@ -186,46 +166,32 @@ func recordFamily(t *testing.T, b *broker.Embedded, out, ca, model, faults strin
 			params[k] = v
 		}
 	}
-	secrets := &secret.Set{}
-	secrets.Add(b.Password())
-	w, err := os.Create(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	script := familyScript[model]
-	fmt.Fprintf(w, "# The shipped %s script on the virtual %s (faults: %s).\n# Re-record with: go test ./scripts -run TestRecordFamilies -update\n",
-		script, sim.ModelTitle(model), orNone(faults))
-	h := header(params)
-	h.Script = "scripts/" + script + ".lua"
-	rec, err := transcript.NewRecorder(w, h, secrets)
-	if err != nil {
-		t.Fatal(err)
-	}
-	portIO, err := engine.Open(ctx, s.DevicePath, engine.SerialConfig{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn := engine.New(portIO, engine.Config{Name: "sim:/dev/ttyUSB2", Secrets: secrets, Tap: tap.Multi(rec)})
+	virt := &session.Sim{Options: sim.Options{Model: model, Faults: f, Broker: sim.BrokerOptions{
+		URL: b.URL(), CAFile: b.CAFile(), Username: b.Username(), Password: b.Password()}}}
 	if downlink {
-		go answerUplink(ctx, s)
+		virt.Ready = func(ctx context.Context, s *sim.Sim) { go answerUplink(ctx, s) }
 	}
+	script := familyScript[model]
 	src, full, _ := scripts.Lookup(script)
-	runParams := map[string]string{}
-	for k, v := range params {
-		runParams[k] = v
+	_, runErr := session.Run(ctx, session.Job{
+		Script: luabind.Script{Name: full, Source: src}, Params: params, Sim: virt, Baud: 115200,
+		Record: out, Version: "dev", Start: time.Now(), Getenv: func(string) string { return "" },
+	})
+	var se *session.SetupError
+	if errors.As(runErr, &se) {
+		t.Fatal(runErr)
 	}
-	runParams["ca_cert"] = ca
-	r := luabind.NewRunner(luabind.Options{Conn: conn, Port: "sim:/dev/ttyUSB2", Params: runParams, Secrets: secrets,
-		Modules: scripts.Modules, Getenv: func(string) string { return "" }})
-	_, runErr := r.Run(ctx, luabind.Script{Name: full, Source: src})
-	conn.Close()
-	failure := ""
-	if runErr != nil {
-		failure = runErr.Error()
-	}
-	if err := rec.EndWith(time.Now(), failure); err != nil {
+	data, err := os.ReadFile(out)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return failure
+	head := fmt.Sprintf("# The shipped %s script on the virtual %s (faults: %s).\n# Re-record with: go test ./scripts -run TestRecordFamilies -update\n",
+		script, sim.ModelTitle(model), orNone(faults))
+	if err := os.WriteFile(out, append([]byte(head), data...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if runErr != nil {
+		return runErr.Error()
+	}
+	return ""
 }

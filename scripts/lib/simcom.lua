@@ -21,10 +21,7 @@ end
 -- put_cert downloads a PEM file into the module's certificate store under
 -- name (AT+CCERTDOWN replaces a certificate of the same name).
 function M.put_cert(name, path)
-  local f, err = io.open(path, "rb")
-  if not f then fail("cannot read " .. path .. ": " .. tostring(err)) end
-  local pem = f:read("*a")
-  f:close()
+  local pem = read_file(path)
   if #pem == 0 then fail(path .. " is empty: pass the broker's CA certificate (PEM)") end
   send_prompt(string.format('AT+CCERTDOWN="%s",%d', name, #pem), pem, {fixed = true})
   for _, l in ipairs(send("AT+CCERTLIST").lines) do
