@@ -39,6 +39,13 @@ var familyRecordings = []struct {
 	{"simcom_link_dropped", sim.ModelSIMCom, "drop-connection=300ms", map[string]string{"listen": "5s", "count": "0"}, "+CMQTTCONNLOST: 0,1"},
 	{"simcom_publish_failed", sim.ModelSIMCom, "publish-fail", nil, "+CMQTTPUB: 0,16"},
 	{"simcom_no_sim", sim.ModelSIMCom, "no-sim", nil, "no SIM"},
+	{"ublox_happy", sim.ModelUblox, "", map[string]string{"listen": "5s", "downlink": "1"}, ""},
+	{"ublox_bad_password", sim.ModelUblox, "bad-credentials", nil, "+UMQTTER: 1,4"},
+	{"ublox_server_down", sim.ModelUblox, "server-down", nil, "+UMQTTER: 2,2"},
+	{"ublox_tls_failure", sim.ModelUblox, "tls-failure", nil, "+UMQTTER: 2,3"},
+	{"ublox_link_dropped", sim.ModelUblox, "drop-connection=300ms", map[string]string{"listen": "5s", "count": "0"}, "+UUMQTTC: 0,101"},
+	{"ublox_publish_failed", sim.ModelUblox, "publish-fail", nil, "+UUMQTTC: 9,0"},
+	{"ublox_registration_denied", sim.ModelUblox, "registration-denied", nil, "registration denied"},
 }
 
 // TestFamilies runs each family's script against its virtual modem and

@@ -27,7 +27,7 @@ const MaxPayload = 16 << 20
 func InlinePayload(head string) (start, n int, ok bool) {
 	rest, ok := cutPayloadName(head, "+QMTRECV:")
 	if !ok {
-		return 0, 0, false
+		return ubloxInlinePayload(head)
 	}
 	s := scanner{s: rest}
 	s.spaces()
