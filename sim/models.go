@@ -88,3 +88,16 @@ func withModelCommands(tables ...map[string]handler) map[string]handler {
 	shared := []map[string]handler{basicCommands, simCommands, networkCommands, pdpCommands}
 	return mergeHandlers(append(shared, tables...)...)
 }
+
+// CommandsOf lists the commands a model implements, as Commands does for
+// the EC20.
+func CommandsOf(model string) []string {
+	t := modelOf(model).handlers
+	out := make([]string, 0, len(t)+1)
+	for name := range t {
+		out = append(out, "AT"+name)
+	}
+	out = append(out, "ATS<n>")
+	sort.Strings(out)
+	return out
+}
