@@ -9,6 +9,10 @@ import (
 // Options configure a simulator. The zero value is a healthy EC20 on the USB
 // AT port, with an embedded broker when used through Start.
 type Options struct {
+	// Model picks the virtual modem: "ec20" (default, Quectel EC20),
+	// "simcom" (SIMCom A7670E, CMQTT) or "ublox" (u-blox SARA-R5, UMQTT).
+	Model string
+
 	// Faults to switch on; see ParseFaults.
 	Faults Faults
 
@@ -103,7 +107,7 @@ func (o Options) withDefaults() Options {
 		o.Port = portUSBAT
 	}
 	if o.Revision == "" {
-		o.Revision = defaultRevision
+		o.Revision = modelOf(o.Model).revision
 	}
 	if o.Signal == 0 {
 		o.Signal = defaultSignal
