@@ -49,6 +49,10 @@ type Options struct {
 	// it sends RDY again (default 0: at once).
 	RebootTime time.Duration
 
+	// Identity is the IMEI, ICCID and IMSI the modem reports; the zero
+	// value is the single simulator's (see IdentityOf for a fleet's).
+	Identity Identity
+
 	// Revision is the firmware string of ATI / AT+GMR.
 	Revision string
 
@@ -106,6 +110,7 @@ func (o Options) withDefaults() Options {
 	if o.Port == "" {
 		o.Port = portUSBAT
 	}
+	o.Identity = o.Identity.withDefaults()
 	if o.Revision == "" {
 		o.Revision = modelOf(o.Model).revision
 	}
