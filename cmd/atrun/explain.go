@@ -94,7 +94,7 @@ func explainScanner(data []byte, name string, format explain.Format) (scanner, e
 		return func(emit func(explain.Entry) error) error { return explain.ExplainTranscript(t, emit) }, nil
 	}
 	body, skipped := explain.StripHeader(data)
-	log := string(body)
+	log := explain.View(body)
 	scan := func(emit func(explain.Entry) error) error {
 		_, err := explain.Scan(log, explain.Options{Format: format}, func(e explain.Entry) error {
 			e.Line += skipped
