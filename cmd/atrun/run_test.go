@@ -233,7 +233,7 @@ func TestPasswordInCommandRedacted(t *testing.T) {
 
 // A timeout of the whole run is a failure (exit 1) that says so.
 func TestRunTimeout(t *testing.T) {
-	_, slave := startModem(t)
+	_, slave := startModem(t, cleanStart)
 	dir := t.TempDir()
 	writeFile(t, dir, "slow.lua", "wait_urc('+QMTRECV:', '1h')\n")
 	o := atrun(t, dir, "run", "slow.lua", "--port", slave, "--timeout", "300ms")
