@@ -39,6 +39,7 @@ type config struct {
 	warmup  int    // untimed round trips first
 	starts  int    // start-up rounds
 	atrun   string // a built atrun, "" to build ../cmd/atrun
+	before  string // another atrun to compare with, "" for none
 	only    string // "roundtrip", "startup" or "" for both
 	workdir string // temporary folder for binaries and scripts
 }
@@ -50,8 +51,9 @@ func main() {
 	flag.IntVar(&cfg.warmup, "warmup", 200, "untimed round trips before the timed ones")
 	flag.IntVar(&cfg.starts, "starts", 20, "interleaved rounds of the start-up comparison")
 	flag.StringVar(&cfg.atrun, "atrun", "", "an atrun binary to measure (default: build ../cmd/atrun)")
+	flag.StringVar(&cfg.before, "before", "", "another atrun binary (an older build) to measure beside it, in the same runs")
 	flag.StringVar(&cfg.only, "only", "", "run only `roundtrip` or startup")
-	client := flag.String("client", "", "internal: run one client (raw, engine) against -port and print its median in ns")
+	client := flag.String("client", "", "internal: run one client (raw, handoff, callerreads, engine) against -port and print its median in ns")
 	port := flag.String("port", "", "internal: the port for -client")
 	traceFile := flag.String("trace", "", "with -client: write a runtime trace of the client to `FILE` (go tool trace)")
 	serve := flag.Bool("serve", false, "only start the fake modem, print its port and serve until interrupted (for profiling by hand)")
@@ -106,6 +108,10 @@ func runClient(name, port string, n, warmup int, traceFile string) int {
 	switch name {
 	case "raw":
 		d, err = rawClient(port, n, warmup)
+	case "handoff":
+		d, err = handoffClient(port, n, warmup)
+	case "callerreads":
+		d, err = callerReadsClient(port, n, warmup)
 	case "engine":
 		d, err = engineClient(port, n, warmup)
 	default:
@@ -202,4 +208,12 @@ func parseNanos(out []byte) (time.Duration, error) {
 		return 0, fmt.Errorf("want a median in ns, got %q", string(out))
 	}
 	return time.Duration(ns), nil
+}
+
+// tail is the end of a failed program's error output, enough to say why.
+func tail(s string) string {
+	if len(s) > 600 {
+		return "..." + s[len(s)-600:]
+	}
+	return s
 }

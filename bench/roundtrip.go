@@ -32,12 +32,23 @@ func roundTrips(cfg config) error {
 		{"raw go.bug.st/serial (floor)", func(p string) []string {
 			return []string{self, "-client", "raw", "-port", p, "-n", n, "-warmup", w}
 		}},
+		{"reader goroutine + channel (Go)", func(p string) []string {
+			return []string{self, "-client", "handoff", "-port", p, "-n", n, "-warmup", w}
+		}},
+		{"caller reads, reader between commands (Go)", func(p string) []string {
+			return []string{self, "-client", "callerreads", "-port", p, "-n", n, "-warmup", w}
+		}},
 		{"atrun engine, Conn.Send from Go", func(p string) []string {
 			return []string{self, "-client", "engine", "-port", p, "-n", n, "-warmup", w}
 		}},
 		{"atrun run loop.lua", func(p string) []string {
 			return []string{cfg.atrun, "run", loop, "--port", p, "--set", "n=" + n, "--set", "warmup=" + w}
 		}},
+	}
+	if cfg.before != "" {
+		clients = append(clients, rtClient{"atrun run loop.lua (-before)", func(p string) []string {
+			return []string{cfg.before, "run", loop, "--port", p, "--set", "n=" + n, "--set", "warmup=" + w}
+		}})
 	}
 	fmt.Printf("\nRound trip of AT+CSQ (echo on) to a fake modem on a pty: %d rounds x %d timed commands after %d warm-up, clients interleaved\n", cfg.runs, cfg.n, cfg.warmup)
 	medians := make([][]time.Duration, len(clients)) // [client][round]
@@ -81,7 +92,7 @@ func oneClient(c rtClient) (time.Duration, error) {
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return 0, fmt.Errorf("%v: %s", err, stderr.String())
+		return 0, fmt.Errorf("%v: %s", err, tail(stderr.String()))
 	}
 	return parseNanos(out)
 }

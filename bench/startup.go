@@ -33,6 +33,9 @@ func startups(cfg config) error {
 	}
 	starters := []starter{
 		{name: "Go hello world", what: "start to exit", argv: func(string) []string { return []string{hello} }},
+		{name: "atrun --version", what: "start to exit", argv: func(string) []string {
+			return []string{cfg.atrun, "--version"}
+		}},
 		{name: "atrun run trivial.lua", what: "start to exit", argv: func(string) []string {
 			return []string{cfg.atrun, "run", trivial}
 		}},
@@ -40,25 +43,32 @@ func startups(cfg config) error {
 			return []string{cfg.atrun, "send", "--port", p, "AT"}
 		}},
 	}
+	if cfg.before != "" {
+		starters = append(starters, starter{name: "atrun run trivial.lua (-before)", what: "start to exit", argv: func(string) []string {
+			return []string{cfg.before, "run", trivial}
+		}})
+	}
 	fmt.Printf("\nStart-up: %d interleaved rounds, wall time\n", cfg.starts)
 	times := make([][]time.Duration, len(starters))
+	cpus := make([][]time.Duration, len(starters))
 	for r := range cfg.starts {
 		for k := range starters {
 			i := (k + r) % len(starters)
-			d, err := startOnce(starters[i])
+			d, cpu, err := startOnce(starters[i])
 			if err != nil {
 				return fmt.Errorf("%s: %w", starters[i].name, err)
 			}
 			times[i] = append(times[i], d)
+			cpus[i] = append(cpus[i], cpu)
 		}
 	}
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "program\ttimed\tmedian\tmin\tvs hello\tpeak RSS\t")
+	fmt.Fprintln(tw, "program\ttimed\tmedian\tmin\tvs hello\tCPU to exit\tpeak RSS\t")
 	base := median(times[0])
 	for i, s := range starters {
 		m := median(times[i])
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.2fx\t%s\t\n", s.name, s.what, ms(m), ms(slices.Min(times[i])),
-			float64(m)/float64(base), peakRSS(s))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.2fx\t%s\t%s\t\n", s.name, s.what, ms(m), ms(slices.Min(times[i])),
+			float64(m)/float64(base), ms(median(cpus[i])), peakRSS(s))
 	}
 	return tw.Flush()
 }
@@ -72,14 +82,15 @@ func buildHello(dir string) (string, error) {
 }
 
 // startOnce runs s once: the time from starting the process to its exit,
-// or for a modem client to the first byte the fake modem reads.
-func startOnce(s starter) (time.Duration, error) {
+// or for a modem client to the first byte the fake modem reads, and the
+// CPU time (user and system) it used until it exited.
+func startOnce(s starter) (time.Duration, time.Duration, error) {
 	var m *fakeModem
 	port := ""
 	if s.modem {
 		var err error
 		if m, err = startFakeModem(); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		defer m.close()
 		port = m.path
@@ -90,55 +101,71 @@ func startOnce(s starter) (time.Duration, error) {
 	cmd.Stderr = &stderr
 	start := time.Now()
 	if err := cmd.Run(); err != nil {
-		return 0, fmt.Errorf("%v: %s", err, stderr.String())
+		return 0, 0, fmt.Errorf("%v: %s", err, tail(stderr.String()))
 	}
 	end := time.Now()
+	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	if m != nil {
 		select {
 		case end = <-m.first:
 		default:
-			return 0, fmt.Errorf("exited without writing to the modem")
+			return 0, 0, fmt.Errorf("exited without writing to the modem")
 		}
 	}
-	return end.Sub(start), nil
+	return end.Sub(start), cpu, nil
 }
 
-// peakRSS runs s once more under GNU time, which reports the peak RSS of
-// the program alone: a child of this process would be charged with this
-// process's memory until it execs (Go starts children with vfork).
+// peakRSS runs s five more times under GNU time and returns the median
+// peak RSS. GNU time reports the program's alone: a child of this process
+// would be charged with this process's memory until it execs (Go starts
+// children with vfork).
 func peakRSS(s starter) string {
-	if runtime.GOOS != "linux" {
+	var kbs []int
+	for range 5 {
+		if kb, ok := peakRSSOnce(s); ok {
+			kbs = append(kbs, kb)
+		}
+	}
+	if len(kbs) == 0 {
 		return "-"
 	}
+	slices.Sort(kbs)
+	return fmt.Sprintf("%.1f MB", float64(kbs[len(kbs)/2])/1024)
+}
+
+func peakRSSOnce(s starter) (int, bool) {
+	if runtime.GOOS != "linux" {
+		return 0, false
+	}
 	if _, err := os.Stat("/usr/bin/time"); err != nil {
-		return "- (apt-get install time)"
+		return 0, false
 	}
 	var m *fakeModem
 	port := ""
 	if s.modem {
 		var err error
 		if m, err = startFakeModem(); err != nil {
-			return "-"
+			return 0, false
 		}
 		defer m.close()
 		port = m.path
 	}
 	out, err := os.CreateTemp("", "rss")
 	if err != nil {
-		return "-"
+		return 0, false
 	}
 	defer os.Remove(out.Name())
 	out.Close()
 	argv := append([]string{"-o", out.Name(), "-f", "%M"}, s.argv(port)...)
 	if err := exec.Command("/usr/bin/time", argv...).Run(); err != nil {
-		return "-"
+		return 0, false
 	}
 	b, _ := os.ReadFile(out.Name())
 	kb, err := strconv.Atoi(strings.TrimSpace(string(b)))
 	if err != nil {
-		return "-"
+		return 0, false
 	}
-	return fmt.Sprintf("%.1f MB", float64(kb)/1024)
+	return kb, true
 }
 
 func ms(d time.Duration) string {

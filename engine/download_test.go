@@ -96,3 +96,22 @@ func TestDownloads(t *testing.T) {
 		}
 	}
 }
+
+// Over a real pseudo-terminal, in one write from the modem as a UART
+// delivers it: the file's bytes come back exact, and the command after it
+// gets its own answer.
+func TestPTYDownload(t *testing.T) {
+	size := strconv.Itoa(len(awkwardFile))
+	sum := FormatChecksum(QFUPLChecksum(awkwardFile))
+	c, _ := startPTY(t,
+		step{`AT+QFDWL="UFS:f.bin"` + "\r", "\r\nCONNECT\r\n" + string(awkwardFile) + "\r\n+QFDWL: " + size + "," + sum + "\r\n\r\nOK\r\n"},
+		step{"AT+CSQ\r", "\r\n+CSQ: 19,99\r\n\r\nOK\r\n"},
+	)
+	resp, err := c.DownloadFile(ctxT(t), "UFS:f.bin")
+	if err != nil || string(resp.Data) != string(awkwardFile) {
+		t.Fatalf("%q %v", resp.Data, err)
+	}
+	if resp, err := c.Send(ctxT(t), "AT+CSQ"); err != nil || resp.Lines[0] != "+CSQ: 19,99" {
+		t.Fatalf("%+v %v", resp, err)
+	}
+}

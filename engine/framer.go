@@ -119,7 +119,8 @@ func (f *framer) line(p []byte, emit func(Frame)) []byte {
 		f.buf = append(f.buf, line...)
 		line = f.buf
 	}
-	if rest, ok := f.insidePayload(line); ok {
+	text := string(line)
+	if rest, ok := insidePayload(text); ok {
 		// The line end is payload: copy it, and what follows, as it is.
 		if len(f.buf) == 0 {
 			f.buf = append(f.buf, line...)
@@ -127,7 +128,6 @@ func (f *framer) line(p []byte, emit func(Frame)) []byte {
 		f.inline = rest
 		return p[end:]
 	}
-	text := string(line)
 	f.buf = f.buf[:0]
 	f.afterCR = p[end] == '\r'
 	f.emitLine(text, emit)
@@ -136,11 +136,11 @@ func (f *framer) line(p []byte, emit func(Frame)) []byte {
 
 // insidePayload reports whether line, which met a line end, is in the middle
 // of a payload it announced, and how many payload bytes are still to come.
-func (f *framer) insidePayload(line []byte) (int, bool) {
+func insidePayload(line string) (int, bool) {
 	if len(line) < 10 || line[0] != '+' || line[1]|0x20 != 'q' {
 		return 0, false // the cheap test first: this runs on every line
 	}
-	start, n, ok := codes.InlinePayload(string(line))
+	start, n, ok := codes.InlinePayload(line)
 	if !ok || len(line) >= start+n {
 		return 0, false
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/atrun/atrun/engine/tap"
 )
 
-var fastResync = ResyncOptions{Quiet: 20 * time.Millisecond, Attempt: 300 * time.Millisecond, Budget: 3 * time.Second}
+var fastResync = ResyncOptions{Quiet: 100 * time.Millisecond, Attempt: 300 * time.Millisecond, Budget: 3 * time.Second}
 
 // What an earlier program left unread is discarded, not taken for the
 // first command's answer; a clean first AT reports nothing.

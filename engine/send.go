@@ -22,6 +22,15 @@ type options struct {
 	progress func(sent, total int)
 	download bool
 	size     int
+	payload  func(context.Context) ([]byte, error)
+}
+
+// PromptPayload makes SendPrompt ask fn for the payload once the prompt has
+// come, rather than take it up front: for a person who types it after
+// seeing the `>` (atrun term). An error from fn (the person cancelled)
+// sends ESC, so the modem leaves the prompt, and is returned.
+func PromptPayload(fn func(ctx context.Context) ([]byte, error)) Option {
+	return func(o *options) { o.payload = fn }
 }
 
 // Timeout sets how long to wait for the command's answer (and, for
@@ -146,6 +155,16 @@ func (c *Conn) SendPrompt(ctx context.Context, cmd string, payload []byte, opts 
 		}
 		return c.finish(cm, err)
 	}
+	if o.payload != nil {
+		if payload, err = o.payload(ctx); err != nil {
+			_ = c.write([]byte{0x1b})
+			return c.finish(cm, err)
+		}
+		if !o.fixed && bytes.ContainsAny(payload, "\x1a\x1b") {
+			_ = c.write([]byte{0x1b})
+			return c.finish(cm, &CommandError{Command: cmd, Reason: "the payload holds Ctrl+Z or ESC, which would end the prompt early"})
+		}
+	}
 	data := payload
 	if !o.fixed {
 		data = append(append([]byte(nil), payload...), 0x1a)
@@ -162,10 +181,11 @@ func (c *Conn) SendPrompt(ctx context.Context, cmd string, payload []byte, opts 
 // +QFUPL: <size>,<checksum>). An error result instead of CONNECT (+CME
 // ERROR: 407, the file exists) is a *ModemError.
 //
-// An upload interrupted (ctx ends) once the modem may be in data mode is
-// finished before the *CancelledError is returned: the modem counts the
-// declared bytes and takes nothing else until it has them, so the rest of
-// data is sent, and its answer awaited, to leave it in command mode.
+// An upload interrupted (ctx ends, or an abort line comes) once the modem
+// may be in data mode is finished before the error is returned: the modem
+// counts the declared bytes and takes nothing else until it has them, so
+// the rest of data is sent, and its answer awaited, to leave it in command
+// mode.
 func (c *Conn) Upload(ctx context.Context, cmd string, data []byte, opts ...Option) (*Response, error) {
 	o := c.options(cmd, opts)
 	cm, err := c.issue(cmd, o, func(cm *command) { cm.wantConnect = true })
@@ -175,13 +195,13 @@ func (c *Conn) Upload(ctx context.Context, cmd string, data []byte, opts ...Opti
 	defer c.end()
 	err = c.await(ctx, cm.shown+" (waiting for CONNECT)", o.timeout, func() bool { return cm.connected || cm.done })
 	if err != nil || cm.done {
-		if isCancel(err) {
+		if interrupted(err) {
 			c.settleUpload(cm, data, 0, o)
 		}
 		return c.finish(cm, err)
 	}
 	if sent, err := c.stream(ctx, data, o); err != nil {
-		if isCancel(err) {
+		if interrupted(err) {
 			c.settleUpload(cm, data, sent, o)
 		}
 		return c.finish(cm, err)
@@ -231,9 +251,12 @@ func (c *Conn) settleUpload(cm *command, data []byte, sent int, o options) {
 	_ = c.await(bg, cm.shown, o.timeout, func() bool { return cm.done })
 }
 
-func isCancel(err error) bool {
+// interrupted reports whether err ended a wait while the modem still works
+// (Ctrl+C, the run's time limit, an abort line), as a port failure did not.
+func interrupted(err error) bool {
 	var ce *CancelledError
-	return errors.As(err, &ce)
+	var ae *AbortError
+	return errors.As(err, &ce) || errors.As(err, &ae)
 }
 
 // start registers a command and writes it. A command still unanswered

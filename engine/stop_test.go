@@ -65,3 +65,24 @@ func TestUploadInterruptedBeforeConnect(t *testing.T) {
 		t.Fatalf("the next command got %+v %v", resp, err)
 	}
 }
+
+// An abort line while the upload waits for CONNECT fails it, but the modem
+// still gets its bytes.
+func TestUploadAbortedBeforeConnect(t *testing.T) {
+	cmd := `AT+QFUPL="RAM:z.txt",2,10`
+	c, m := startFake(t, 0,
+		step{cmd + "\r", "\r\n+QMTSTAT: 0,1\r\n\r\nCONNECT\r\n"},
+		step{"ab", "\r\n+QFUPL: 2,6162\r\n\r\nOK\r\n"},
+		step{"AT\r", "\r\nOK\r\n"},
+	)
+	remove := c.AbortOn(Prefix("+QMTSTAT:"))
+	defer remove()
+	_, err := c.Upload(ctxT(t), cmd, []byte("ab"))
+	var ae *AbortError
+	if !errors.As(err, &ae) {
+		t.Fatalf("err = %v, want an *AbortError", err)
+	}
+	if resp, err := c.Send(ctxT(t), "AT", Timeout(2*time.Second)); err != nil || resp.Final != "OK" {
+		t.Fatalf("the next command got %+v %v (host wrote %q)", resp, err, m.Wrote())
+	}
+}

@@ -79,8 +79,8 @@ func (t *urcTable) matches(text string) bool {
 	return false
 }
 
-// urcCode names a URC in a drop count: its `+NAME:`, else its text (a
-// word such as RDY), cut short.
+// urcCode names a URC in a drop count: its `+NAME`, else its text (a
+// word such as RDY), cut to 24 bytes.
 func urcCode(u URC) string {
 	if u.Kind == Prompt {
 		return ">"
@@ -89,7 +89,7 @@ func urcCode(u URC) string {
 		return strings.TrimSuffix(name, ":")
 	}
 	if len(u.Text) > 24 {
-		return u.Text[:24] + "..."
+		return u.Text[:24] // no concatenation: this runs on every drop
 	}
 	return u.Text
 }

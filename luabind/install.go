@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -15,13 +16,15 @@ import (
 	"github.com/atrun/atrun/engine"
 )
 
-// install puts the API into the state's globals.
-func (r *Runner) install(L *lua.LState) {
+// install puts the API into the state's globals; dir is the script's
+// folder (see Script.Dir).
+func (r *Runner) install(L *lua.LState, dir string) {
 	funcs := map[string]lua.LGFunction{
 		// talking to the modem (modem.go)
 		"send":        r.send,
 		"send_prompt": r.sendPrompt,
 		"upload":      r.upload,
+		"read_file":   r.readFile,
 		"expect":      r.expect,
 		"wait_urc":    r.waitURC,
 		"on_urc":      r.onURC,
@@ -56,16 +59,64 @@ func (r *Runner) install(L *lua.LState) {
 			return 0
 		}))
 	}
-	if r.opts.Modules != nil {
-		r.installRequire(L)
+	r.installIO(L)
+	r.installRequire(L, dir)
+}
+
+// installIO sends io.write, io.stdout:write and io.stderr:write through the
+// reporter, line by line, like print: the secrets are cut out and --json
+// output stays JSON. Written straight to the process's stdout, a password
+// would go out as it is.
+func (r *Runner) installIO(L *lua.LState) {
+	io, ok := L.GetGlobal("io").(*lua.LTable)
+	if !ok {
+		return
+	}
+	write := func(L *lua.LState, first int) {
+		for i := first; i <= L.GetTop(); i++ {
+			v := L.Get(i)
+			if v.Type() != lua.LTString && v.Type() != lua.LTNumber {
+				L.ArgError(i, "string expected, got "+v.Type().String())
+			}
+			r.out.write(lua.LVAsString(v), r.opts.Report)
+		}
+	}
+	io.RawSetString("write", L.NewFunction(func(L *lua.LState) int {
+		write(L, 1)
+		L.Push(io.RawGetString("stdout"))
+		return 1
+	}))
+	for _, name := range []string{"stdout", "stderr"} {
+		f := L.NewTable()
+		methods := map[string]lua.LGFunction{
+			"write":   func(L *lua.LState) int { write(L, 2); L.Push(L.Get(1)); return 1 },
+			"flush":   func(L *lua.LState) int { L.Push(L.Get(1)); return 1 },
+			"close":   func(L *lua.LState) int { L.Push(lua.LTrue); return 1 },
+			"setvbuf": func(L *lua.LState) int { L.Push(lua.LTrue); return 1 },
+		}
+		for k, fn := range methods {
+			f.RawSetString(k, L.NewFunction(fn))
+		}
+		io.RawSetString(name, f)
 	}
 }
 
-// installRequire lets require("name") load name.lua (require("lib.x")
-// loads lib/x.lua) from the shipped modules.
-func (r *Runner) installRequire(L *lua.LState) {
+// installRequire sets where require("name") looks: name.lua in the
+// script's own folder (dir), then the shipped modules (require("lib.x")
+// loads lib/x.lua). Never the working directory as such, nor LUA_PATH:
+// a quectel.lua lying in the folder atrun runs in must not replace the
+// shipped module under a shipped script.
+func (r *Runner) installRequire(L *lua.LState, dir string) {
 	pkg, ok := L.GetGlobal("package").(*lua.LTable)
 	if !ok {
+		return
+	}
+	search := ""
+	if dir != "" {
+		search = filepath.Join(dir, "?.lua")
+	}
+	pkg.RawSetString("path", lua.LString(search))
+	if r.opts.Modules == nil {
 		return
 	}
 	loaders, ok := pkg.RawGetString("loaders").(*lua.LTable)
@@ -91,23 +142,44 @@ func (r *Runner) installRequire(L *lua.LState) {
 
 // at records the script position of the current call for traces and
 // returns it: the innermost Lua line, so that a call made through pcall or
-// from a module is placed where it was written.
+// from a module is placed where it was written. It runs on every call to
+// the modem, so it formats each position once and reuses the string.
 func (r *Runner) at(L *lua.LState) string {
-	w := innermost(L)
+	pl, ok := innermost(L)
+	if !ok {
+		r.where.Store(new(string))
+		return ""
+	}
+	w := r.places[pl]
+	if w == nil {
+		if r.places == nil {
+			r.places = map[place]*string{}
+		}
+		w = new(string)
+		*w = pl.source + ":" + strconv.Itoa(pl.line)
+		r.places[pl] = w
+	}
 	r.where.Store(w)
-	return w
+	return *w
+}
+
+// place is a line of a chunk.
+type place struct {
+	source string
+	line   int
 }
 
 // innermost returns the position of the innermost Lua function on the
-// stack ("quectel.lua:85"), skipping Go functions such as pcall.
-func innermost(L *lua.LState) string {
+// stack, skipping Go functions such as pcall; false when there is none.
+func innermost(L *lua.LState) (place, bool) {
 	for level := 1; ; level++ {
-		w := L.Where(level)
-		if w == "" {
-			return ""
+		dbg, ok := L.GetStack(level)
+		if !ok {
+			return place{}, false
 		}
-		if !strings.HasPrefix(w, "[G]") {
-			return strings.TrimSuffix(w, ":")
+		fn, err := L.GetInfo("Slf", dbg, lua.LNil)
+		if f, isFn := fn.(*lua.LFunction); err == nil && isFn && !f.IsG {
+			return place{dbg.Source, dbg.CurrentLine}, true
 		}
 	}
 }

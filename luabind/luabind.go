@@ -27,6 +27,10 @@ import (
 type Script struct {
 	Name   string // a path, or "scripts/ec20_mqtts.lua" for a shipped one
 	Source []byte
+	// Dir is the folder of a script read from disk: require() looks for
+	// modules there before the shipped ones. "" for a shipped script,
+	// which loads shipped modules only, whatever folder atrun runs in.
+	Dir string
 }
 
 // Reporter receives what a script says and does. Logs go to people (the
@@ -48,6 +52,10 @@ type Options struct {
 	Secrets *secret.Set         // secret() adds the values it reads here
 	Modules fs.FS               // what require() loads: "name" -> name.lua
 	Report  Reporter            // where logs, steps and prints go; discarded when nil
+	// ReadFile reads the files the script names (upload's source): a live
+	// run reads the disk and records what it read, a replay serves the
+	// recorded contents. os.ReadFile when nil.
+	ReadFile func(name string) ([]byte, error)
 }
 
 // Result is what a finished run leaves behind.
@@ -58,16 +66,18 @@ type Result struct {
 
 // Runner runs one script at a time.
 type Runner struct {
-	opts  Options
-	clk   clock.Clock
-	chunk string       // the script's chunk name, as positions show it
-	where atomic.Value // string: the script line of the current call
+	opts   Options
+	clk    clock.Clock
+	chunk  string                 // the script's chunk name, as positions show it
+	where  atomic.Pointer[string] // the script line of the current call; written by the Lua goroutine
+	places map[place]*string      // positions already formatted; owned by the Lua goroutine
 
 	mu         sync.Mutex
 	used       map[string]bool
 	step       string
 	handlerErr error                 // the first error a URC handler raised
 	goErrs     map[*lua.LTable]error // the Go error behind each raised table
+	out        lineBuffer            // io.write output not yet ended by a newline; the script's goroutine
 	lost       *portLoss             // where the port was first found lost
 }
 
@@ -79,20 +89,27 @@ func NewRunner(opts Options) *Runner {
 	if opts.Report == nil {
 		opts.Report = discard{}
 	}
+	if opts.ReadFile == nil {
+		opts.ReadFile = os.ReadFile
+	}
 	if opts.Secrets == nil {
 		opts.Secrets = &secret.Set{}
 	}
+	// Every word the script says goes out through the reporter: cutting
+	// the secrets there covers the step lines, logs and prints of every
+	// output format, whatever the script raised or wrote.
+	opts.Report = redacting{next: opts.Report, secrets: opts.Secrets}
 	r := &Runner{opts: opts, clk: clock.Real{}, used: map[string]bool{}, goErrs: map[*lua.LTable]error{}}
 	if opts.Conn != nil {
 		r.clk = opts.Conn.Clock()
 	}
-	r.where.Store("")
+	r.where.Store(new(string))
 	return r
 }
 
 // Where returns the script position ("ec20_mqtts.lua:42") of the call the
 // script is in, for trace lines. Safe from any goroutine.
-func (r *Runner) Where() string { return r.where.Load().(string) }
+func (r *Runner) Where() string { return *r.where.Load() }
 
 // Run compiles and runs the script. A script that does not compile is a
 // *SyntaxError; an error the script did not catch is a *ScriptError
@@ -106,7 +123,7 @@ func (r *Runner) Run(ctx context.Context, s Script) (*Result, error) {
 	r.mu.Unlock()
 	L := lua.NewState(lua.Options{SkipOpenLibs: false})
 	defer L.Close()
-	r.install(L)
+	r.install(L, s.Dir)
 	r.chunk = chunkName(s.Name)
 	fn, err := load(L, r.chunk, s.Source)
 	if err != nil {
@@ -118,11 +135,26 @@ func (r *Runner) Run(ctx context.Context, s Script) (*Result, error) {
 	start := r.clk.Now()
 	L.Push(fn)
 	err = protect(L, 0, 0)
+	r.out.flush(r.opts.Report)
 	res := &Result{Elapsed: r.clk.Now().Sub(start), UnusedParams: r.unused()}
 	if err != nil {
-		return res, r.scriptError(ctx.Err(), s.Name, err)
+		return res, r.redactError(r.scriptError(ctx.Err(), s.Name, err))
 	}
 	return res, nil
+}
+
+// redactError cuts the secrets the run knows out of the script error's
+// words, whatever value the script raised (error(secret("pw")) included).
+// The Go error it wraps is kept for its kind (exit codes, hints); its
+// message is not shown, only Message.
+func (r *Runner) redactError(err error) error {
+	se, ok := err.(*ScriptError)
+	if !ok {
+		return err
+	}
+	se.Message = r.opts.Secrets.Redact(se.Message)
+	se.Step = r.opts.Secrets.Redact(se.Step)
+	return se
 }
 
 // chunkName is how Lua names the script in positions: its base name, which
@@ -191,9 +223,69 @@ func (e *ScriptError) Unwrap() error { return e.Err }
 // Hint returns what to check, from the engine's error, "" when nothing.
 func (e *ScriptError) Hint() string { return engine.Describe(e.Err).Hint }
 
+// redacting is a Reporter that cuts secrets out of everything it passes on.
+type redacting struct {
+	next    Reporter
+	secrets *secret.Set
+}
+
+func (r redacting) Log(level, msg, where string) {
+	r.next.Log(level, r.secrets.Redact(msg), where)
+}
+
+func (r redacting) Step(name, status string, elapsed time.Duration, err error) {
+	if err != nil {
+		err = &redactedError{msg: r.secrets.Redact(err.Error()), err: err}
+	}
+	r.next.Step(r.secrets.Redact(name), status, elapsed, err)
+}
+
+func (r redacting) Print(text string) { r.next.Print(r.secrets.Redact(text)) }
+
+func (r redacting) Progress(what string, sent, total int) {
+	r.next.Progress(r.secrets.Redact(what), sent, total)
+}
+
+// redactedError is an error whose message had secrets cut out; it still
+// unwraps to the original for its kind.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
 type discard struct{}
 
 func (discard) Log(string, string, string)                {}
 func (discard) Step(string, string, time.Duration, error) {}
 func (discard) Print(string)                              {}
 func (discard) Progress(string, int, int)                 {}
+
+// lineBuffer holds what io.write wrote until a newline ends the line, so
+// that each line goes out whole (a secret split across two writes is still
+// found) as one Print.
+type lineBuffer struct{ held strings.Builder }
+
+func (b *lineBuffer) write(s string, rep Reporter) {
+	for {
+		i := strings.IndexByte(s, '\n')
+		if i < 0 {
+			b.held.WriteString(s)
+			return
+		}
+		b.held.WriteString(s[:i])
+		rep.Print(b.held.String())
+		b.held.Reset()
+		s = s[i+1:]
+	}
+}
+
+// flush prints a last line the script left unended.
+func (b *lineBuffer) flush(rep Reporter) {
+	if b.held.Len() > 0 {
+		rep.Print(b.held.String())
+		b.held.Reset()
+	}
+}

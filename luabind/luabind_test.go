@@ -87,22 +87,30 @@ func TestCancel(t *testing.T) {
 }
 
 func TestWhereTracksTheCall(t *testing.T) {
-	host, fake := enginetest.Start(t, 0, enginetest.Step{Expect: "AT\r"})
-	conn := engine.New(host, engine.Config{})
-	defer conn.Close()
-	r := NewRunner(Options{Conn: conn})
-	done := make(chan error, 1)
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		_, err := r.Run(ctx, Script{Name: "w.lua", Source: []byte("\n\npcall(send, 'AT', {timeout='1h'})\n")})
-		done <- err
-	}()
-	fake.Finished(t)
-	if got := r.Where(); got != "w.lua:3" {
-		t.Errorf("Where = %q, want w.lua:3", got)
+	for _, tc := range []struct{ name, src, want string }{
+		{"through pcall, with options", "\n\npcall(send, 'AT', {timeout='1h'})\n", "w.lua:3"},
+		{"plain send", "local x = 1\nsend('AT')\n", "w.lua:2"},
+		{"in a function", "local function f()\n  return send('AT')\nend\nf()\n", "w.lua:2"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			host, fake := enginetest.Start(t, 0, enginetest.Step{Expect: "AT\r"})
+			conn := engine.New(host, engine.Config{})
+			defer conn.Close()
+			r := NewRunner(Options{Conn: conn})
+			done := make(chan error, 1)
+			ctx, cancel := context.WithCancel(context.Background())
+			go func() {
+				_, err := r.Run(ctx, Script{Name: "w.lua", Source: []byte(tc.src)})
+				done <- err
+			}()
+			fake.Finished(t)
+			if got := r.Where(); got != tc.want {
+				t.Errorf("Where = %q, want %s", got, tc.want)
+			}
+			cancel()
+			<-done
+		})
 	}
-	cancel()
-	<-done
 }
 
 func TestOverPTY(t *testing.T) {

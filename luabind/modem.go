@@ -2,7 +2,6 @@ package luabind
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -25,6 +24,15 @@ func (r *Runner) conn(L *lua.LState) *engine.Conn {
 func (r *Runner) call(L *lua.LState, f func() error) {
 	r.at(L)
 	err := f()
+	r.handlerRaised(L)
+	if err != nil {
+		r.raise(L, err)
+	}
+}
+
+// handlerRaised raises, in the script, the first error a URC handler
+// raised during the call that just returned.
+func (r *Runner) handlerRaised(L *lua.LState) {
 	r.mu.Lock()
 	herr := r.handlerErr
 	r.handlerErr = nil
@@ -33,14 +41,14 @@ func (r *Runner) call(L *lua.LState, f func() error) {
 		// Level 0: the value already names the handler's line.
 		L.Error(herr.(*luaRaised).value, 0)
 	}
-	if err != nil {
-		r.raise(L, err)
-	}
 }
 
 // send(cmd [, opts]) -> response
 func (r *Runner) send(L *lua.LState) int {
 	cmd := L.CheckString(1)
+	if L.Get(2) == lua.LNil {
+		return r.sendPlain(L, cmd)
+	}
 	o := optTable(L, 2)
 	var eopts []engine.Option
 	if v := o.RawGetString("timeout"); v != lua.LNil {
@@ -84,6 +92,22 @@ func (r *Runner) send(L *lua.LState) int {
 		t.RawSetString("error", r.errorTable(L, err))
 	}
 	L.Push(t)
+	return 1
+}
+
+// sendPlain is send(cmd) with no options, the common call and the one a
+// polling loop makes: no option table, no closure, nothing kept for
+// retries, so that a round trip from Lua costs little more than one from
+// Go.
+func (r *Runner) sendPlain(L *lua.LState, cmd string) int {
+	c := r.conn(L)
+	r.at(L)
+	resp, err := c.Send(L.Context(), cmd)
+	r.handlerRaised(L)
+	if err != nil {
+		r.raise(L, err)
+	}
+	L.Push(responseTable(L, resp))
 	return 1
 }
 
@@ -204,7 +228,7 @@ func (r *Runner) uploadData(L *lua.LState, src string, isData bool) []byte {
 	if isData || strings.ContainsAny(src, "\r\n") {
 		return []byte(src)
 	}
-	data, err := os.ReadFile(src)
+	data, err := r.opts.ReadFile(src)
 	if err != nil {
 		L.RaiseError("upload: cannot read %s: %v (pass {data = true} to upload the string itself)", src, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"regexp"
 	"sync/atomic"
 	"time"
@@ -33,9 +34,14 @@ type Options struct {
 	Modules fs.FS
 	// Report receives the script's logs, steps and prints; nil discards.
 	Report luabind.Reporter
-	// Tap sees every byte the script writes and the replay delivers, as a
-	// live run's tap does (atrun replay --trace); nil for none.
-	Tap tap.Sink
+	// Trace, when set, makes the sink that sees every byte the script writes
+	// and the replay delivers, as a live run's tap does (atrun replay
+	// --trace); where tells the script line of the current call. A sink
+	// with a Flush method is flushed when the session ends.
+	Trace func(where func() string) tap.Sink
+	// Secrets is the replay's secret set, shared with Trace's sink so that
+	// it redacts what the replay learns; nil means a set of its own.
+	Secrets *secret.Set
 	// Timeout bounds the replay's wall-clock time; 0 means DefaultTimeout,
 	// and a negative value no limit.
 	Timeout time.Duration
@@ -109,7 +115,10 @@ var errWallClock = errors.New("the replay's wall-clock time limit")
 // Run replays t with script. The error is for setup problems only; how the
 // script fared is in the Result.
 func Run(ctx context.Context, script luabind.Script, t *transcript.Transcript, opts Options) (*Result, error) {
-	secrets := &secret.Set{}
+	secrets := opts.Secrets
+	if secrets == nil {
+		secrets = &secret.Set{}
+	}
 	var runner atomic.Pointer[luabind.Runner]
 	where := func() string {
 		if r := runner.Load(); r != nil {
@@ -126,7 +135,11 @@ func Run(ctx context.Context, script luabind.Script, t *transcript.Transcript, o
 	// The script runs on this goroutine: it counts as busy on the virtual
 	// clock until it ends (see the transcript package's rules).
 	clk.Busy()
-	conn := engine.New(rp, engine.Config{Name: "replay " + t.Name, Clock: clk, Secrets: secrets, Tap: opts.Tap})
+	var trace tap.Sink
+	if opts.Trace != nil {
+		trace = opts.Trace(where)
+	}
+	conn := engine.New(rp, engine.Config{Name: "replay " + t.Name, Clock: clk, Secrets: secrets, Tap: trace})
 
 	timeout := opts.Timeout
 	if timeout == 0 {
@@ -160,6 +173,15 @@ func Run(ctx context.Context, script luabind.Script, t *transcript.Transcript, o
 	r := luabind.NewRunner(luabind.Options{
 		Conn: conn, Port: t.Header.Port, Params: params(t, opts.Params), Secrets: secrets,
 		Modules: opts.Modules, Report: opts.Report, Getenv: func(string) string { return "" },
+		ReadFile: func(name string) ([]byte, error) {
+			// The recorded contents: a replay does not depend on the
+			// files of the machine that recorded it. A file the recording
+			// does not hold (a --set override, a v1 transcript) is read.
+			if data, ok := rp.File(name); ok {
+				return data, nil
+			}
+			return os.ReadFile(name)
+		},
 	})
 	runner.Store(r)
 	_, scriptErr := r.Run(runCtx, script)
@@ -167,6 +189,9 @@ func Run(ctx context.Context, script luabind.Script, t *transcript.Transcript, o
 	virtual := clk.Now().Sub(start)
 	clk.Idle()
 	conn.Close()
+	if f, ok := trace.(interface{ Flush() }); ok {
+		f.Flush()
+	}
 
 	halted := false
 	select {
@@ -214,8 +239,9 @@ func judge(ctx context.Context, want transcript.Ending, halted bool, scriptErr, 
 		return Overran, oe
 	case errors.As(finishErr, &mm) || errors.As(scriptErr, &mm):
 		// A script that stopped on its own error, before the write it
-		// owed, says why.
-		if scriptErr != nil && !errors.As(scriptErr, new(*transcript.MismatchError)) {
+		// owed, says why. (Other mismatches cancel the script: its error
+		// then says nothing more.)
+		if mm.Kind == transcript.EndedEarly && scriptErr != nil && !errors.As(scriptErr, new(*transcript.MismatchError)) {
 			withScript := *mm
 			withScript.Script = secrets.Redact(scriptErr.Error())
 			return Mismatch, &withScript

@@ -221,3 +221,44 @@ func TestPromptNotOvertaken(t *testing.T) {
 		})
 	}
 }
+
+// A mismatch names the script line that made the write, and, when the
+// script stopped early, the script's own error.
+func TestMismatchExplains(t *testing.T) {
+	const file = "atrun-transcript v2\n0 host \"AT\\r\"\n0.01 modem \"\\r\\nOK\\r\\n\"\n0.02 host \"AT+CSQ\\r\"\n0.03 modem \"\\r\\nOK\\r\\n\"\n0.04 end\n"
+	tests := []struct {
+		name, script string
+		where        string
+		scriptErr    string
+	}{
+		{"stopped early by fail()", "send('AT')\nfail('boom')\n", "s.lua:1", "s.lua:2: boom"},
+		{"stopped early by error() with a secret", "send('AT')\nerror('bad password ' .. secret('pw'))\n", "s.lua:1", "s.lua:2: bad password ***"},
+		{"wrote other bytes", "send('AT')\n\nsend('AT+CSQ=1')\n", "s.lua:3", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tr, err := transcript.Parse([]byte(file), "x.atr")
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Run(context.Background(), luabind.Script{Name: "s.lua", Source: []byte(tt.script)}, tr,
+				Options{Params: map[string]string{"pw": "hunter22"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var mm *transcript.MismatchError
+			if res.Verdict != Mismatch || !errors.As(res.Err, &mm) {
+				t.Fatalf("verdict %v (%v), want a mismatch", res.Verdict, res.Err)
+			}
+			if mm.Where != tt.where || mm.Script != tt.scriptErr {
+				t.Fatalf("where %q, script error %q; want %q, %q", mm.Where, mm.Script, tt.where, tt.scriptErr)
+			}
+			if tt.scriptErr != "" && !strings.Contains(mm.Error(), "the script stopped with: "+tt.scriptErr) {
+				t.Fatalf("the message does not give the script's error:\n%s", mm.Error())
+			}
+			if strings.Contains(mm.Error(), "hunter22") {
+				t.Fatalf("the secret is in the message:\n%s", mm.Error())
+			}
+		})
+	}
+}

@@ -24,7 +24,8 @@ local P = {
 P.post_url = P.post_url or P.url
 
 if not P.url then fail("no URL: pass --set url=https://host[:port]/path") end
-if P.url:match("^https:") and P.seclevel ~= "0" and not P.ca_cert then
+local https = P.url:match("^https:") or P.post_url:match("^https:")
+if https and P.seclevel ~= "0" and not P.ca_cert then
   fail("HTTPS needs the server's CA: pass --set ca_cert=<PEM file>, or --set seclevel=0 to skip verification")
 end
 local wait = P.rsp_time + 10 .. "s" -- the modem's own limit, and a margin
@@ -46,9 +47,9 @@ step("Network", function()
   end
 end)
 
-step("TLS", function()
+step("HTTP options", function()
   local X = P.ssl_ctx
-  if P.seclevel ~= "0" then
+  if https and P.seclevel ~= "0" then
     q.put_file(P.ca_name, P.ca_cert)
     send(string.format('AT+QSSLCFG="cacert",%d,"%s"', X, P.ca_name))
   end
@@ -69,38 +70,44 @@ local function set_url(url)
   upload("URL", url, {data = true, command = string.format("AT+QHTTPURL=%d,80", #url)})
 end
 
+-- http_errors are the EC2x HTTP(S) error codes a script meets most, with
+-- what to check (docs/at-reference/http.md has them all).
+local http_errors = {
+  ["702"] = "timeout: the server did not answer within rsp_time",
+  ["703"] = "busy: a request is still running",
+  ["707"] = "network open failed: check the PDP context (AT+QIACT?) and the APN",
+  ["711"] = "URL error: write it as http(s)://host[:port]/path",
+  ["712"] = "empty URL",
+  ["714"] = "DNS error: check the host name and the DNS servers",
+  ["716"] = "socket connect error: the server is not reachable or refused, or for https:// the TLS handshake failed (check ca_cert, seclevel, sni)",
+  ["717"] = "socket read error: the connection broke before the response came",
+  ["718"] = "socket write error: the connection broke while sending",
+}
+
+local function describe(line, err)
+  local why = http_errors[err]
+  if why then return line .. ": " .. why end
+  return q.describe(line)
+end
+
 -- result waits for +QHTTPGET:/+QHTTPPOST: <err>[,<status>[,<length>]] and
 -- fails on an error code.
 local function result(prefix, what)
   local line, err, status, length = wait_urc(prefix, wait)
   if err ~= "0" then
-    fail(string.format("%s failed: %s", what, q.describe(line)))
+    fail(string.format("%s failed: %s", what, describe(line, err)))
   end
   info(string.format("%s: HTTP %s, %s bytes", what, status, length or "unknown"))
   return tonumber(status)
 end
 
--- read_body reads the response with AT+QHTTPREAD: CONNECT, the body, OK,
--- then +QHTTPREAD: <err>.
+-- read_body reads the response with AT+QHTTPREAD: CONNECT, the body (raw,
+-- taken as data up to the OK), then +QHTTPREAD: <err>.
 local function read_body()
-  -- The engine reads the bytes after CONNECT as data when send() takes
-  -- {download = true}. One that ends the command at CONNECT delivers the
-  -- body as lines instead; lines queued before are not part of it.
-  while pcall(wait_urc, pattern("."), 0) do end
   local r = send(string.format("AT+QHTTPREAD=%d", P.rsp_time), {download = true, timeout = wait})
-  local body = r.data
-  if body == nil then
-    local lines = {}
-    while true do
-      local line = expect(pattern(".*"), wait)
-      if line == "OK" then break end
-      lines[#lines + 1] = line
-    end
-    body = table.concat(lines, "\n")
-  end
   local line, err = wait_urc("+QHTTPREAD:", wait)
-  if err ~= "0" then fail("reading the response failed: " .. q.describe(line)) end
-  return body
+  if err ~= "0" then fail("reading the response failed: " .. describe(line, err)) end
+  return r.data or ""
 end
 
 local function request(name, what, start)

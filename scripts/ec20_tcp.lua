@@ -32,30 +32,43 @@ if P.tls_port and P.seclevel ~= "0" and not P.ca_cert then
 end
 if P.payload:find("[\r\n]") then fail("the payload must be one line (no CR or LF)") end
 
--- The data of a +QIRD:/+QSSLRECV: answer: the engine's length-delimited
--- read when it gives one, else the lines after the header.
-local function data_of(r)
-  if r.data then return r.data end
-  local parts = {}
-  for i = 2, #r.lines do parts[#parts + 1] = r.lines[i] end
-  return table.concat(parts, "\r\n")
-end
-
 -- echo sends the payload on an open socket and reads until as many bytes
--- came back, waiting for a "recv" URC whenever the buffer is empty.
+-- came back, waiting for a "recv" URC whenever the buffer is empty. The
+-- engine takes the bytes a +QIRD: <n> / +QSSLRECV: <n> line announces as
+-- the answer's data, whatever they hold.
 local function echo(kind, id)
-  local send_cmd, read_cmd, urc = "AT+QISEND", "AT+QIRD", '+QIURC: "recv",'
-  if kind == "TLS" then send_cmd, read_cmd, urc = "AT+QSSLSEND", "AT+QSSLRECV", '+QSSLURC: "recv",' end
-  send_prompt(string.format("%s=%d,%d", send_cmd, id, #P.payload), P.payload, {fixed = true})
-  info(string.format("sent %d bytes", #P.payload))
-  local got = ""
-  while #got < #P.payload do
-    wait_urc(urc .. id, P.recv_timeout)
-    repeat
-      local chunk = data_of(send(string.format("%s=%d,1500", read_cmd, id)))
-      got = got .. chunk
-    until chunk == "" or #got >= #P.payload
+  local send_cmd, read_cmd, urc = "AT+QISEND", "AT+QIRD", "+QIURC: "
+  if kind == "TLS" then send_cmd, read_cmd, urc = "AT+QSSLSEND", "AT+QSSLRECV", "+QSSLURC: " end
+  local recv, closed = urc .. '"recv",' .. id, urc .. '"closed",' .. id
+  local stop = abort_on(closed) -- a connection that goes ends the wait at once
+  local ok, err = pcall(function()
+    send_prompt(string.format("%s=%d,%d", send_cmd, id, #P.payload), P.payload, {fixed = true})
+    info(string.format("sent %d bytes", #P.payload))
+    local got = ""
+    while #got < #P.payload do
+      wait_urc(recv, P.recv_timeout)
+      repeat
+        local chunk = send(string.format("%s=%d,1500", read_cmd, id)).data or ""
+        got = got .. chunk
+      until chunk == "" or #got >= #P.payload
+    end
+    return got
+  end)
+  stop()
+  if not ok then
+    -- A socket already closed answers the send with ERROR (or SEND FAIL
+    -- when it went during the prompt), its URC queued meanwhile.
+    local line = type(err) == "table" and err.kind == "abort" and err.line
+    if not line and type(err) == "table" and err.kind == "modem" then
+      local seen, l = pcall(wait_urc, closed, "1s")
+      line = seen and l
+    end
+    if line then
+      fail(string.format("the connection closed (%s) before the echo came back: the server or the network dropped it", line))
+    end
+    error(err, 0)
   end
+  local got = err
   if got ~= P.payload then
     fail(string.format("the echo differs: sent %q, got %q", P.payload, got))
   end

@@ -21,9 +21,13 @@ import (
 // The shipped sms script on the virtual EC20 over a pty: a text to the
 // SIM's own number comes back and is printed, in both alphabets.
 func TestSMSSendToSelf(t *testing.T) {
-	for _, text := range []string{"hello [from] atrun", "Grüße aus atrun € 😀"} {
-		t.Run(text, func(t *testing.T) {
-			rep, err := runShipped(t, "sms", "", map[string]string{"to": "self", "text": text, "wait": "10s"}, nil)
+	for _, tc := range []struct{ text, notify string }{
+		{"hello [from] atrun", "cmti"}, {"Grüße aus atrun € 😀", "cmti"},
+		{"routed, not stored", "cmt"}, {"Grüße, routed", "cmt"},
+	} {
+		text := tc.text
+		t.Run(tc.notify+"/"+text, func(t *testing.T) {
+			rep, err := runShipped(t, "sms", "", map[string]string{"to": "self", "text": text, "wait": "10s", "notify": tc.notify}, nil)
 			if err != nil {
 				t.Fatalf("%v\n%s", err, strings.Join(rep.lines, "\n"))
 			}
@@ -126,6 +130,7 @@ func TestSMSFailures(t *testing.T) {
 		{"registration-denied", map[string]string{"to": "+491701234567"}, "Network", "registration denied"},
 		{"", map[string]string{"to": "+491701234567", "text": strings.Repeat("ü", 71)}, "Send", "+CMS ERROR: 305"},
 		{"", map[string]string{"alphabet": "gsm", "to": "+491701234567", "text": "ü"}, "Send", "alphabet=ucs2"},
+		{"sms-rejected", map[string]string{"to": "+491701234567"}, "Send", "+CMS ERROR: 500 (unknown error): the network refused the message"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.step+"/"+tt.want, func(t *testing.T) {
@@ -156,6 +161,8 @@ send("AT+CMEE=2")
 -- files
 upload("RAM:f.txt", "line one\r\nline two", {data = true})
 print(send('AT+QFLST="RAM:*"').lines[1])
+local d = send('AT+QFDWL="RAM:f.txt"', {download = true})
+print("download: " .. #d.data .. " bytes, " .. d.lines[#d.lines])
 local fh = fields(send('AT+QFOPEN="RAM:f.txt",2').lines[1])[1]
 send("AT+QFSEEK=" .. fh .. ",5,0")
 print(send("AT+QFPOSITION=" .. fh).lines[1])
@@ -182,6 +189,12 @@ send_prompt("AT+CMGS=" .. (#tpdu / 2), "00" .. tpdu)
 local _, mem, idx = wait_urc("+CMTI:", "10s")
 local m = send("AT+CMGR=" .. idx)
 print("pdu: " .. m.lines[1] .. " " .. m.lines[2]:sub(-12))
+-- SMS routed to the host as +CMT with its text line
+send("AT+CMGF=1")
+send("AT+CNMI=2,2,0,0,0")
+send_prompt('AT+CMGS="+15550100018"', "routed, not stored")
+local cmt = {wait_urc("+CMT:", "10s")}
+print("cmt: " .. cmt[2] .. " " .. cmt[#cmt])
 -- not implemented
 local bad = send("AT+QFOO", {allow_error = true})
 print("unknown: " .. bad.final)
@@ -192,6 +205,8 @@ print("unknown: " .. bad.final)
 	}
 	want := []string{
 		`+QFLST: "RAM:f.txt",18`,
+		"download: 18 bytes, +QFDWL: 18,",
+		"cmt: +15550100018 routed, not stored",
 		"+QFPOSITION: 5",
 		"ntp: 0",
 		"clock: ok",
@@ -207,8 +222,8 @@ print("unknown: " .. bad.final)
 			t.Errorf("prints lack %q:\n%s", w, got)
 		}
 	}
-	if !strings.HasSuffix(rep.prints[7], "E8329BFD06") {
-		t.Errorf("the delivered PDU does not end with the text sent: %s", rep.prints[7])
+	if pdu := rep.prints[8]; !strings.HasPrefix(pdu, "pdu: ") || !strings.HasSuffix(pdu, "E8329BFD06") {
+		t.Errorf("the delivered PDU does not end with the text sent: %s", pdu)
 	}
 }
 
@@ -302,4 +317,30 @@ func BenchmarkSMSOnSim(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(total.Microseconds())/float64(b.N), "script-µs")
+}
+
+// A message to another number reaches the virtual network as sent, in
+// the alphabet the script chose.
+func TestSMSReachesTheNetwork(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	s, err := sim.Start(ctx, sim.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	sent := s.Modem.SMSSent()
+	rep, err := runOn(ctx, t, s, "sms", map[string]string{"to": "+491701234567", "text": "Grüße", "read": "none"}, nil)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, strings.Join(rep.lines, "\n"))
+	}
+	select {
+	case <-sent:
+	case <-ctx.Done():
+		t.Fatal("nothing reached the network")
+	}
+	got := s.Modem.SentSMS()
+	if len(got) != 1 || got[0].To != "+491701234567" || got[0].Text != "Grüße" || got[0].DCS != 8 {
+		t.Fatalf("network got %+v", got)
+	}
 }

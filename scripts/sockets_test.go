@@ -46,6 +46,7 @@ var sessionWant = map[string]string{
 	"ec20_tcp/happy.atr":         "",
 	"ec20_tcp/server_down.atr":   "+QIOPEN: 0,566",
 	"ec20_tcp/tls_failure.atr":   "+QSSLOPEN: 0,566",
+	"ec20_tcp/dropped.atr":       `the connection closed (+QIURC: "closed",0)`,
 	"ec20_https/happy.atr":       "",
 	"ec20_https/server_down.atr": "+QHTTPGET: 716",
 	"ec20_https/tls_failure.atr": "+QHTTPGET: 716",
@@ -206,9 +207,15 @@ func serverParams(s *sim.Sim, extra map[string]string) map[string]string {
 	params := map[string]string{"echo_host": host, "echo_port": p, "echo_tls_port": tlsPort, "echo_udp_port": udpPort,
 		"url": s.Servers.HTTPSURL, "ca_cert": s.CAFile}
 	for k, v := range extra {
-		params[k] = v
-		if v == "" {
-			delete(params, k) // "": as if not given
+		switch v {
+		case "": // as if not given
+			delete(params, k)
+		case "$http_url":
+			params[k] = s.Servers.HTTPURL
+		case "$https_404":
+			params[k] = s.Servers.HTTPSURL + "status/404"
+		default:
+			params[k] = v
 		}
 	}
 	return params
@@ -235,6 +242,10 @@ func TestSocketScripts(t *testing.T) {
 		{"ec20_https", "server-down", nil, nil, []string{`step "GET"`, "+QHTTPGET: 716"}},
 		{"ec20_https", "tls-failure", nil, nil, []string{`step "GET"`, "+QHTTPGET: 716"}},
 		{"ec20_https", "", map[string]string{"url": ""}, nil, []string{"no URL"}},
+		{"ec20_https", "", map[string]string{"url": "$http_url", "ca_cert": ""},
+			[]string{"GET 200: " + strings.TrimSpace(sim.HelloBody), `POST 200: {"temperature":21.5}`}, nil},
+		{"ec20_https", "", map[string]string{"url": "$https_404"}, []string{"GET 404: status 404"},
+			[]string{`step "GET"`, "the server answered HTTP 404"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.script+"/"+tt.faults+fmt.Sprint(tt.extra), func(t *testing.T) {
@@ -291,5 +302,30 @@ func BenchmarkSocketScriptsOnSim(b *testing.B) {
 			}
 			b.ReportMetric(float64(total.Microseconds())/float64(b.N), "script-µs")
 		})
+	}
+}
+
+// A server that accepts and hangs up at once: ec20_tcp says the connection
+// closed, not that a command failed.
+func TestTCPScriptServerCloses(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	_, p, _ := net.SplitHostPort(ln.Addr().String())
+	rep, err := runSocketScript(t, "ec20_tcp", "", map[string]string{"echo_port": p})
+	t.Logf("log:\n%s", strings.Join(rep.lines, "\n"))
+	if err == nil || !strings.Contains(err.Error(), `step "TCP": the connection closed (+QIURC: "closed",0) before the echo came back`) {
+		t.Fatalf("error %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package scripts_test
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -10,13 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/atrun/atrun/engine"
-	"github.com/atrun/atrun/engine/secret"
-	"github.com/atrun/atrun/engine/tap"
 	"github.com/atrun/atrun/engine/transcript"
 	"github.com/atrun/atrun/luabind"
 	"github.com/atrun/atrun/replay"
 	"github.com/atrun/atrun/scripts"
+	"github.com/atrun/atrun/session"
 	"github.com/atrun/atrun/sim"
 	"github.com/atrun/atrun/sim/broker"
 )
@@ -54,11 +53,18 @@ var recordings = []struct {
 
 // TestTranscripts replays every recorded session with the shipped script:
 // the script must send what was recorded and end as the recording ended.
+// They hold the files the script read, so they replay from any folder.
 func TestTranscripts(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(transcriptDir, "*.atr"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no transcripts in %s (%v)", transcriptDir, err)
 	}
+	for i, f := range files {
+		if files[i], err = filepath.Abs(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(t.TempDir())
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			tr, err := transcript.ReadFile(file)
@@ -91,11 +97,7 @@ func replayFile(t testing.TB, tr *transcript.Transcript) *replay.Result {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	res, err := replay.Run(ctx, luabind.Script{Name: name, Source: src}, tr, replay.Options{
-		Modules: scripts.Modules,
-		// The CA file is named relative to the repository's root.
-		Params: map[string]string{"ca_cert": filepath.Join(transcriptDir, "ca.pem")},
-	})
+	res, err := replay.Run(ctx, luabind.Script{Name: name, Source: src}, tr, replay.Options{Modules: scripts.Modules})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +113,10 @@ func TestRecordTranscripts(t *testing.T) {
 	if err := os.MkdirAll(transcriptDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	b, err := broker.Start(broker.Options{Dir: transcriptDir, Password: "s3cret-sim"})
+	// The sessions run from the repository's root, so that the CA file
+	// they read is named as a user there would name it.
+	t.Chdir("..")
+	b, err := broker.Start(broker.Options{Dir: "testdata/transcripts", Password: "s3cret-sim"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +132,9 @@ func TestRecordTranscripts(t *testing.T) {
 }
 
 // record runs ec20_mqtts against a sim using broker b and writes the
-// session to testdata/transcripts/<name>.atr. It returns the failure.
+// session to testdata/transcripts/<name>.atr through the recorder of
+// atrun run (session.Run), as a user's --record would. It returns the
+// failure.
 func record(t *testing.T, b *broker.Embedded, name, faults string, extra map[string]string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -136,16 +143,11 @@ func record(t *testing.T, b *broker.Embedded, name, faults string, extra map[str
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := sim.Start(ctx, sim.Options{Faults: f, Broker: sim.BrokerOptions{
-		URL: b.URL(), CAFile: b.CAFile(), Username: b.Username(), Password: b.Password()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
 	host, port, _ := strings.Cut(b.Addr(), ":")
 	params := map[string]string{
 		"host": host, "port": port, "username": b.Username(), "password": b.Password(),
 		"ca_cert": "testdata/transcripts/ca.pem", "client_id": "dev1", "pub_topic": "dev1/up", "sub_topic": "dev1/down",
+		"urcport": "usbat",
 	}
 	downlink := extra["downlink"] == "1"
 	for k, v := range extra {
@@ -153,44 +155,33 @@ func record(t *testing.T, b *broker.Embedded, name, faults string, extra map[str
 			params[k] = v
 		}
 	}
-	secrets := &secret.Set{}
-	secrets.Add(b.Password())
-	out, err := os.Create(filepath.Join(transcriptDir, name+".atr"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer out.Close()
-	fmt.Fprintf(out, "# The shipped ec20_mqtts script on the virtual EC20 (faults: %s).\n# Re-record with: go test ./scripts -run TestRecordTranscripts -update\n", orNone(faults))
-	rec, err := transcript.NewRecorder(out, header(params), secrets)
-	if err != nil {
-		t.Fatal(err)
-	}
-	portIO, err := engine.Open(ctx, s.DevicePath, engine.SerialConfig{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn := engine.New(portIO, engine.Config{Name: "sim:/dev/ttyUSB2", Secrets: secrets, Tap: tap.Multi(rec)})
+	virt := &session.Sim{Options: sim.Options{Faults: f, Broker: sim.BrokerOptions{
+		URL: b.URL(), CAFile: b.CAFile(), Username: b.Username(), Password: b.Password()}}}
 	if downlink {
-		go answerUplink(ctx, s)
+		virt.Ready = func(ctx context.Context, s *sim.Sim) { go answerUplink(ctx, s) }
 	}
 	src, full, _ := scripts.Lookup("ec20_mqtts")
-	runParams := map[string]string{}
-	for k, v := range params {
-		runParams[k] = v
+	file := filepath.Join("testdata/transcripts", name+".atr")
+	_, runErr := session.Run(ctx, session.Job{
+		Script: luabind.Script{Name: full, Source: src}, Params: params, Sim: virt, Baud: 115200,
+		Record: file, Version: "dev", Start: time.Now(), Getenv: func(string) string { return "" },
+	})
+	var se *session.SetupError
+	if errors.As(runErr, &se) {
+		t.Fatal(runErr)
 	}
-	runParams["ca_cert"] = filepath.Join(transcriptDir, "ca.pem")
-	r := luabind.NewRunner(luabind.Options{Conn: conn, Port: "sim:/dev/ttyUSB2", Params: runParams, Secrets: secrets,
-		Modules: scripts.Modules, Getenv: func(string) string { return "" }})
-	_, runErr := r.Run(ctx, luabind.Script{Name: full, Source: src})
-	conn.Close()
-	failure := ""
-	if runErr != nil {
-		failure = runErr.Error()
-	}
-	if err := rec.EndWith(time.Now(), failure); err != nil {
+	data, err := os.ReadFile(file)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return failure
+	head := fmt.Sprintf("# The shipped ec20_mqtts script on the virtual EC20 (faults: %s).\n# Re-record with: go test ./scripts -run TestRecordTranscripts -update\n", orNone(faults))
+	if err := os.WriteFile(file, append([]byte(head), data...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if runErr != nil {
+		return runErr.Error()
+	}
+	return ""
 }
 
 // answerUplink plays the application behind the broker: when the modem's
@@ -203,16 +194,6 @@ func answerUplink(ctx context.Context, s *sim.Sim) {
 	if _, err := sub.Next(ctx); err == nil {
 		s.Broker.Publish(ctx, "dev1/down", []byte(`{"led":"on"}`), 0, false)
 	}
-}
-
-func header(params map[string]string) transcript.Header {
-	h := transcript.Header{Script: "scripts/ec20_mqtts.lua", Port: "sim:/dev/ttyUSB2", Baud: 115200, Atrun: "dev", Start: time.Now()}
-	for _, k := range []string{"host", "port", "client_id", "username", "password", "ca_cert", "pub_topic", "sub_topic", "listen", "count", "reg_timeout", "publish"} {
-		if v, ok := params[k]; ok {
-			h.Params = append(h.Params, transcript.Param{Name: k, Value: transcript.Plain(v)})
-		}
-	}
-	return h
 }
 
 func orNone(s string) string {

@@ -98,18 +98,18 @@ func (m *Modem) dnsAnswer(host string, ips []string, err error) {
 	}
 }
 
-// Ping replies are made up: sending ICMP needs a raw socket or an ICMP
-// datagram socket, which Linux grants only to root or to the groups of
-// net.ipv4.ping_group_range (none by default). The name is resolved for
-// real; every resolved address answers, in pingRTT.
+// Echo replies are real ICMP where the host lets this process send it (see
+// icmp.go) and Options.Dial is the host's; otherwise they are made up: every resolved address answers in
+// pingRTT with pingTTL. The name is always resolved for real.
 const (
 	pingBytes = 32
 	pingTTL   = 64
-	pingRTT   = 1 // milliseconds; loopback answers in less
+	pingRTT   = 1 // milliseconds
 )
 
 // cmdQPING is AT+QPING=<contextID>,"<host>"[,<timeout>[,<pingnum>]]: OK,
-// then +QPING: 0,"<ip>",<bytes>,<time>,<ttl> per echo and the summary
+// then +QPING: 0,"<ip>",<bytes>,<time>,<ttl> per reply (+QPING: 569 for
+// one that timed out) and the summary
 // +QPING: 0,<sent>,<rcvd>,<lost>,<min>,<max>,<avg>; a failure before any
 // echo is +QPING: <err>.
 func cmdQPING(m *Modem, c *command) result {
@@ -119,7 +119,7 @@ func cmdQPING(m *Modem, c *command) result {
 	}
 	cid, ok1 := c.intArg(0, 1, 16)
 	host, ok2 := c.strArg(1)
-	_, ok3 := c.optInt(2, 1, 255, 4)
+	timeout, ok3 := c.optInt(2, 1, 255, 4)
 	count, ok4 := c.optInt(3, 1, 10, 4)
 	if c.form != formWrite || !ok1 || !ok2 || !ok3 || !ok4 || host == "" || c.argc() > 4 {
 		return errorResult
@@ -131,20 +131,64 @@ func cmdQPING(m *Modem, c *command) result {
 	ctx := m.ctx
 	m.goBackground(func() {
 		ips, err := m.lookup(ctx, host)
-		m.post(func() { m.pingAnswer(host, ips, err, count) })
+		if err != nil || len(ips) == 0 {
+			m.post(func() {
+				m.tracef("ping %s: %v", host, err)
+				m.urc(fmt.Sprintf("+QPING: %d", errDNS))
+			})
+			return
+		}
+		m.ping(ctx, ips[0], time.Duration(timeout)*time.Second, count)
 	})
 	return okResult
 }
 
-func (m *Modem) pingAnswer(host string, ips []string, err error, count int) {
-	if err != nil || len(ips) == 0 {
-		m.tracef("ping %s: %v", host, err)
-		m.urc(fmt.Sprintf("+QPING: %d", errDNS))
-		return
+// ping sends count echo requests one after the other, posting a URC for
+// each reply and the summary. Runs off the loop.
+func (m *Modem) ping(ctx context.Context, ip string, timeout time.Duration, count int) {
+	network := ""
+	if m.opts.realNetwork {
+		network = pingSocket()
 	}
-	m.tracef("ping %s (%s): %d echo replies, made up (no ICMP without privileges)", host, ips[0], count)
-	for range count {
-		m.urc(fmt.Sprintf(`+QPING: 0,"%s",%d,%d,%d`, ips[0], pingBytes, pingRTT, pingTTL))
+	m.post(func() {
+		if network == "" {
+			m.tracef("ping %s: %d replies made up (no ICMP socket allowed to this process)", ip, count)
+		} else {
+			m.tracef("ping %s: %d ICMP echo requests (%s socket)", ip, count, network)
+		}
+	})
+	var rtts []int
+	for seq := 1; seq <= count && ctx.Err() == nil; seq++ {
+		rtt, ttl := pingRTT, pingTTL
+		if network != "" {
+			d, t, err := echo(ctx, network, ip, seq, timeout)
+			if err != nil {
+				m.post(func() { m.urc(fmt.Sprintf("+QPING: %d", errTimeout)) })
+				continue
+			}
+			rtt, ttl = int(d.Milliseconds()), t
+		}
+		rtts = append(rtts, rtt)
+		line := fmt.Sprintf(`+QPING: 0,"%s",%d,%d,%d`, ip, pingBytes, rtt, ttl)
+		m.post(func() { m.urc(line) })
 	}
-	m.urc(fmt.Sprintf("+QPING: 0,%d,%d,0,%d,%d,%d", count, count, pingRTT, pingRTT, pingRTT))
+	summary := pingSummary(count, rtts)
+	m.post(func() { m.urc(summary) })
+}
+
+// pingSummary is +QPING: 0,<sent>,<rcvd>,<lost>,<min>,<max>,<avg>.
+func pingSummary(sent int, rtts []int) string {
+	lo, hi, sum := 0, 0, 0
+	for i, r := range rtts {
+		if i == 0 || r < lo {
+			lo = r
+		}
+		hi = max(hi, r)
+		sum += r
+	}
+	avg := 0
+	if len(rtts) > 0 {
+		avg = sum / len(rtts)
+	}
+	return fmt.Sprintf("+QPING: 0,%d,%d,%d,%d,%d,%d", sent, len(rtts), sent-len(rtts), lo, hi, avg)
 }

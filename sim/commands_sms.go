@@ -370,6 +370,10 @@ func (m *Modem) transmit(out SentSMS) (int, result) {
 	if !m.st.registered() {
 		return 0, cms(331)
 	}
+	if m.faults.SMSRejected {
+		m.tracef("SMS to %s refused by the network (sms-rejected)", out.To)
+		return 0, cms(500)
+	}
 	s := m.sms
 	out.Ref = s.mr
 	s.mr = (s.mr + 1) % 256
@@ -587,6 +591,9 @@ func (m *Modem) listState(c *command) (int, bool) {
 		return c.intArg(0, 0, 4)
 	}
 	name, ok := c.strArg(0)
+	if dec, isHex := teDecode(m.sms.cs, name); ok && m.sms.cs == csUCS2 && isHex {
+		name = dec // in UCS2 every string parameter is hex
+	}
 	for i, n := range statNames {
 		if ok && strings.EqualFold(name, n) {
 			return i, true

@@ -12,6 +12,8 @@ var socketCommands = map[string]handler{
 	"+QIRD":       readHandler(&ipFamily, "+QIRD"),
 	"+QISTATE":    cmdQISTATE,
 	"+QIGETERROR": cmdQIGETERROR,
+	"+QISWTMD":    cmdQISWTMD,
+	"O":           cmdATO,
 }
 
 // socketErrTexts are the verbose (AT+CMEE=2) texts of the TCP/IP and HTTP
@@ -61,24 +63,32 @@ func cmdQIOPEN(m *Modem, c *command) result {
 	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 || !ok7 || c.argc() > 7 || host == "" || len(host) > maxHost {
 		return errorResult
 	}
-	if (proto != "TCP" && proto != "UDP") || mode == modeTransp {
-		// TCP LISTENER, UDP SERVICE and transparent mode are not
-		// implemented by the virtual EC20.
+	if proto != "TCP" && proto != "UDP" {
+		m.logf("AT+QIOPEN with %q is not implemented here (only TCP and UDP clients): answered ERROR", proto)
 		return errorResult
 	}
 	s := &socket{fam: &ipFamily, id: id, proto: proto, ctxID: ctxID, sslCtx: -1, host: host, port: port, local: local, mode: mode}
-	m.afterLine = append(m.afterLine, func() { m.startOpen(&m.stack().socks, s, ctxID, nil) })
+	if mode == modeTransp {
+		return m.openTransparent(&m.stack().socks, s, ctxID, nil)
+	}
+	m.afterLine = append(m.afterLine, func() { m.startOpen(&m.stack().socks, s, ctxID, nil, m.openURC(s)) })
 	return okResult
 }
 
-// startOpen opens s in slot s.id of tab, reporting <open>: <id>,<err>.
-// It runs after the command's OK, so the URC always follows it.
-func (m *Modem) startOpen(tab *[numSockets]*socket, s *socket, ctxID int, tlsOf func() (*tlsSetup, bool)) {
+// openURC reports an open's outcome as <open>: <id>,<err>.
+func (m *Modem) openURC(s *socket) func(code int) {
+	return func(code int) { m.urc(fmt.Sprintf("%s: %d,%d", s.fam.open, s.id, code)) }
+}
+
+// startOpen opens s in slot s.id of tab and gives done the outcome: 0 or
+// an error code. In buffer and push mode it runs after the command's OK,
+// so the URC always follows it.
+func (m *Modem) startOpen(tab *[numSockets]*socket, s *socket, ctxID int, tlsOf func() (*tlsSetup, bool), done func(code int)) {
 	report := func(code int) {
 		if code != 0 {
 			m.stack().lastErr = code
 		}
-		m.urc(fmt.Sprintf("%s: %d,%d", s.fam.open, s.id, code))
+		done(code)
 	}
 	if old := tab[s.id]; old != nil && old.state != sockInitial {
 		report(errSockIDUsed)

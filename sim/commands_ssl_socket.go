@@ -44,19 +44,18 @@ func cmdQSSLOPEN(m *Modem, c *command) result {
 	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 || c.argc() > 6 || host == "" || len(host) > maxHost {
 		return errorResult
 	}
-	if mode == modeTransp {
-		return errorResult // transparent mode is not implemented
-	}
 	s := &socket{fam: &sslFamily, id: id, proto: "TCP", ctxID: pdp, sslCtx: sslCtx, host: host, port: port, mode: mode}
-	m.afterLine = append(m.afterLine, func() {
-		m.startOpen(&m.stack().ssl, s, pdp, func() (*tlsSetup, bool) {
-			cfg, hs, err := m.tlsConfig(sslCtx, host)
-			if err != nil {
-				return nil, false
-			}
-			return &tlsSetup{cfg: cfg, handshake: hs}, true
-		})
-	})
+	tlsOf := func() (*tlsSetup, bool) {
+		cfg, hs, err := m.tlsConfig(sslCtx, host)
+		if err != nil {
+			return nil, false
+		}
+		return &tlsSetup{cfg: cfg, handshake: hs}, true
+	}
+	if mode == modeTransp {
+		return m.openTransparent(&m.stack().ssl, s, pdp, tlsOf)
+	}
+	m.afterLine = append(m.afterLine, func() { m.startOpen(&m.stack().ssl, s, pdp, tlsOf, m.openURC(s)) })
 	return okResult
 }
 

@@ -22,6 +22,14 @@
 // connection). Faults are fixed at Start; FaultHelp gives one line on each,
 // the fields of Faults the details.
 //
+// Start also starts Servers: a TCP echo, a TLS echo, a UDP echo and an
+// HTTP and HTTPS server on 127.0.0.1 (s.Servers.EchoAddr, HTTPSURL ...),
+// their certificates signed by the broker's CA when the broker is the
+// embedded one, so s.CAFile verifies them too. The modem's TCP/UDP sockets
+// (AT+QIOPEN, buffer, push and transparent modes), SSL sockets
+// (AT+QSSLOPEN) and HTTP(S) client (AT+QHTTPGET/POST) make real
+// connections; docs/at-reference has their wire formats.
+//
 // Without a pseudo-terminal, NewModem(opts).Serve(ctx, conn) runs the modem
 // on any io.ReadWriter (a net.Pipe in tests); OpenPTY gives a bare
 // pseudo-terminal. Package broker has the broker on its own.
@@ -33,11 +41,13 @@
 // "AT\r\r\nOK\r\n"), verbose results, AT+CMEE 0/1/2, the boot URCs, SIM and
 // registration (CREG/CGREG/CEREG modes 0-2 and their URCs), attach, PDP
 // contexts, RAM:/UFS: files with the AT+QFUPL checksum, six SSL contexts and
-// six MQTT clients mapped onto paho. SMS in text and PDU mode (a message to
+// six MQTT clients mapped onto paho, twelve sockets and twelve SSL
+// clients on real connections, an HTTP(S) client. SMS in text and PDU mode (a message to
 // OwnNumber comes back; DeliverSMS injects one), file download and
 // handles, the clock with SNTP, DNS and ping (resolved for real, replies
 // made up), and the network queries are described command by command in
-// docs/at-reference (sms.md, files-clock.md, network.md). Commands lists
+// docs/at-reference (sms.md, files-clock.md, network.md; sockets.md,
+// ssl-sockets.md, http.md). Commands lists
 // what it implements; any other command is logged (Options.Log). Unknown commands and typographic quotes
 // answer ERROR. Where the sources disagree it accepts both forms on input
 // and writes one:

@@ -149,6 +149,7 @@ func (m *Modem) request(name, method string, body, raw []byte, wait time.Duratio
 			if out.err == 0 {
 				h.read = out.read
 			}
+			m.tracef("HTTP %s %s: %s", method, h.url, out.urcLine(name))
 			m.urc(out.urcLine(name))
 		})
 	})

@@ -37,7 +37,8 @@ func TestReplyToTheFirstPublish(t *testing.T) {
 	defer mu.Unlock()
 	all := strings.Join(logged, "\n")
 	for _, want := range []string{`host: AT+QMTPUBEX=0,1,1,0,"atrun/up",2`, "broker: message on atrun/up (2 bytes): hi",
-		`broker: replied on atrun/down: {"led":"on"}`, "URC: +QMTRECV:"} {
+		`broker: replied on atrun/down: {"led":"on"}`, "URC: +QMTRECV:",
+		`broker: client "ec20-test" connected from 127.0.0.1:`, `broker: client "ec20-test" subscribed to atrun/down (granted 1)`} {
 		if !strings.Contains(all, want) {
 			t.Errorf("log lacks %q:\n%s", want, all)
 		}

@@ -262,3 +262,19 @@ func TestSMSWriteThenSendFromStorage(t *testing.T) {
 		t.Fatalf("a received message sent again: %q", got)
 	}
 }
+
+func TestSMSListStateInUCS2(t *testing.T) {
+	h := smsHarness(t)
+	h.cmd("AT+CMGF=1")
+	h.cmd(`AT+CSCS="UCS2"`)
+	if err := h.m.DeliverSMS("+4912", "hi"); err != nil {
+		t.Fatal(err)
+	}
+	h.until("+CMTI: \"SM\",0\r\n")
+	all := strings.ToUpper(hex.EncodeToString(ucs2("ALL")))
+	got := h.cmd(`AT+CMGL="` + all + `"`)
+	want := "\r\n+CMGL: 0,\"REC UNREAD\",\"002B0034003900310032\",,\""
+	if !strings.HasPrefix(got, want) || !strings.HasSuffix(got, "\r\n00680069\r\n\r\nOK\r\n") {
+		t.Fatalf("%q", got)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"syscall"
 	"time"
 )
 
@@ -27,7 +28,7 @@ const (
 const (
 	modeBuffer = 0 // "+QIURC: "recv",<id>", then AT+QIRD
 	modePush   = 1 // "+QIURC: "recv",<id>,<len>" followed by the data
-	modeTransp = 2 // transparent: not implemented
+	modeTransp = 2 // transparent: the line is the socket (socket_transparent.go)
 )
 
 // Socket states as AT+QISTATE prints them.
@@ -48,19 +49,21 @@ const (
 	errSockDNS        = 565
 	errSockConnect    = 566
 	errSockClosed     = 567
+	errSockTimeout    = 569
 	errSockNotAllowed = 572
 )
 
 // sockFamily tells the TCP/IP sockets (+QIURC) from the SSL ones (+QSSLURC).
 type sockFamily struct {
+	name    string // for the log: "socket", "SSL client"
 	urc     string // "+QIURC" or "+QSSLURC"
 	open    string // "+QIOPEN" or "+QSSLOPEN"
 	service func(s *socket) string
 }
 
 var (
-	ipFamily  = sockFamily{urc: "+QIURC", open: "+QIOPEN", service: func(s *socket) string { return s.proto }}
-	sslFamily = sockFamily{urc: "+QSSLURC", open: "+QSSLOPEN", service: func(*socket) string { return "SSLClient" }}
+	ipFamily  = sockFamily{name: "socket", urc: "+QIURC", open: "+QIOPEN", service: func(s *socket) string { return s.proto }}
+	sslFamily = sockFamily{name: "SSL client", urc: "+QSSLURC", open: "+QSSLOPEN", service: func(*socket) string { return "SSLClient" }}
 )
 
 // socket is one open (or opening) socket. Loop-owned; goroutines report
@@ -154,10 +157,9 @@ func (m *Modem) openSocket(s *socket, tlsCfg *tls.Config, handshake time.Duratio
 				return
 			}
 			s.raw, s.conn, s.state = raw, conn, sockConnected
-			if a, ok := raw.LocalAddr().(interface{ String() string }); ok {
-				_, p, _ := net.SplitHostPort(a.String())
-				s.local, _ = strconv.Atoi(p)
-			}
+			m.tracef("%s %d: %s connected to %s", s.fam.name, s.id, s.proto, addr)
+			_, p, _ := net.SplitHostPort(raw.LocalAddr().String())
+			s.local, _ = strconv.Atoi(p)
 			m.startSocketIO(s)
 			done(0)
 		})
@@ -207,6 +209,7 @@ func closedUDPAddr() string {
 // the drop-connection fault.
 func (m *Modem) startSocketIO(s *socket) {
 	gen, conn, out := s.gen, s.conn, make(chan []byte, sendQueue)
+	udp := s.proto == "UDP"
 	s.out = out
 	m.goBackground(func() {
 		buf := make([]byte, readBufSize)
@@ -215,6 +218,9 @@ func (m *Modem) startSocketIO(s *socket) {
 			if n > 0 {
 				data := append([]byte(nil), buf[:n]...)
 				m.post(func() { m.socketData(s, gen, data) })
+			}
+			if err != nil && udp && errors.Is(err, syscall.ECONNREFUSED) {
+				continue // an ICMP "port unreachable": the datagram is lost, the socket stays
 			}
 			if err != nil {
 				m.post(func() { m.socketClosed(s, gen) })
@@ -225,7 +231,8 @@ func (m *Modem) startSocketIO(s *socket) {
 	m.goBackground(func() {
 		for b := range out {
 			_ = conn.SetWriteDeadline(time.Now().Add(dialTimeout))
-			if _, err := conn.Write(b); err != nil {
+			_, err := conn.Write(b)
+			if err != nil && !(udp && errors.Is(err, syscall.ECONNREFUSED)) {
 				conn.Close() // the reader then reports the socket closed
 			}
 		}
@@ -245,6 +252,11 @@ func (m *Modem) socketData(s *socket, gen int, data []byte) {
 		return
 	}
 	s.rxTotal += len(data)
+	if _, on := m.transparentOf(s); on {
+		s.rxRead += len(data)
+		m.write(data)
+		return
+	}
 	if s.mode == modePush {
 		s.rxRead += len(data)
 		m.urc(fmt.Sprintf(`%s: "recv",%d,%d`, s.fam.urc, s.id, len(data)) + "\r\n" + string(data))
@@ -265,6 +277,11 @@ func (m *Modem) socketClosed(s *socket, gen int) {
 	}
 	s.state = sockClosing
 	s.stopIO()
+	m.tracef("%s %d: the peer closed the connection", s.fam.name, s.id)
+	if _, on := m.transparentOf(s); on {
+		m.leaveData(noCarrier)
+		return
+	}
 	m.urc(fmt.Sprintf(`%s: "closed",%d`, s.fam.urc, s.id))
 }
 

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net"
 	"os"
@@ -423,4 +424,196 @@ func TestRebootClosesSockets(t *testing.T) {
 	h.must("AT+QISTATE?", ok)
 	h.must(`AT+QHTTPCFG="responseheader"`, "\r\n+QHTTPCFG: \"responseheader\",0\r\n\r\nOK\r\n")
 	h.must("AT+QISEND=0,1", "\r\nERROR\r\n")
+}
+
+// Transparent mode: CONNECT, bytes both ways, "+++" between silences back
+// to command mode, ATO and AT+QISWTMD back to data, NO CARRIER when the
+// peer goes.
+func TestTransparentMode(t *testing.T) {
+	srv := runServers(t)
+	host, p := splitAddr(t, srv.EchoAddr)
+	t.Run("TCP", func(t *testing.T) {
+		h := socketReady(t, Options{})
+		h.send(fmt.Sprintf("AT+QIOPEN=1,2,\"TCP\",\"%s\",%d,0,2\r", host, p))
+		h.expect("\r\nCONNECT\r\n")
+		h.send("a+++b")
+		h.expect("a+++b") // "+++" inside data is data
+		h.clk.Advance(guardTime)
+		h.send("+++")
+		h.advance(guardTime, 1)
+		h.expect(ok)
+		if st := h.cmd("AT+QISTATE=1,2"); !strings.Contains(st, `,2,1,0,2,"usbat"`) {
+			t.Fatalf("state in command mode: %q", st)
+		}
+		h.send("ATO\r")
+		h.expect("\r\nCONNECT\r\n")
+		h.send("again")
+		h.expect("again")
+		h.clk.Advance(guardTime)
+		h.send("++")
+		h.send("+")
+		h.advance(guardTime, 1)
+		h.expect(ok)
+		h.must("AT+QISWTMD=2,0", ok)
+		h.send("AT+QISWTMD=2,2\r")
+		h.expect("\r\nCONNECT\r\n")
+		h.clk.Advance(guardTime)
+		h.send("+++")
+		h.advance(guardTime, 1)
+		h.expect(ok)
+		h.must("AT+QICLOSE=2", ok)
+		h.send("ATO\r")
+		h.expect("\r\nNO CARRIER\r\n")
+	})
+	t.Run("TLS", func(t *testing.T) {
+		h := socketReady(t, Options{})
+		sslReady(t, h, srv.CAFile)
+		th, tp := splitAddr(t, srv.EchoTLSAddr)
+		h.send(fmt.Sprintf("AT+QSSLOPEN=1,1,0,\"%s\",%d,2\r", th, tp))
+		h.expect("\r\nCONNECT\r\n")
+		h.send("over tls")
+		h.expect("over tls")
+	})
+	t.Run("peer gone", func(t *testing.T) {
+		h := socketReady(t, Options{Faults: Faults{DropConnection: 5 * time.Second}})
+		h.send(fmt.Sprintf("AT+QIOPEN=1,0,\"TCP\",\"%s\",%d,0,2\r", host, p))
+		h.expect("\r\nCONNECT\r\n")
+		h.advance(5*time.Second, 1)
+		h.expect("\r\nNO CARRIER\r\n")
+		h.must("AT+QISEND=0,1", "\r\nERROR\r\n")
+	})
+	t.Run("refused", func(t *testing.T) {
+		h := socketReady(t, Options{Faults: Faults{ServerDown: true}})
+		h.send(fmt.Sprintf("AT+QIOPEN=1,0,\"TCP\",\"%s\",%d,0,2\r", host, p))
+		h.expect("\r\nERROR\r\n")
+		h.must("AT+QIGETERROR", "\r\n+QIGETERROR: 566,socket connect failed\r\n\r\nOK\r\n")
+	})
+}
+
+// The send prompt and the CONNECT upload take their data in any pieces:
+// every split of the bytes gives the same result.
+func TestSocketDataEverySplit(t *testing.T) {
+	srv := runServers(t)
+	h := socketReady(t, Options{})
+	host, p := splitAddr(t, srv.EchoAddr)
+	h.must(fmt.Sprintf(`AT+QIOPEN=1,0,"TCP","%s",%d,0,1`, host, p), ok)
+	h.urc("+QIOPEN: 0,0")
+	payload := "a\r\nOK\r\n> b"
+	for _, form := range []struct{ cmd, tail string }{
+		{fmt.Sprintf("AT+QISEND=0,%d", len(payload)), ""},
+		{"AT+QISEND=0", "\x1a"},
+	} {
+		data := payload + form.tail
+		for k := 1; k < len(data); k++ {
+			h.send(form.cmd + "\r")
+			h.expect("\r\n> ")
+			h.send(data[:k])
+			h.send(data[k:])
+			h.expect("\r\nSEND OK\r\n")
+			var got string
+			for len(got) < len(payload) {
+				line := h.urc(`+QIURC: "recv",0,`)
+				var n int
+				fmt.Sscanf(strings.TrimPrefix(line, `+QIURC: "recv",0,`), "%d", &n)
+				chunk := h.until("\r\n") // the pushed data may itself hold CR LF
+				for len(chunk) < n+2 {
+					chunk += h.until("\r\n")
+				}
+				got += chunk[:n]
+			}
+			if got != payload {
+				t.Fatalf("%s split at %d: echo %q", form.cmd, k, got)
+			}
+		}
+	}
+	url := srv.HTTPURL
+	for k := 1; k < len(url); k++ {
+		h.send(fmt.Sprintf("AT+QHTTPURL=%d,80\r", len(url)))
+		h.expect("\r\nCONNECT\r\n")
+		h.send(url[:k])
+		h.send(url[k:])
+		h.expect(ok)
+		h.must("AT+QHTTPURL?", fmt.Sprintf("\r\n+QHTTPURL: \"%s\"\r\n\r\nOK\r\n", url))
+	}
+}
+
+// pipeEcho is a Dial that answers every connection with an in-memory echo,
+// keeping the fuzzer off the network.
+func pipeEcho(context.Context, string, string) (net.Conn, error) {
+	a, b := net.Pipe()
+	go func() {
+		defer b.Close()
+		buf := make([]byte, 512)
+		for {
+			n, err := b.Read(buf)
+			if err != nil {
+				return
+			}
+			if _, err := b.Write(buf[:n]); err != nil {
+				return
+			}
+		}
+	}()
+	return a, nil
+}
+
+// Socket and HTTP commands fed arbitrary bytes in arbitrary pieces, with
+// connections that echo: no panic, and the modem shuts down cleanly.
+func FuzzSocketInput(f *testing.F) {
+	seeds := []string{
+		"AT+QIOPEN=1,0,\"TCP\",\"h\",7,0,0\rAT+QISEND=0,3\rabcAT+QIRD=0,10\rAT+QICLOSE=0\r",
+		"AT+QIOPEN=1,1,\"UDP\",\"h\",7,0,1\rAT+QISEND=1\rx\x1aAT+QISTATE?\r",
+		"AT+QIOPEN=1,2,\"TCP\",\"h\",7,0,2\rdata+++ATO\r",
+		"AT+QSSLOPEN=1,1,0,\"h\",443,0\rAT+QSSLSEND=0,2\rhiAT+QSSLRECV=0,5\r",
+		"AT+QHTTPURL=9,5\rhttp://h/AT+QHTTPGET=5\rAT+QHTTPREAD\rAT+QHTTPSTOP\r",
+		"AT+QHTTPCFG=\"requestheader\",1\rAT+QHTTPPOST=4,5,5\rGET AT+QISWTMD=0,2\r",
+	}
+	for _, s := range seeds {
+		f.Add([]byte(s), uint8(3))
+	}
+	f.Fuzz(func(t *testing.T, in []byte, step uint8) {
+		m, _, stop := newSyncModem(Options{Dial: pipeEcho, Seed: int64(step) + 1})
+		n := int(step%16) + 1
+		for len(in) > 0 {
+			k := min(n, len(in))
+			m.input(in[:k])
+			m.runEvents()
+			in = in[k:]
+		}
+		m.clk.(*ManualClock).Advance(70000 * time.Second)
+		m.runEvents()
+		stop()
+	})
+}
+
+// UDP has no connection to refuse: under server-down the open succeeds,
+// the datagram is lost, and the socket stays open.
+func TestUDPServerDown(t *testing.T) {
+	srv := runServers(t)
+	h := socketReady(t, Options{Faults: Faults{ServerDown: true}})
+	host, p := splitAddr(t, srv.UDPEchoAddr)
+	h.must(fmt.Sprintf(`AT+QIOPEN=1,1,"UDP","%s",%d,0,0`, host, p), ok)
+	h.urc("+QIOPEN: 1,0")
+	for i := 0; i < 3; i++ {
+		h.send("AT+QISEND=1,4\r")
+		h.expect("\r\n> ")
+		h.send("lost")
+		h.expect("\r\nSEND OK\r\n")
+	}
+	h.must("AT+QIRD=1,0", "\r\n+QIRD: 0,0,0\r\n\r\nOK\r\n")
+	if st := h.cmd("AT+QISTATE=1,1"); !strings.Contains(st, `,2,1,0,0,"usbat"`) {
+		t.Fatalf("state %q", st)
+	}
+}
+
+// A transparent open that gets no answer gives up after 150 s on the
+// modem's clock, and the modem takes commands again.
+func TestTransparentOpenTimeout(t *testing.T) {
+	hang := func(ctx context.Context, _, _ string) (net.Conn, error) { <-ctx.Done(); return nil, ctx.Err() }
+	h := socketReady(t, Options{Dial: hang})
+	h.send("AT+QIOPEN=1,0,\"TCP\",\"10.0.0.1\",7,0,2\r")
+	h.advance(openLimit, 1)
+	h.expect("\r\nERROR\r\n")
+	h.must("AT+QIGETERROR", "\r\n+QIGETERROR: 569,operation timeout\r\n\r\nOK\r\n")
+	h.must("AT+QISTATE?", ok)
 }

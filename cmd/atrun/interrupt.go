@@ -7,6 +7,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/atrun/atrun/engine/transcript"
 )
 
 // withInterrupt returns a context that SIGINT (Ctrl+C) or SIGTERM cancels,
@@ -59,3 +61,9 @@ func stopped(ctx context.Context, err error) error {
 	}
 	return err
 }
+
+// EndKind makes an interrupted run's transcript end "interrupted".
+func (e *interruptedError) EndKind() transcript.EndKind { return transcript.Interrupted }
+
+// EndKind makes a timed-out run's transcript end "timeout".
+func (e *runTimeoutError) EndKind() transcript.EndKind { return transcript.TimedOut }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/atrun/atrun/sim"
 )
 
 // Every way a run ends is recorded, `transcript show` tells it, and the
@@ -165,5 +167,81 @@ func TestReplayAlwaysEnds(t *testing.T) {
 			}
 			checkInOrder(t, o.stdout, tc.want)
 		})
+	}
+}
+
+// faultValues are the values given to the faults that take one, short so
+// that the runs stay quick.
+var faultValues = map[string]string{
+	"sim-pin": "1234", "slow-registration": "1s", "drop-connection": "300ms",
+	"slow-line": "115200", "stale-file": "RAM:cacert.pem", "urc-storm": "100ms",
+}
+
+// A recording made on the virtual EC20 replays from another folder after
+// the simulator (and its CA file) is gone: with no fault and with every
+// fault 'atrun sim --fault help' lists.
+func TestSimRecordingReplaysAnywhere(t *testing.T) {
+	faults := []string{""}
+	for _, line := range sim.FaultHelp() {
+		name, _, _ := strings.Cut(line, ":")
+		if v, ok := faultValues[name]; ok {
+			name += "=" + v
+		}
+		faults = append(faults, name)
+	}
+	for _, f := range faults {
+		t.Run("fault="+f, func(t *testing.T) {
+			dir := t.TempDir()
+			args := []string{"run", "ec20_mqtts", "--sim", "--record", "rec.atr", "--set", "listen=300ms", "--set", "reg_timeout=2s"}
+			if f != "" {
+				args = append(args, "--fault", f)
+			}
+			o := atrun(t, dir, args...)
+			if o.code != exitOK && o.code != exitFailed {
+				t.Fatalf("run: exit %d\n%s", o.code, o.stderr)
+			}
+			r := atrun(t, t.TempDir(), "replay", "ec20_mqtts", filepath.Join(dir, "rec.atr"))
+			if r.code != exitOK {
+				t.Fatalf("replay from another folder: exit %d\n%s%s\nthe run said:\n%s", r.code, r.stdout, r.stderr, o.stderr)
+			}
+		})
+	}
+}
+
+// The shipped transcripts replay from any working directory: they hold the
+// CA file the script uploaded.
+func TestShippedTranscriptsReplayAnywhere(t *testing.T) {
+	var files []string
+	for _, f := range shippedTranscripts(t) {
+		files = append(files, filepath.Join(repoRoot(t), f))
+	}
+	o := atrun(t, t.TempDir(), append([]string{"replay", "ec20_mqtts"}, files...)...)
+	if o.code != exitOK {
+		t.Fatalf("exit %d\n%s%s", o.code, o.stdout, o.stderr)
+	}
+}
+
+// A replay's verdict explains itself: --verbose shows the script's output
+// and steps under its result, --trace every byte with its script line, and
+// a mismatch names the line of the write and the script's own error, in
+// text and in JSON.
+func TestReplayExplains(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "s.lua", "step('Hello', function() info('about to send') send('AT') end)\nprint('printed')\nfail('boom')\n")
+	writeFile(t, dir, "t.atr", "atrun-transcript v2\n0 host \"AT\\r\"\n0.01 modem \"\\r\\nOK\\r\\n\"\n0.02 host \"AT+CSQ\\r\"\n0.03 modem \"\\r\\nOK\\r\\n\"\n0.04 end\n")
+	o := atrun(t, dir, "replay", "s.lua", "t.atr", "--verbose", "--trace")
+	if o.code != exitMismatch {
+		t.Fatalf("exit %d\n%s%s", o.code, o.stdout, o.stderr)
+	}
+	checkInOrder(t, o.stdout, []string{
+		"MISMATCH t.atr", "    | ▸ Hello\n", "about to send", "s.lua:1", "-> AT<CR>", "<- <CR><LF>OK<CR><LF>",
+		"    | ✓ Hello", "    | printed\n",
+		"t.atr:4: replay mismatch", "the script's last call to the modem was at s.lua:1", "the script stopped with: s.lua:3: boom",
+	})
+	j := atrun(t, dir, "replay", "s.lua", "t.atr", "--json")
+	for _, want := range []string{`"where":"s.lua:1"`, `"script_error":"s.lua:3: boom"`, `"recorded_outcome":"ok"`} {
+		if !strings.Contains(j.stdout, want) {
+			t.Errorf("JSON lacks %s:\n%s", want, j.stdout)
+		}
 	}
 }

@@ -1,14 +1,6 @@
 package main
 
-import (
-	"io/fs"
-	"sort"
-	"strings"
-
-	"github.com/atrun/atrun/engine/secret"
-	"github.com/atrun/atrun/engine/transcript"
-	"github.com/atrun/atrun/scripts"
-)
+import "strings"
 
 // parseSets reads the --set key=value flags. Keys are words of letters,
 // digits, _ . and -, as the transcript header requires; a later --set of
@@ -39,52 +31,4 @@ func validKey(k string) bool {
 		}
 	}
 	return true
-}
-
-// headerParams lists the parameters for the transcript header, sorted by
-// name, after adding the values of secret parameters to secrets so that
-// the recorder redacts them.
-func headerParams(params map[string]string, src []byte, secrets *secret.Set) []transcript.Param {
-	secretKeys := secretNames(src)
-	for name := range moduleSecretNames() {
-		secretKeys[name] = true
-	}
-	out := make([]transcript.Param, 0, len(params))
-	for k, v := range params {
-		if secretKeys[k] || looksSecret(k) {
-			secrets.Add(v)
-		}
-		out = append(out, transcript.Param{Name: k, Value: transcript.Plain(v)})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
-}
-
-// moduleSecretNames are the names the shipped modules read with secret().
-func moduleSecretNames() map[string]bool {
-	out := map[string]bool{}
-	_ = fs.WalkDir(scripts.Modules, ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".lua") {
-			return nil
-		}
-		if src, err := fs.ReadFile(scripts.Modules, path); err == nil {
-			for k := range secretNames(src) {
-				out[k] = true
-			}
-		}
-		return nil
-	})
-	return out
-}
-
-// looksSecret reports whether a parameter's name says it holds a secret,
-// for scripts that read it in a way secretNames cannot see.
-func looksSecret(name string) bool {
-	n := strings.ToLower(name)
-	for _, w := range []string{"password", "passwd", "secret", "token", "psk", "apikey", "api_key", "credential"} {
-		if strings.Contains(n, w) {
-			return true
-		}
-	}
-	return n == "pin" || n == "puk" || strings.HasSuffix(n, "_pin") || strings.HasPrefix(n, "pin_")
 }

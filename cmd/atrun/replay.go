@@ -2,13 +2,17 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"runtime"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/atrun/atrun/engine/secret"
+	"github.com/atrun/atrun/engine/tap"
 	"github.com/atrun/atrun/luabind"
 	"github.com/atrun/atrun/replay"
+	"github.com/atrun/atrun/scripts"
 )
 
 func init() { register(replayCommand) }
@@ -50,27 +54,17 @@ Example:
 			&cli.BoolFlag{Name: "allow-unfinished", Usage: "accept a script that ends before the transcript does"},
 			&cli.DurationFlag{Name: "timeout", Value: replay.DefaultTimeout, Usage: "stop a transcript's replay after `D` of wall-clock time (a script looping without waiting); 0: no limit"},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object per transcript, then a summary object"},
+			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "show what the script printed and its steps, under each transcript's result"},
+			&cli.BoolFlag{Name: "trace", Usage: "show every byte both ways, tagged with the script line, under each transcript's result"},
 		},
 		BashComplete: completeScripts,
 		Action:       replayAction,
 	}
 }
 
-// replaySetup is what every replay of one command shares: read-only once
-// the command line is checked.
-type replaySetup struct {
-	script  luabind.Script
-	files   []string
-	params  map[string]string
-	jobs    int
-	chunk   int
-	allow   bool
-	timeout time.Duration
-}
-
 func replayAction(c *cli.Context) error {
 	start := time.Now()
-	setup, err := replayArgs(c)
+	suite, err := replayArgs(c)
 	if err != nil {
 		return err
 	}
@@ -81,19 +75,19 @@ func replayAction(c *cli.Context) error {
 	if c.Bool("json") {
 		out = newReplayJSON(c.App.Writer)
 	}
-	results := runReplays(ctx, setup, out.Result)
-	sum := summarise(results, time.Since(start))
+	results := replay.RunSuite(ctx, *suite, out.Result)
+	sum := replay.Summarise(results, time.Since(start))
 	out.Summary(sum)
 
-	err = stopped(ctx, sum.err())
+	err = stopped(ctx, replayErr(sum))
 	if path := c.String("junit"); path != "" {
-		if jerr := writeJUnit(path, setup.script.Name, results, sum); jerr != nil {
+		if jerr := replay.WriteJUnit(path, suite.Script.Name, results, sum); jerr != nil {
 			if err != nil {
 				// The run already fails; the missing report is
 				// worth a word but must not hide why.
 				fmt.Fprintf(c.App.ErrWriter, "atrun: warning: %v\n", jerr)
 			} else {
-				err = jerr
+				err = &usageError{msg: jerr.Error()}
 			}
 		}
 	}
@@ -101,7 +95,7 @@ func replayAction(c *cli.Context) error {
 }
 
 // replayArgs checks the command line and loads the script.
-func replayArgs(c *cli.Context) (*replaySetup, error) {
+func replayArgs(c *cli.Context) (*replay.Suite, error) {
 	if c.NArg() < 2 {
 		return nil, usagef("atrun replay needs a SCRIPT and at least one TRANSCRIPT (run 'atrun replay --help')")
 	}
@@ -125,9 +119,26 @@ func replayArgs(c *cli.Context) (*replaySetup, error) {
 	if err := checkSyntax(script); err != nil {
 		return nil, err
 	}
-	return &replaySetup{
-		script: script, files: c.Args().Slice()[1:], params: params,
-		jobs: c.Int("jobs"), chunk: c.Int("chunk"), allow: c.Bool("allow-unfinished"),
-		timeout: c.Duration("timeout"),
-	}, nil
+	timeout := c.Duration("timeout")
+	if timeout == 0 {
+		timeout = -1 // no limit
+	}
+	s := &replay.Suite{
+		Script: script, Files: c.Args().Slice()[1:], Jobs: c.Int("jobs"),
+		Options: replay.Options{
+			Params: params, Chunk: c.Int("chunk"), AllowUnfinished: c.Bool("allow-unfinished"),
+			Modules: scripts.Modules, Timeout: timeout,
+		},
+	}
+	if c.Bool("verbose") {
+		s.Report = func(w io.Writer) luabind.Reporter { return newHumanReport(w, w) }
+	}
+	if c.Bool("trace") {
+		s.Trace = func(w io.Writer, start time.Time, secrets *secret.Set, where func() string) tap.Sink {
+			tr := newTracer(w, start, secrets, false)
+			tr.setWhere(where)
+			return tr
+		}
+	}
+	return s, nil
 }

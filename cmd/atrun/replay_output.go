@@ -8,13 +8,14 @@ import (
 	"strings"
 
 	"github.com/atrun/atrun/engine/transcript"
+	"github.com/atrun/atrun/replay"
 )
 
 // replayPrinter shows the results of `atrun replay` as they come, in the
 // order of the arguments, then the summary.
 type replayPrinter interface {
-	Result(r replayResult)
-	Summary(s replaySummary)
+	Result(r replay.FileResult)
+	Summary(s replay.Summary)
 }
 
 // replayText is the human output:
@@ -31,38 +32,41 @@ func newReplayText(w io.Writer) *replayText {
 	return &replayText{w: w, colour: useColour(w)}
 }
 
-var statusColour = map[replayStatus]string{
-	statusPass: ansiGreen, statusMismatch: ansiRed, statusFail: ansiRed, statusError: ansiRed, statusSkipped: ansiYell,
-	statusTimeout: ansiRed, statusOverrun: ansiRed,
+var statusColour = map[replay.Status]string{
+	replay.StatusPass: ansiGreen, replay.StatusMismatch: ansiRed, replay.StatusFail: ansiRed, replay.StatusError: ansiRed, replay.StatusSkipped: ansiYell,
+	replay.StatusTimeout: ansiRed, replay.StatusOverrun: ansiRed,
 }
 
-func (p *replayText) Result(r replayResult) {
-	word := paint(p.colour, statusColour[r.status], string(r.status))
-	switch r.status {
-	case statusPass:
-		fmt.Fprintf(p.w, "%s %s (replayed %s of session in %s%s)\n", word, r.file, humanDuration(r.virtual), humanDuration(r.wall), unrecordedNote(r))
-	case statusMismatch, statusFail, statusTimeout, statusOverrun:
-		fmt.Fprintf(p.w, "%s %s (after %s of session, in %s%s)\n", word, r.file, humanDuration(r.virtual), humanDuration(r.wall), unrecordedNote(r))
-	case statusSkipped:
-		fmt.Fprintf(p.w, "%s %s (interrupted)\n", word, r.file)
+func (p *replayText) Result(r replay.FileResult) {
+	word := paint(p.colour, statusColour[r.Status], string(r.Status))
+	switch r.Status {
+	case replay.StatusPass:
+		fmt.Fprintf(p.w, "%s %s (replayed %s of session in %s%s)\n", word, r.File, humanDuration(r.Virtual), humanDuration(r.Wall), unrecordedNote(r))
+	case replay.StatusMismatch, replay.StatusFail, replay.StatusTimeout, replay.StatusOverrun:
+		fmt.Fprintf(p.w, "%s %s (after %s of session, in %s%s)\n", word, r.File, humanDuration(r.Virtual), humanDuration(r.Wall), unrecordedNote(r))
+	case replay.StatusSkipped:
+		fmt.Fprintf(p.w, "%s %s (interrupted)\n", word, r.File)
 	default:
-		fmt.Fprintf(p.w, "%s %s\n", word, r.file)
+		fmt.Fprintf(p.w, "%s %s\n", word, r.File)
 	}
-	if r.err != nil {
-		fmt.Fprint(p.w, indent(r.err.Error(), "    "))
+	if r.Log != "" {
+		fmt.Fprint(p.w, indent(r.Log, "    | "))
+	}
+	if r.Err != nil {
+		fmt.Fprint(p.w, indent(r.Err.Error(), "    "))
 	}
 }
 
 // unrecordedNote marks the verdict on a transcript that does not say how
 // its session ended: the script was only held to succeeding.
-func unrecordedNote(r replayResult) string {
-	if r.ending.Ended() {
+func unrecordedNote(r replay.FileResult) string {
+	if r.Ending.Ended() {
 		return ""
 	}
 	return "; outcome not recorded"
 }
 
-func (p *replayText) Summary(s replaySummary) { fmt.Fprintln(p.w, s) }
+func (p *replayText) Summary(s replay.Summary) { fmt.Fprintln(p.w, s) }
 
 // indent prefixes every line of text, with a leading tab made spaces so
 // the explanation lines up whatever the terminal's tab stops.
@@ -102,6 +106,9 @@ type replayJSONResult struct {
 	Line     int     `json:"line,omitempty"`
 	Expected string  `json:"expected,omitempty"`
 	Got      string  `json:"got,omitempty"`
+	Where    string  `json:"where,omitempty"`        // the script line of the mismatched write
+	Script   string  `json:"script_error,omitempty"` // the script's error, when it stopped early
+	Log      string  `json:"log,omitempty"`          // --verbose and --trace output
 }
 
 type replayJSONSummary struct {
@@ -118,33 +125,34 @@ type replayJSONSummary struct {
 	Elapsed    float64 `json:"elapsed"`
 }
 
-func (p *replayJSON) Result(r replayResult) {
+func (p *replayJSON) Result(r replay.FileResult) {
 	j := replayJSONResult{
-		Event: "transcript", File: r.file, Status: strings.ToLower(string(r.status)),
-		Virtual: r.virtual.Seconds(), Elapsed: r.wall.Seconds(),
+		Event: "transcript", File: r.File, Status: strings.ToLower(string(r.Status)),
+		Virtual: r.Virtual.Seconds(), Elapsed: r.Wall.Seconds(), Log: r.Log,
 	}
-	if r.status != statusError && r.status != statusSkipped {
-		j.Outcome = r.ending.Kind.String()
+	if r.Status != replay.StatusError && r.Status != replay.StatusSkipped {
+		j.Outcome = r.Ending.Kind.String()
 	}
-	if r.err != nil {
-		j.Message = r.err.Error()
+	if r.Err != nil {
+		j.Message = r.Err.Error()
 	}
 	var (
 		mm *transcript.MismatchError
 		fe *transcript.FormatError
 	)
 	switch {
-	case errors.As(r.err, &mm):
+	case errors.As(r.Err, &mm):
 		j.Line, j.Expected, j.Got = mm.Line, mm.Expected.String(), mm.Got.String()
-	case errors.As(r.err, &fe):
+		j.Where, j.Script = mm.Where, mm.Script
+	case errors.As(r.Err, &fe):
 		j.Line = fe.Line
 	}
 	_ = p.enc.Encode(j)
 }
 
-func (p *replayJSON) Summary(s replaySummary) {
+func (p *replayJSON) Summary(s replay.Summary) {
 	_ = p.enc.Encode(replayJSONSummary{
-		Event: "summary", Total: s.total, Passed: s.passed, Mismatched: s.mismatched, Failed: s.failed, TimedOut: s.timedOut, Overran: s.overran,
-		Unreadable: s.unreadable, Skipped: s.skipped, Virtual: s.virtual.Seconds(), Elapsed: s.wall.Seconds(),
+		Event: "summary", Total: s.Total, Passed: s.Passed, Mismatched: s.Mismatched, Failed: s.Failed, TimedOut: s.TimedOut, Overran: s.Overran,
+		Unreadable: s.Unreadable, Skipped: s.Skipped, Virtual: s.Virtual.Seconds(), Elapsed: s.Wall.Seconds(),
 	})
 }

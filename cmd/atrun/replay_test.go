@@ -197,7 +197,7 @@ func TestReplayUsage(t *testing.T) {
 func TestReplayOrderAndJobs(t *testing.T) {
 	dir := t.TempDir()
 	mismatch, _ := editedCopy(t, dir, "ec20_happy.atr", `host  "AT+CSQ\r"`, `host  "AT+CSQ=1\r"`)
-	outcome, _ := editedCopy(t, dir, "ec20_no_sim.atr", `end "`, `end "x`)
+	outcome, _ := editedCopy(t, dir, "ec20_no_sim.atr", `end failed "`, `end failed "x`)
 	files := shippedTranscripts(t)
 	slices.Reverse(files)
 	files = append(files, mismatch, files[0], outcome)
@@ -230,6 +230,13 @@ func withoutDurations(s string) string { return durationRE.ReplaceAllString(s, "
 
 // --junit writes a report a CI system reads: one suite, one case per
 // transcript in argument order, failures and errors with their messages.
+// junitProblem is a <failure> or <error> of the JUnit report.
+type junitProblem struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",chardata"`
+}
+
 func TestReplayJUnit(t *testing.T) {
 	dir := t.TempDir()
 	happy := "testdata/transcripts/ec20_happy.atr"
@@ -441,35 +448,6 @@ func checkNoTrace(t *testing.T, o outcome) {
 	for _, bad := range []string{"goroutine ", "panic:", "runtime."} {
 		if strings.Contains(o.stdout+o.stderr, bad) {
 			t.Errorf("output holds %q:\n%s\n%s", bad, o.stdout, o.stderr)
-		}
-	}
-}
-
-// runReplays in this process, under the race detector when the tests run
-// with -race: results come in argument order, each replay isolated.
-func TestRunReplaysInProcess(t *testing.T) {
-	script, err := loadScript("ec20_mqtts")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var files []string
-	for _, f := range shippedTranscripts(t) {
-		files = append(files, filepath.Join(repoRoot(t), f))
-	}
-	files = append(files, files...)
-	setup := &replaySetup{
-		script: script, files: files, jobs: 4,
-		// The transcripts name the CA file relative to the root.
-		params: map[string]string{"ca_cert": filepath.Join(repoRoot(t), "testdata", "transcripts", "ca.pem")},
-	}
-	var emitted []string
-	results := runReplays(t.Context(), setup, func(r replayResult) { emitted = append(emitted, r.file) })
-	if !slices.Equal(emitted, files) {
-		t.Fatalf("emitted in the order %v", emitted)
-	}
-	for _, r := range results {
-		if r.status != statusPass {
-			t.Errorf("%s: %s %v", r.file, r.status, r.err)
 		}
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -11,10 +10,9 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/atrun/atrun/engine"
-	"github.com/atrun/atrun/engine/secret"
-	"github.com/atrun/atrun/engine/transcript"
 	"github.com/atrun/atrun/luabind"
 	"github.com/atrun/atrun/scripts"
+	"github.com/atrun/atrun/session"
 )
 
 func init() { register(runCommand) }
@@ -36,6 +34,14 @@ recorded) and ca_cert, and urcport, unless --set gives them; a username
 or password given becomes the broker's. --fault switches on a failure
 ('atrun sim --fault help' lists them).
 
+Several --port (or --ports FILE, or --sims N) run the script on every
+modem at once, each with its own engine and Lua state; {index} (from 1)
+and {port} in a --set value give each its own (--set client_id=dev-{index}).
+Each line of output starts with its port; a table ends the run (port,
+result, time, the failing step and message) and the exit code is the
+worst result. --record DIR writes one transcript per port, --junit FILE
+one test case per port, --json tags every event with its port.
+
 Exit codes: 0 success, 1 the script failed (modem error, timeout, error
 raised), 2 usage or setup (bad flag, script not found, syntax error, port
 that will not open), 130 interrupted.
@@ -44,16 +50,22 @@ Example:
    atrun run ec20_mqtts --port auto --set host=broker.example.com \
        --set ca_cert=ca.pem --record session.txt
    ATRUN_PORT=/dev/ttyUSB2 atrun run ./check.lua --trace
-   atrun run ec20_mqtts --sim --fault no-sim`,
-		Flags: append(portFlags(),
+   atrun run ec20_mqtts --sim --fault no-sim
+   atrun run selftest --port rfc2217://lab1:4001 --port rfc2217://lab1:4002 --junit report.xml
+   atrun run ec20_mqtts --sims 8 --record transcripts/`,
+		Flags: append(runPortFlags(),
 			&cli.StringSliceFlag{Name: "set", Usage: "a script parameter as `key=value`, read with param(key) (repeatable)"},
 			&cli.DurationFlag{Name: "timeout", Usage: "stop the whole run after `D` (e.g. 90s, 5m)", DefaultText: "no limit"},
 			&cli.BoolFlag{Name: "trace", Usage: "print every byte to and from the modem on stderr"},
-			&cli.StringFlag{Name: "record", Usage: "write a transcript of the session to `FILE`, as it happens"},
+			&cli.StringFlag{Name: "record", Usage: "write a transcript of the session to `FILE`, as it happens; on several ports, one per port into the directory FILE"},
 			&cli.BoolFlag{Name: "json", Usage: "print the run's events as JSON lines on stdout"},
 			&cli.IntFlag{Name: "urc-queue", Value: engine.DefaultQueueSize, Usage: "keep up to `N` URCs no handler or wait has taken yet; beyond, the oldest are dropped and counted"},
-			&cli.BoolFlag{Name: "sim", Usage: "run on a virtual EC20 with an embedded MQTT broker; the script gets host, port, username, password and ca_cert unless --set gives them"},
+			&cli.BoolFlag{Name: "sim", Usage: "run on a virtual modem (the EC20; --sim simcom or --sim ublox for the others) with an embedded MQTT broker; the script gets host, port, username, password and ca_cert unless --set gives them"},
+			modelFlag(),
 			faultFlag(),
+			&cli.StringFlag{Name: "ports", Usage: "run on every port listed in `FILE`, one a line (# starts a comment), all at once"},
+			&cli.IntFlag{Name: "sims", Usage: "run on `N` virtual EC20s at once, sharing one embedded broker"},
+			&cli.StringFlag{Name: "junit", Usage: "on several ports, write a JUnit XML report to `FILE`: one test case per port"},
 		),
 		BashComplete: completeScripts,
 		Action:       runAction,
@@ -72,11 +84,18 @@ func completeScripts(c *cli.Context) {
 
 func runAction(c *cli.Context) error {
 	start := time.Now()
+	many, err := manyFromFlags(c)
+	if err == nil && many != nil {
+		return runMany(c, many, start)
+	}
 	var rep runReporter = newHumanReport(c.App.Writer, c.App.ErrWriter)
 	if c.Bool("json") {
 		rep = newJSONReport(c.App.Writer, start)
 	}
-	res, err := runScript(c, rep, start)
+	var res *luabind.Result
+	if err == nil {
+		res, err = runScript(c, rep, start)
+	}
 	rep.Finish(res, err)
 	return err
 }
@@ -108,136 +127,31 @@ func runScript(c *cli.Context, rep runReporter, start time.Time) (*luabind.Resul
 	if err := checkSyntax(script); err != nil {
 		return nil, err
 	}
-	return runJob{
-		script: script, params: params, virt: virt,
-		port: c.String("port"), baud: c.Int("baud"), timeout: c.Duration("timeout"),
-		trace: c.Bool("trace"), record: c.String("record"), stderr: c.App.ErrWriter,
-		queue: c.Int("urc-queue"),
-	}.run(c.Context, rep, start)
+	job := session.Job{
+		Script: script, Params: params, Sim: virt, Port: onePort(c), Baud: c.Int("baud"),
+		Queue: c.Int("urc-queue"), Record: c.String("record"), Report: rep,
+	}
+	if c.Bool("trace") {
+		job.Trace = traceTo(c.App.ErrWriter, start)
+	}
+	return runJob(c.Context, job, c.Duration("timeout"), c.App.ErrWriter, start)
 }
 
-// runJob is a checked script and how to run it: atrun run builds one from
-// its flags, atrun demo from its own.
-type runJob struct {
-	script  luabind.Script
-	params  map[string]string
-	virt    *virtualModem // the virtual EC20 to run on, instead of port
-	port    string
-	baud    int
-	timeout time.Duration
-	trace   bool
-	record  string
-	stderr  io.Writer
-	queue   int // the URC queue's size, engine.DefaultQueueSize when 0
-}
-
-// run opens the session and runs the script until it ends, fails, times
-// out or is interrupted.
-func (j runJob) run(parent context.Context, rep runReporter, start time.Time) (*luabind.Result, error) {
+// runJob runs a job the way every command that runs a script does (atrun
+// run, atrun demo): Ctrl+C and the time limit stop it cleanly, the port is
+// resolved saying so on stderr, and setup mistakes are usage errors.
+func runJob(parent context.Context, job session.Job, timeout time.Duration, stderr io.Writer, start time.Time) (*luabind.Result, error) {
 	// Signals are caught before the port opens: from then on, Ctrl+C must
 	// go through the run's clean stop.
 	ctx, stop := withInterrupt(parent)
 	defer stop()
-	ctx, cancel := withRunTimeout(ctx, j.timeout)
+	ctx, cancel := withRunTimeout(ctx, timeout)
 	defer cancel()
-
-	secrets := &secret.Set{}
-	if j.virt != nil {
-		// The simulator outlives a Ctrl+C until the session is closed, so
-		// that the clean stop still reaches a modem.
-		dev, err := j.virt.start(parent, j.params, secrets)
-		if err != nil {
-			return nil, stopped(ctx, err)
-		}
-		defer j.virt.Close()
-		j.port = dev
-	}
-	sess, err := openSession(ctx, sessionOptions{
-		port: j.port, baud: j.baud, trace: j.trace, record: j.record,
-		header: transcript.Header{
-			Script: j.script.Name, Atrun: version,
-			Params: headerParams(j.params, j.script.Source, secrets),
-		},
-		secrets: secrets, stderr: j.stderr, start: start, queue: j.queue,
-	})
-	if err != nil {
-		return nil, stopped(ctx, err)
-	}
-	runner := luabind.NewRunner(luabind.Options{
-		Conn: sess.conn, Port: sess.port, Params: j.params, Secrets: secrets,
-		Modules: scripts.Modules, Report: rep,
-	})
-	if sess.tracer != nil {
-		sess.tracer.setWhere(runner.Where)
-	}
-	res, err := runner.Run(ctx, j.script)
-	if j.virt != nil {
+	job.Version, job.Start, job.Stopped = version, start, stopped
+	job.ResolvePort = resolver(stderr)
+	res, err := session.Run(ctx, job)
+	if job.Sim != nil {
 		hintLacking(err)
 	}
-	if sess.conn != nil {
-		if d := sess.conn.DroppedURCs(); d.Total > 0 {
-			rep.Dropped(d)
-		}
-	}
-	err = stopped(ctx, noPort(sess.port, err))
-	if cerr := sess.Close(endingOf(err, sess.conn)); err == nil && cerr != nil {
-		err = cerr
-	}
-	if j.virt != nil {
-		j.virt.forget(res)
-	}
-	warnUnused(rep, res)
-	return res, err
-}
-
-// endingOf says how a run ended, for the transcript's end line: every exit
-// path is told apart, so that a replay expects the same outcome. The port
-// counts as lost when the connection failed reading or writing it, whatever
-// the script made of that failure.
-func endingOf(err error, conn *engine.Conn) transcript.Ending {
-	var (
-		intr    *interruptedError
-		timeout *runTimeoutError
-		pe      *engine.PortError
-		se      *luabind.ScriptError
-	)
-	if err == nil {
-		return transcript.Ending{Kind: transcript.Succeeded}
-	}
-	msg := err.Error()
-	switch {
-	case errors.As(err, &intr):
-		return transcript.Ending{Kind: transcript.Interrupted, Message: msg}
-	case errors.As(err, &timeout):
-		return transcript.Ending{Kind: transcript.TimedOut, Message: msg}
-	case conn != nil && errors.As(conn.Err(), &pe) && pe.Op != "open":
-		return transcript.Ending{Kind: transcript.PortLost, Message: msg}
-	case errors.As(err, &se):
-		// The script's own words, as a replay's script error reads.
-		msg = se.Error()
-	}
-	return transcript.Ending{Kind: transcript.Failed, Message: msg}
-}
-
-// noPort turns a script's use of the modem in a run without a port into a
-// setup error that says how to give one.
-func noPort(port string, err error) error {
-	var se *luabind.ScriptError
-	if port != "" || !errors.As(err, &se) || !strings.Contains(se.Message, "no modem") {
-		return err
-	}
-	return &usageError{msg: se.Error(), hint: "pass --port /dev/ttyUSB2 (or tcp://host:port, or auto), or set ATRUN_PORT"}
-}
-
-// warnUnused says which --set keys the script never read: most often a
-// typo, never fatal.
-func warnUnused(rep runReporter, res *luabind.Result) {
-	if res == nil || len(res.UnusedParams) == 0 {
-		return
-	}
-	keys := make([]string, len(res.UnusedParams))
-	for i, k := range res.UnusedParams {
-		keys[i] = "--set " + k
-	}
-	rep.Notice(fmt.Sprintf("the script never read %s (a typo?)", strings.Join(keys, ", ")))
+	return res, setupError(err)
 }

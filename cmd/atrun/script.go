@@ -4,7 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"regexp"
+	"path/filepath"
 
 	"github.com/atrun/atrun/luabind"
 	"github.com/atrun/atrun/scripts"
@@ -15,7 +15,7 @@ import (
 func loadScript(arg string) (luabind.Script, error) {
 	src, err := os.ReadFile(arg)
 	if err == nil {
-		return luabind.Script{Name: arg, Source: src}, nil
+		return luabind.Script{Name: arg, Source: src, Dir: filepath.Dir(arg)}, nil
 	}
 	var pe *os.PathError
 	if !errors.Is(err, fs.ErrNotExist) && errors.As(err, &pe) {
@@ -33,17 +33,3 @@ func loadScript(arg string) (luabind.Script, error) {
 // checkSyntax compiles the script without running it, so that a syntax
 // error is reported before the modem is touched.
 func checkSyntax(s luabind.Script) error { return luabind.Check(s) }
-
-// secretNameRE finds the names a script reads with secret("name").
-var secretNameRE = regexp.MustCompile(`\bsecret\s*\(?\s*["']([^"']+)["']`)
-
-// secretNames lists the parameters the script reads as secrets. The
-// transcript header is written before the script runs, so the values of
-// those parameters must be known secret before secret() is called.
-func secretNames(src []byte) map[string]bool {
-	out := map[string]bool{}
-	for _, m := range secretNameRE.FindAllSubmatch(src, -1) {
-		out[string(m[1])] = true
-	}
-	return out
-}

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -16,6 +14,7 @@ import (
 	"github.com/atrun/atrun/engine/secret"
 	"github.com/atrun/atrun/engine/tap"
 	"github.com/atrun/atrun/engine/transcript"
+	"github.com/atrun/atrun/session"
 )
 
 // portFlags are the flags of every command that talks to a modem.
@@ -31,135 +30,64 @@ func portFlags() []cli.Flag {
 	}
 }
 
-// sessionOptions say how to set up the link to the modem.
+// sessionOptions say how atrun send sets up the link to the modem.
 type sessionOptions struct {
 	port    string // as given: a path, tcp://..., auto, or "" for none
 	baud    int
-	trace   bool   // --trace: bytes both ways on stderr
-	record  string // --record: the transcript file, "" for none
-	header  transcript.Header
+	trace   bool // --trace: bytes both ways on stderr
 	secrets *secret.Set
 	stderr  io.Writer
 	start   time.Time
-	queue   int // the URC queue's size; engine.DefaultQueueSize when 0
 }
 
-// session is an open link to the modem with its observers: the tracer and
-// the transcript recorder see every byte through the engine's tap.
-type session struct {
-	port   string // the port opened, "" when the run has none
-	conn   *engine.Conn
-	tracer *tracer
-	rec    *transcript.Recorder
-	file   *os.File
+// cliSession is an open session as atrun send uses it.
+type cliSession struct {
+	*session.Session
+	conn *engine.Conn
 }
 
-// openSession resolves and opens the port, then starts the recording. A
-// port that will not open leaves no transcript behind.
-func openSession(ctx context.Context, o sessionOptions) (*session, error) {
-	s := &session{}
-	port, err := resolvePort(o.port, o.stderr)
-	if err != nil {
-		return nil, err
-	}
-	var rw io.ReadWriteCloser
-	if port != "" {
-		if o.baud <= 0 {
-			return nil, usagef("--baud %d: the speed must be a positive number of bits per second", o.baud)
-		}
-		if rw, err = engine.Open(ctx, port, engine.SerialConfig{Baud: o.baud}); err != nil {
-			return nil, err
-		}
-	}
-	s.port = port
-	sinks := []tap.Sink{learnSecrets(o.secrets)}
-	if o.record != "" {
-		if err := s.startRecording(o, port); err != nil {
-			if rw != nil {
-				rw.Close()
-			}
-			return nil, err
-		}
-		sinks = append(sinks, s.rec)
+// openSession opens the port through the session package, with the CLI's
+// port resolution and trace.
+func openSession(ctx context.Context, o sessionOptions) (*cliSession, error) {
+	opts := session.Options{
+		Port: o.port, Baud: o.baud, Secrets: o.secrets, Start: o.start,
+		ResolvePort: resolver(o.stderr),
 	}
 	if o.trace {
-		s.tracer = newTracer(o.stderr, o.start, o.secrets, useColour(o.stderr))
-		sinks = append(sinks, s.tracer)
+		opts.Trace = newTracer(o.stderr, o.start, o.secrets, useColour(o.stderr))
 	}
-	if rw != nil {
-		s.conn = engine.New(rw, engine.Config{Name: port, Secrets: o.secrets, Tap: multiTap(sinks), QueueSize: o.queue})
-	}
-	return s, nil
-}
-
-// learnSecrets watches the commands written for passwords (AT+QMTCONN,
-// AT+QICSGP, AT+CPIN ...), so that they are redacted from then on in
-// errors, logs and prints even when the script took them with param()
-// rather than secret(). It comes first among the sinks, so that the
-// recorder and the tracer already know them.
-func learnSecrets(secrets *secret.Set) tap.Sink {
-	return tap.Func(func(dir tap.Dir, _ time.Time, p []byte) {
-		if dir != tap.ToModem {
-			return
-		}
-		for _, line := range bytes.FieldsFunc(p, func(c rune) bool { return c == '\r' || c == '\n' }) {
-			secrets.LearnCommand(string(line))
-		}
-	})
-}
-
-// multiTap joins the sinks.
-func multiTap(sinks []tap.Sink) tap.Sink {
-	if len(sinks) == 1 {
-		return sinks[0]
-	}
-	return tap.Multi(sinks...)
-}
-
-// startRecording creates the transcript file and writes its header. The
-// recorder writes each event as it happens, so an interrupted run leaves a
-// valid transcript of everything until then.
-func (s *session) startRecording(o sessionOptions, port string) error {
-	f, err := os.Create(o.record)
+	s, err := session.Open(ctx, opts)
 	if err != nil {
-		return usagef("cannot write the transcript: %v", unwrapPath(err))
+		return nil, setupError(err)
 	}
-	h := o.header
-	h.Port, h.Start = port, o.start
-	if !strings.HasPrefix(port, "tcp://") && port != "" {
-		h.Baud = o.baud
-	}
-	rec, err := transcript.NewRecorder(f, h, o.secrets)
-	if err != nil {
-		f.Close()
-		return usagef("cannot write the transcript %s: %v", o.record, err)
-	}
-	s.rec, s.file = rec, f
-	return nil
+	return &cliSession{Session: s, conn: s.Conn}, nil
 }
 
-// Close closes the port, then ends the trace and the transcript with how
-// the run ended: nothing can arrive after the port is closed. It reports a
-// failure to write the transcript.
-func (s *session) Close(end transcript.Ending) error {
-	if s.conn != nil {
-		s.conn.Close()
-	}
-	if s.tracer != nil {
-		s.tracer.Flush()
-	}
-	if s.rec == nil {
-		return nil
-	}
-	err := s.rec.EndAs(time.Now(), end)
-	if cerr := s.file.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("writing the transcript %s: %w", s.file.Name(), err)
-	}
-	return nil
+// resolver resolves --port (auto) saying on w which port it picked.
+func resolver(w io.Writer) func(string) (string, error) {
+	return func(port string) (string, error) { return resolvePort(port, w) }
 }
+
+// traceTo makes the --trace sink of a run on w.
+func traceTo(w io.Writer, start time.Time) func(*secret.Set, func() string) tap.Sink {
+	return func(secrets *secret.Set, where func() string) tap.Sink {
+		t := newTracer(w, start, secrets, useColour(w))
+		t.setWhere(where)
+		return t
+	}
+}
+
+// setupError makes the session package's setup mistakes usage errors.
+func setupError(err error) error {
+	var se *session.SetupError
+	if errors.As(err, &se) {
+		return &usageError{msg: se.Msg, hint: se.Hint}
+	}
+	return err
+}
+
+// endingOf says how a run ended, for the transcript's end line.
+func endingOf(err error, conn *engine.Conn) transcript.Ending { return session.Ending(err, conn) }
 
 // unwrapPath drops the operation from a *PathError ("open x: permission
 // denied" reads "x: permission denied").
@@ -170,3 +98,7 @@ func unwrapPath(err error) error {
 	}
 	return err
 }
+
+// learnSecrets is the session's sink that learns the passwords commands
+// carry.
+var learnSecrets = session.LearnSecrets

@@ -1,19 +1,15 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"os"
-	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/atrun/atrun/engine/secret"
-	"github.com/atrun/atrun/luabind"
+	"github.com/atrun/atrun/session"
 	"github.com/atrun/atrun/sim"
 )
 
@@ -54,28 +50,21 @@ func printFaultHelp(w io.Writer) {
 	}
 }
 
-// virtualModem is the virtual EC20 that a run starts instead of opening a
-// port, with the embedded broker whose address, credentials and CA the
-// script receives as parameters.
-type virtualModem struct {
-	opts sim.Options
-	// ready runs once the simulator is up and before the script starts,
-	// with a context that ends when the run does.
-	ready func(ctx context.Context, s *sim.Sim)
-
-	added  []string // the parameters filled in for the script
-	sim    *sim.Sim
-	cancel context.CancelFunc
-}
-
 // simFromFlags reads --sim and --fault of atrun run: nil without --sim.
-func simFromFlags(c *cli.Context) (*virtualModem, error) {
+func simFromFlags(c *cli.Context) (*session.Sim, error) {
 	faults := c.StringSlice("fault")
 	if !c.Bool("sim") {
 		if len(faults) > 0 {
 			return nil, usagef("--fault needs --sim: faults are switched on in the virtual EC20")
 		}
+		if c.IsSet("model") {
+			return nil, usagef("--model needs --sim: it picks the virtual modem (--sim simcom is short for --sim --model simcom)")
+		}
 		return nil, nil
+	}
+	model, err := modelOf(c)
+	if err != nil {
+		return nil, err
 	}
 	if portGiven(c) {
 		return nil, usagef("--sim and --port exclude each other: --sim runs the script on a virtual EC20 instead of a port")
@@ -84,21 +73,29 @@ func simFromFlags(c *cli.Context) (*virtualModem, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &virtualModem{opts: sim.Options{Faults: f, Reply: simReply, Log: simRunLog(c.App.ErrWriter)}, ready: announce(c.App.ErrWriter)}, nil
+	return &session.Sim{Options: sim.Options{Model: model, Faults: f, Reply: simReply, Log: simRunLog(c.App.ErrWriter)},
+		Ready: announce(c.App.ErrWriter, model)}, nil
 }
 
 // portGiven reports whether --port was on the command line. ATRUN_PORT
 // alone does not count: a port exported for everyday runs must not stop
 // a run on the virtual EC20.
 func portGiven(c *cli.Context) bool {
-	return c.IsSet("port") && c.String("port") != os.Getenv("ATRUN_PORT")
+	if !c.IsSet("port") {
+		return false
+	}
+	ports := c.StringSlice("port") // atrun run's --port is repeatable
+	if len(ports) == 0 {
+		ports = []string{c.String("port")}
+	}
+	return len(ports) > 1 || ports[0] != os.Getenv("ATRUN_PORT")
 }
 
 // announce says where the virtual EC20 and its broker are, on stderr with
 // the run's other remarks.
-func announce(w io.Writer) func(context.Context, *sim.Sim) {
+func announce(w io.Writer, model string) func(context.Context, *sim.Sim) {
 	return func(_ context.Context, s *sim.Sim) {
-		fmt.Fprintf(w, "virtual EC20 on %s, MQTT broker at %s (TLS)\n", s.DevicePath, s.BrokerAddr)
+		fmt.Fprintf(w, "virtual %s on %s, MQTT broker at %s (TLS)\n", simName(model), s.DevicePath, s.BrokerAddr)
 	}
 }
 
@@ -108,58 +105,3 @@ func announce(w io.Writer) func(context.Context, *sim.Sim) {
 // script's own credentials are the ones that work. The password is made a
 // secret before any byte reaches the modem: no trace, transcript, log or
 // error shows it.
-func (v *virtualModem) start(ctx context.Context, params map[string]string, secrets *secret.Set) (string, error) {
-	v.opts.Broker.Username, v.opts.Broker.Password = params["username"], params["password"]
-	s, err := sim.Start(ctx, v.opts)
-	if err != nil {
-		return "", &usageError{msg: "cannot start the virtual EC20: " + err.Error()}
-	}
-	secrets.Add(s.Password)
-	host, port, _ := net.SplitHostPort(s.BrokerAddr)
-	// urcport tells the shipped scripts which modem port the pty is, so
-	// they can check that URCs reach it rather than guess.
-	urcPort := cmp.Or(v.opts.Port, "usbat")
-	srv := s.Servers
-	echoHost, echoPort, _ := net.SplitHostPort(srv.EchoAddr)
-	_, tlsPort, _ := net.SplitHostPort(srv.EchoTLSAddr)
-	_, udpPort, _ := net.SplitHostPort(srv.UDPEchoAddr)
-	for _, p := range [][2]string{{"host", host}, {"port", port}, {"username", s.Username},
-		{"password", s.Password}, {"ca_cert", s.CAFile}, {"urcport", urcPort},
-		// The echo and web servers (ec20_tcp, ec20_https); their TLS
-		// certificates come from the same CA as the broker's.
-		{"echo_host", echoHost}, {"echo_port", echoPort}, {"echo_tls_port", tlsPort},
-		{"echo_udp_port", udpPort}, {"url", srv.HTTPSURL}, {"http_url", srv.HTTPURL}} {
-		if _, ok := params[p[0]]; !ok {
-			params[p[0]] = p[1]
-			v.added = append(v.added, p[0])
-		}
-	}
-	hookCtx, cancel := context.WithCancel(ctx)
-	v.sim, v.cancel = s, cancel
-	if v.ready != nil {
-		v.ready(hookCtx, s)
-	}
-	return s.DevicePath, nil
-}
-
-// Close stops what ready started, then the simulator and its broker.
-func (v *virtualModem) Close() error {
-	v.cancel()
-	return v.sim.Close()
-}
-
-// forget drops the parameters the simulator filled in from those the
-// script never read: the user did not --set them, so a warning about them
-// would be wrong.
-func (v *virtualModem) forget(res *luabind.Result) {
-	if res == nil {
-		return
-	}
-	kept := res.UnusedParams[:0]
-	for _, k := range res.UnusedParams {
-		if !slices.Contains(v.added, k) {
-			kept = append(kept, k)
-		}
-	}
-	res.UnusedParams = kept
-}

@@ -55,6 +55,8 @@ func showTranscript(w io.Writer, t *transcript.Transcript) error {
 			fmt.Fprintf(bw, "%s  %s  %s\n", lead, paint(colour, ansiCyan, "->"), holesVisible(e.Data))
 		case transcript.Modem:
 			fmt.Fprintf(bw, "%s  %s  %s\n", lead, paint(colour, ansiGreen, "<-"), holesVisible(e.Data))
+		case transcript.File:
+			fmt.Fprintf(bw, "%s  %s %s: %s\n", lead, paint(colour, ansiDim, "file"), e.Name, holesVisible(e.Data))
 		default:
 			fmt.Fprintf(bw, "%s  %s\n", lead, endText(colour, e))
 		}

@@ -245,16 +245,17 @@ func TestTranscriptShow(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkInOrder(t, o.stdout, []string{
-		"transcript " + file + " (format v1)\n",
+		"transcript " + file + " (format v2)\n",
 		"  script  scripts/ec20_mqtts.lua\n",
 		"  param   password = <redacted>\n",
-		"  ->  AT<CR>\n",
 		"  <-  <CR><LF>RDY<CR><LF>\n",
+		"  ->  AT<CR>\n",
 		`  ->  AT+QMTCONN=0,"dev1","modem","<redacted>"<CR>`,
 		"  <-  <CR><LF>+QMTCONN: 0,0,4<CR><LF>\n",
 		"  end the session failed: ec20_mqtts.lua:",
 	})
-	rows := strings.Count(o.stdout, "  ->  ") + strings.Count(o.stdout, "  <-  ") + strings.Count(o.stdout, "  end ")
+	rows := strings.Count(o.stdout, "  ->  ") + strings.Count(o.stdout, "  <-  ") + strings.Count(o.stdout, "  end ") +
+		strings.Count(o.stdout, "  file testdata/transcripts/ca.pem: ")
 	if rows != len(tr.Events) {
 		t.Errorf("%d event rows for %d events", rows, len(tr.Events))
 	}

@@ -109,8 +109,11 @@ func (e *MismatchError) Error() string {
 	}
 	if e.Where != "" {
 		verb := "written at"
-		if e.Kind == EndedEarly || e.Kind == Stalled {
-			verb = "the script was at"
+		switch e.Kind {
+		case EndedEarly:
+			verb = "the script's last call to the modem was at"
+		case Stalled:
+			verb = "the script waits at"
 		}
 		fmt.Fprintf(&b, "\n\t%s %s", verb, e.Where)
 	}

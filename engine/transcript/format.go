@@ -33,6 +33,9 @@ const (
 	Modem
 	// End marks when the session closed.
 	End
+	// File is (part of) a file the script read through atrun, such as a
+	// certificate it uploaded (v2): a replay serves it from the transcript.
+	File
 )
 
 func (k Kind) String() string {
@@ -43,6 +46,8 @@ func (k Kind) String() string {
 		return "modem"
 	case End:
 		return "end"
+	case File:
+		return "file"
 	}
 	return "kind(" + strconv.Itoa(int(k)) + ")"
 }
@@ -110,6 +115,9 @@ type Event struct {
 	// zero) in an End event built in code means Succeeded, or Failed when
 	// Data holds a message: see Event.Ending.
 	EndKind EndKind
+	// Name is the file's name, for a File event: the path as the script
+	// gave it.
+	Name string
 }
 
 // String renders the event as its transcript line, without the newline.
@@ -133,6 +141,19 @@ type Header struct {
 	Atrun   string    // the atrun version that recorded the session
 	Start   time.Time // when the session started; event times count from here
 	Params  []Param   // the script's parameters, secrets redacted
+}
+
+// Files returns the contents of the files the script read, by name, with
+// their parts joined in order. A redacted span (a secret in the file) is
+// left out.
+func (t *Transcript) Files() map[string][]byte {
+	out := map[string][]byte{}
+	for _, e := range t.Events {
+		if e.Kind == File {
+			out[e.Name] = append(out[e.Name], e.Data.Bytes...)
+		}
+	}
+	return out
 }
 
 // Transcript is a parsed transcript file.
@@ -192,7 +213,9 @@ func (t *Transcript) validate() error {
 			return fmt.Errorf("transcript: event %d: end must be the last event", i)
 		case (e.Kind == Host || e.Kind == Modem) && e.Data.IsEmpty():
 			return fmt.Errorf("transcript: event %d carries no data", i)
-		case e.Kind != Host && e.Kind != Modem && e.Kind != End:
+		case e.Kind == File && e.Name == "":
+			return fmt.Errorf("transcript: event %d: a file event needs a name", i)
+		case e.Kind != Host && e.Kind != Modem && e.Kind != End && e.Kind != File:
 			return fmt.Errorf("transcript: event %d has unknown kind %v", i, e.Kind)
 		}
 		last = e.At
@@ -265,6 +288,11 @@ func appendEvent(b []byte, e Event) []byte {
 		b = append(b, "host  "...)
 	case Modem:
 		b = append(b, "modem "...)
+	case File:
+		b = append(b, "file  "...)
+		b = appendQuoted(b, []byte(e.Name))
+		b = append(b, ' ')
+		return append(appendText(b, e.Data), '\n')
 	case End:
 		b = append(b, "end"...)
 		end := e.Ending()

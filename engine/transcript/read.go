@@ -234,6 +234,11 @@ func (p *parser) parseEvent(ts, rest string) string {
 		p.endLine = p.line
 		p.t.Events = append(p.t.Events, e)
 		return ""
+	case "file":
+		if p.t.Header.Version < 2 {
+			return fmt.Sprintf("file events need format v2 (the version line says v%d)", p.t.Header.Version)
+		}
+		return p.parseFile(e, data)
 	case "":
 		return "event has no direction: want host, modem or end after the time"
 	default:
@@ -247,6 +252,28 @@ func (p *parser) parseEvent(ts, rest string) string {
 	}
 	if e.Data.IsEmpty() {
 		return fmt.Sprintf("%s event carries no bytes", kind)
+	}
+	p.t.Events = append(p.t.Events, e)
+	return ""
+}
+
+// parseFile reads the rest of a file event: the quoted name, then data,
+// which may be empty (an empty file).
+func (p *parser) parseFile(e Event, rest string) string {
+	if rest == "" || rest[0] != '"' {
+		return "file event needs a quoted file name"
+	}
+	var name []byte
+	n, err := unquote(&name, rest)
+	if err != "" {
+		return err
+	}
+	if len(name) == 0 {
+		return "file event has an empty file name"
+	}
+	e.Kind, e.Name = File, string(name)
+	if e.Data, err = parseText(rest[n:]); err != "" {
+		return err
 	}
 	p.t.Events = append(p.t.Events, e)
 	return ""

@@ -35,6 +35,7 @@ type Recorder struct {
 	buf     []byte        // lines of the current Tap, reused
 	err     error
 	ended   bool
+	files   map[string]bool // the files recorded, by name
 }
 
 // mark says that the bytes from off on arrived at at.
@@ -115,6 +116,46 @@ func (r *Recorder) Tap(dir tap.Dir, at time.Time, p []byte) {
 		r.held = append(r.held, p...)
 		r.marks = append(r.marks, mark{len(r.held) - len(p), r.offset(at)})
 		r.release(len(r.held) - r.secrets.Pending(r.held))
+	}
+	r.flush()
+}
+
+// File records the contents of a file the script read (name as the script
+// gave it), so that a replay serves it from the transcript and never
+// depends on the recording machine's files. Secrets in it are redacted.
+// Lines are cut as host writes are. Each name is recorded once, when first
+// read: a replay serves those contents for every read.
+func (r *Recorder) File(at time.Time, name string, data []byte) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.err != nil || r.ended || name == "" || r.files[name] {
+		return
+	}
+	if r.files == nil {
+		r.files = map[string]bool{}
+	}
+	r.files[name] = true
+	r.buf = r.buf[:0]
+	r.release(len(r.held))
+	spans := r.secrets.Spans(data)
+	off := r.offset(at)
+	cuts := splitPoints(data, nil, spans)
+	if len(data) == 0 {
+		cuts = nil
+		r.buf = appendEvent(r.buf, Event{At: off, Kind: File, Name: name})
+	}
+	start := 0
+	for _, end := range cuts {
+		ev := Event{At: off, Kind: File, Name: name}
+		var sub []secret.Span
+		for _, s := range spans {
+			if s.Start >= start && s.End <= end {
+				sub = append(sub, secret.Span{Start: s.Start - start, End: s.End - start})
+			}
+		}
+		appendRedacted(&ev.Data, data[start:end], sub)
+		r.buf = appendEvent(r.buf, ev)
+		start = end
 	}
 	r.flush()
 }

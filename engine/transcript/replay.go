@@ -63,6 +63,7 @@ type Replay struct {
 	secrets *secret.Set
 	cancel  context.CancelFunc
 	stopped chan struct{} // closed on failure or Close
+	files   map[string][]byte
 	halted  chan struct{} // closed when the recorded stop is made to happen
 	ending  Ending        // how the recorded session ended
 
@@ -110,8 +111,22 @@ func NewReplay(t *Transcript, opts Options) *Replay {
 		// A set of its own still keeps command passwords out of messages.
 		opts.Secrets = new(secret.Set)
 	}
+	files := t.Files()
+	if len(files) > 0 {
+		// File events are served by File, not played: the replay works on
+		// a copy without them.
+		c := *t
+		c.Events = make([]Event, 0, len(t.Events))
+		for _, e := range t.Events {
+			if e.Kind != File {
+				c.Events = append(c.Events, e)
+			}
+		}
+		t = &c
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &Replay{
+		files:      files,
 		t:          t,
 		clk:        clock.NewVirtual(t.Header.Start),
 		start:      t.Header.Start,
@@ -130,6 +145,13 @@ func NewReplay(t *Transcript, opts Options) *Replay {
 	r.clk.Busy()
 	go r.drive(ctx)
 	return r
+}
+
+// File returns the contents of a file the recorded script read, by the
+// name it gave, and whether the transcript holds it.
+func (r *Replay) File(name string) ([]byte, bool) {
+	data, ok := r.files[name]
+	return data, ok
 }
 
 // Clock is the virtual clock the session must use for every wait.

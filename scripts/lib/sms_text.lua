@@ -75,17 +75,33 @@ function M.from_ucs2_hex(s)
   return table.concat(out)
 end
 
--- message turns a text-mode header (+CMGR: or +CMGL:, with AT+CSDH=1) and
--- its data line into a table: index (for +CMGL), status, from, time, text.
--- A UCS2 or 8-bit message (<dcs> 8 or 4) comes as hex and is decoded.
-function M.message(header, data, listing)
+-- address undoes UCS2 hex in a sender's address: a URC that came while
+-- AT+CSCS was "UCS2" carries it so. Only a result that reads as an
+-- international number or holds a letter is taken, so a number of hex
+-- digits sent in GSM stays as it is.
+function M.address(a)
+  local dec = a and M.from_ucs2_hex(a)
+  if dec and (dec:match("^%+%d+$") or (dec:match("^[%w %.%-]+$") and dec:match("%a"))) then
+    return dec
+  end
+  return a
+end
+
+-- message turns a text-mode header (+CMGR:, +CMGL: or +CMT:, with
+-- AT+CSDH=1) and its data line into a table: index (for +CMGL), status
+-- (not for +CMT), from, time, text. A UCS2 message (<dcs> 8) comes as hex
+-- and is decoded.
+function M.message(header, data)
   local f = fields(header)
   local m = {}
-  if listing then
+  if header:sub(1, 6) == "+CMGL:" then
     m.index = tonumber(table.remove(f, 1))
   end
-  m.status, m.from, m.time = f[1], f[2], f[4]
-  local dcs = tonumber(f[8] or "0") or 0
+  if header:sub(1, 5) ~= "+CMT:" then
+    m.status = table.remove(f, 1)
+  end
+  m.from, m.time = M.address(f[1]), f[3]
+  local dcs = tonumber(f[7] or "0") or 0
   local alphabet = dcs < 0x80 and (math.floor(dcs / 4) % 4) or 0
   m.text = data or ""
   if alphabet == 2 then
@@ -100,7 +116,7 @@ function M.messages(resp, prefix)
   local out, lines, i = {}, resp.lines, 1
   while i <= #lines do
     if lines[i]:sub(1, #prefix) == prefix then
-      out[#out + 1] = M.message(lines[i], lines[i + 1], prefix == "+CMGL:")
+      out[#out + 1] = M.message(lines[i], lines[i + 1])
       i = i + 2
     else
       i = i + 1

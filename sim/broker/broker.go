@@ -62,6 +62,9 @@ type Options struct {
 	// RequireClientCert makes the TLS listener demand a client certificate
 	// signed by the CA (see CA().IssueClient).
 	RequireClientCert bool
+	// Events, if set, is told of each client that connects, disconnects,
+	// subscribes or unsubscribes, one line each. It must not block.
+	Events func(event string)
 }
 
 // CAFileName is the name of the CA file in Options.Dir.
@@ -98,7 +101,7 @@ func Start(opts Options) (*Embedded, error) {
 		b.removeTemp()
 		return nil, err
 	}
-	if err := b.serve(opts.Addr, tlsCfg); err != nil {
+	if err := b.serve(opts.Addr, tlsCfg, opts.Events); err != nil {
 		b.removeTemp()
 		return nil, err
 	}
@@ -154,7 +157,7 @@ func (b *Embedded) tlsConfig(requireClient bool) (*tls.Config, error) {
 }
 
 // serve builds the mochi server with its hooks and TLS listener.
-func (b *Embedded) serve(addr string, tlsCfg *tls.Config) error {
+func (b *Embedded) serve(addr string, tlsCfg *tls.Config, events func(string)) error {
 	if addr == "" {
 		addr = "127.0.0.1:0"
 	}
@@ -169,6 +172,11 @@ func (b *Embedded) serve(addr string, tlsCfg *tls.Config) error {
 	ledger := &auth.Ledger{Users: auth.Users{b.user: {Username: auth.RString(b.user), Password: auth.RString(b.pass)}}}
 	if err := srv.AddHook(new(auth.Hook), &auth.Options{Ledger: ledger}); err != nil {
 		return err
+	}
+	if events != nil {
+		if err := srv.AddHook(&eventLog{events: events}, nil); err != nil {
+			return err
+		}
 	}
 	l := listeners.NewTCP(listeners.Config{Type: listeners.TypeTCP, ID: "tls", Address: addr, TLSConfig: tlsCfg})
 	if err := srv.AddListener(l); err != nil {

@@ -1,6 +1,8 @@
 package broker
 
 import (
+	"fmt"
+
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/packets"
 )
@@ -39,4 +41,46 @@ func (h *credentialCheck) OnConnect(cl *mqtt.Client, pk packets.Packet) error {
 		return err
 	}
 	return packets.ErrBadUsernameOrPassword
+}
+
+// eventLog reports client sessions and subscriptions as one line each,
+// for a log of what happens at the broker (Options.Events). Messages are
+// left to a subscription, which sees an external broker's too.
+type eventLog struct {
+	mqtt.HookBase
+	events func(string)
+}
+
+func (h *eventLog) ID() string { return "atrun-event-log" }
+
+func (h *eventLog) Provides(b byte) bool {
+	return b == mqtt.OnSessionEstablished || b == mqtt.OnDisconnect || b == mqtt.OnSubscribed || b == mqtt.OnUnsubscribed
+}
+
+func (h *eventLog) OnSessionEstablished(cl *mqtt.Client, _ packets.Packet) {
+	h.events(fmt.Sprintf("client %q connected from %s as %q", cl.ID, cl.Net.Remote, cl.Properties.Username))
+}
+
+func (h *eventLog) OnDisconnect(cl *mqtt.Client, err error, _ bool) {
+	why := "disconnected"
+	if err != nil {
+		why += ": " + err.Error()
+	}
+	h.events(fmt.Sprintf("client %q %s", cl.ID, why))
+}
+
+func (h *eventLog) OnSubscribed(cl *mqtt.Client, pk packets.Packet, codes []byte) {
+	for i, f := range pk.Filters {
+		code := byte(0)
+		if i < len(codes) {
+			code = codes[i]
+		}
+		h.events(fmt.Sprintf("client %q subscribed to %s (granted %d)", cl.ID, f.Filter, code))
+	}
+}
+
+func (h *eventLog) OnUnsubscribed(cl *mqtt.Client, pk packets.Packet) {
+	for _, f := range pk.Filters {
+		h.events(fmt.Sprintf("client %q unsubscribed from %s", cl.ID, f.Filter))
+	}
 }

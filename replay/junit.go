@@ -1,4 +1,4 @@
-package main
+package replay
 
 import (
 	"encoding/xml"
@@ -57,24 +57,32 @@ type junitSkipped struct {
 	Message string `xml:"message,attr"`
 }
 
-// writeJUnit writes the results to file.
-func writeJUnit(file, script string, results []replayResult, s replaySummary) error {
-	data, err := junitXML(script, results, s, time.Now())
+// WriteJUnit writes the results to file as JUnit XML.
+func WriteJUnit(file, script string, results []FileResult, s Summary) error {
+	data, err := JUnit(script, results, s, time.Now())
 	if err == nil {
 		err = os.WriteFile(file, data, 0o644)
 	}
 	if err != nil {
-		return usagef("cannot write the JUnit report: %v", unwrapPath(err))
+		return fmt.Errorf("cannot write the JUnit report: %v", unreadable(err))
 	}
 	return nil
 }
 
-func junitXML(script string, results []replayResult, s replaySummary, now time.Time) ([]byte, error) {
+// JUnit renders the results as JUnit XML, one test case per transcript.
+func JUnit(script string, results []FileResult, s Summary, now time.Time) ([]byte, error) {
+	return JUnitSuite("atrun replay", script, results, s, now)
+}
+
+// JUnitSuite renders the results as JUnit XML under the suite named
+// command and the script's name, one test case per result (a transcript,
+// or a port of a run on many modems).
+func JUnitSuite(command, script string, results []FileResult, s Summary, now time.Time) ([]byte, error) {
 	class := strings.TrimSuffix(path.Base(script), ".lua")
 	suite := junitSuite{
-		Name:  "atrun replay " + class,
-		Tests: s.total, Failures: s.mismatched + s.failed + s.timedOut + s.overran, Errors: s.unreadable, Skipped: s.skipped,
-		Time: junitSeconds(s.wall), Timestamp: now.UTC().Format("2006-01-02T15:04:05"),
+		Name:  command + " " + class,
+		Tests: s.Total, Failures: s.Mismatched + s.Failed + s.TimedOut + s.Overran, Errors: s.Unreadable, Skipped: s.Skipped,
+		Time: junitSeconds(s.Wall), Timestamp: now.UTC().Format("2006-01-02T15:04:05"),
 	}
 	for _, r := range results {
 		suite.Cases = append(suite.Cases, junitCaseOf(class, r))
@@ -90,19 +98,19 @@ func junitXML(script string, results []replayResult, s replaySummary, now time.T
 	return append([]byte(xml.Header), append(out, '\n')...), nil
 }
 
-func junitCaseOf(class string, r replayResult) junitCase {
-	c := junitCase{Name: r.file, Classname: class, File: r.file, Time: junitSeconds(r.wall)}
+func junitCaseOf(class string, r FileResult) junitCase {
+	c := junitCase{Name: r.File, Classname: class, File: r.File, Time: junitSeconds(r.Wall)}
 	msg := ""
-	if r.err != nil {
-		msg = r.err.Error()
+	if r.Err != nil {
+		msg = r.Err.Error()
 	}
 	first, _, _ := strings.Cut(msg, "\n")
-	switch r.status {
-	case statusMismatch, statusFail, statusTimeout, statusOverrun:
-		c.Failure = &junitProblem{Message: first, Type: strings.ToLower(string(r.status)), Text: msg}
-	case statusError:
+	switch r.Status {
+	case StatusMismatch, StatusFail, StatusTimeout, StatusOverrun:
+		c.Failure = &junitProblem{Message: first, Type: strings.ToLower(string(r.Status)), Text: msg}
+	case StatusError:
 		c.Error = &junitProblem{Message: first, Type: "unreadable", Text: msg}
-	case statusSkipped:
+	case StatusSkipped:
 		c.Skipped = &junitSkipped{Message: "interrupted"}
 	}
 	return c
