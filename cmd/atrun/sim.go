@@ -57,6 +57,7 @@ Example:
    atrun sim --log --sms '+491701234567:hello from the network'
    atrun sim --model simcom
    atrun sim --fault slow-registration=3s --fault drop-connection=20s --link /tmp/ec20
+   atrun sim --count 8
    atrun sim --broker mqtts://broker.example.com:8883 --broker-ca ca.pem --broker-user dev1`,
 		Flags: []cli.Flag{
 			faultFlag(),
@@ -73,6 +74,7 @@ Example:
 			&cli.BoolFlag{Name: "commands", Usage: "list the AT commands the virtual EC20 implements, and exit"},
 			&cli.BoolFlag{Name: "log", Usage: "print each command line, URC and broker message on stderr as it happens"},
 			&cli.StringSliceFlag{Name: "sms", Usage: "deliver an incoming SMS at start: `FROM:TEXT` (repeatable)"},
+			&cli.IntFlag{Name: "count", Value: 1, Usage: "start `N` virtual EC20s, each on its own device with its own IMEI, sharing one broker, and print their devices"},
 			&cli.StringFlag{Name: "reply", Value: simReply, Usage: "what the broker sends back on the modem's subscribed topics when it first publishes (`TEXT`; empty: nothing)"},
 		},
 		Action: simAction,
@@ -107,6 +109,9 @@ func simAction(c *cli.Context) error {
 	opts, err := simOptions(c)
 	if err != nil {
 		return err
+	}
+	if c.IsSet("count") {
+		return simFleetAction(c, opts)
 	}
 	messages, err := parseSMSFlags(c.StringSlice("sms"))
 	if err != nil {

@@ -81,7 +81,14 @@ func simFromFlags(c *cli.Context) (*session.Sim, error) {
 // alone does not count: a port exported for everyday runs must not stop
 // a run on the virtual EC20.
 func portGiven(c *cli.Context) bool {
-	return c.IsSet("port") && c.String("port") != os.Getenv("ATRUN_PORT")
+	if !c.IsSet("port") {
+		return false
+	}
+	ports := c.StringSlice("port") // atrun run's --port is repeatable
+	if len(ports) == 0 {
+		ports = []string{c.String("port")}
+	}
+	return len(ports) > 1 || ports[0] != os.Getenv("ATRUN_PORT")
 }
 
 // announce says where the virtual EC20 and its broker are, on stderr with
