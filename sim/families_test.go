@@ -1,11 +1,13 @@
 package sim
 
 import (
+	"bytes"
 	"crypto/md5"
 	"encoding/hex"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestSIMComWire: the SIMCom boot, certificate store and MQTT service
@@ -129,4 +131,47 @@ func TestModelsShareFaults(t *testing.T) {
 	if !contains(CommandsOf(ModelUblox), "AT+UMQTTC") || !contains(CommandsOf(ModelEC20), "AT+QMTOPEN") {
 		t.Error("the u-blox or EC20 command set is wrong")
 	}
+}
+
+// The SIMCom and u-blox modems fed arbitrary bytes in arbitrary pieces:
+// no panic, and once time has passed (every prompt timed out) they answer
+// a plain AT again.
+func FuzzFamilyInput(f *testing.F) {
+	for _, s := range []string{
+		`AT+CCERTDOWN="ca.pem",5` + "\rhello", "AT+CMQTTSTART\r" + `AT+CMQTTACCQ=0,"x",1` + "\rAT+CMQTTTOPIC=0,3\r",
+		`AT+CMQTTCONNECT=0,"tcp://h:1",60,1,"u","p"` + "\r", "AT+CMQTTSUB=0,9,1\r", `AT+CSSLCFG="cacert",0,"ca.pem"` + "\r",
+		`AT+USECMNG=0,0,"ca.pem",5` + "\rhello", `AT+UMQTT=2,"h",1` + "\rAT+UMQTTC=1\r", `AT+UMQTTC=9,1,0,"t",4` + "\r",
+		`AT+UMQTTC=2,0,0,1,"t","4142"` + "\r", "AT+UMQTTC=6,1\rAT+UMQTTER\r", "AT+USECPRF=0,0,1\r",
+	} {
+		f.Add([]byte(s), uint8(3), false)
+		f.Add([]byte(s), uint8(1), true)
+	}
+	f.Fuzz(func(t *testing.T, in []byte, step uint8, ublox bool) {
+		model := ModelSIMCom
+		if ublox {
+			model = ModelUblox
+		}
+		m, out, stop := newSyncModem(Options{Model: model, Dial: noDial, Seed: int64(step) + 1})
+		defer stop()
+		n := int(step%16) + 1
+		for len(in) > 0 {
+			k := min(n, len(in))
+			m.input(in[:k])
+			in = in[k:]
+		}
+		m.clk.(*ManualClock).Advance(70000 * time.Second)
+		m.runEvents()
+		if m.rebooting || m.silent {
+			return
+		}
+		// End a half-typed line; a prompt that line opens times out.
+		m.input([]byte("\r"))
+		m.clk.(*ManualClock).Advance(2 * famPromptWait)
+		m.runEvents()
+		before := out.Len()
+		m.input([]byte("AT\r"))
+		if tail := out.Bytes()[before:]; !bytes.HasSuffix(tail, []byte("OK\r\n")) && !bytes.HasSuffix(tail, []byte("0\r")) {
+			t.Fatalf("%s does not answer AT after the input; last output %q", model, tail)
+		}
+	})
 }
