@@ -204,6 +204,11 @@ func printSim(w io.Writer, s *sim.Sim, opts sim.Options, givenPassword bool) {
 		shellQuote(host), port, shellQuote(s.CAFile), shellQuote(s.Username), password)
 	fmt.Fprintf(w, "  mosquitto_pub -h %s -p %s --cafile %s -u %s -P %s -t atrun/down -m '{\"led\":\"on\"}'\n",
 		shellQuote(host), port, shellQuote(s.CAFile), shellQuote(s.Username), password)
+	if opts.Model != "" && opts.Model != sim.ModelEC20 {
+		// NTP, SMS and the socket servers are the EC20's command sets.
+		fmt.Fprintf(w, "\nCtrl+C stops it.\n")
+		return
+	}
 	ntpHost, ntpPort, _ := net.SplitHostPort(s.NTPAddr)
 	fmt.Fprintf(w, "Set its clock from the NTP server: AT+QNTP=1,\"%s\",%s\n", ntpHost, ntpPort)
 	fmt.Fprintf(w, "Send it an SMS: type  sms +491701234567 hello  here (its own number is %s); or run the SMS script:\n", sim.OwnNumber)
