@@ -97,6 +97,9 @@ func Run(ctx context.Context, j Job) (*luabind.Result, error) {
 			Params: HeaderParams(j.Params, j.Script.Source, secrets, j.Getenv),
 		},
 	}
+	if j.Sim != nil {
+		o.BareErrorHint = LackingHint
+	}
 	if j.Trace != nil {
 		o.Trace = j.Trace(secrets, where)
 	}
