@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"cmp"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/atrun/atrun/engine"
 	"github.com/atrun/atrun/sim"
 )
 
@@ -337,18 +335,4 @@ func simRunLog(w io.Writer) func(string) {
 		defer mu.Unlock()
 		fmt.Fprintln(w, "virtual EC20: "+line)
 	}
-}
-
-// hintLacking corrects the hint of a plain ERROR to a command the virtual
-// EC20 does not implement: the syntax is not what is wrong.
-func hintLacking(err error) {
-	var me *engine.ModemError
-	if !errors.As(err, &me) || me.Kind != "ERROR" || !sim.Lacks(me.Command) {
-		return
-	}
-	name := me.Command
-	if i := strings.IndexAny(name, "=?"); i > 0 {
-		name = name[:i]
-	}
-	me.Hint = "the virtual EC20 does not implement " + name + " ('atrun sim --commands' lists what it does): it answers ERROR as the EC20 answers an unknown command; on a real EC20 check the syntax"
 }
