@@ -19,6 +19,10 @@ type metaCommand struct {
 	run              func(s *Session, ctx context.Context, args []string) error
 }
 
+// doHook, when set (by tests), sees each line before it runs: a test
+// makes it panic to check that the terminal is restored on a crash.
+var doHook func(line string)
+
 // errQuit is :quit.
 var errQuit = errors.New("quit")
 
@@ -43,6 +47,9 @@ func init() {
 // the modem. ask reads a prompt's payload. It returns errQuit for :quit;
 // other errors were printed already.
 func (s *Session) Do(ctx context.Context, line string, ask payloadFunc) error {
+	if doHook != nil {
+		doHook(line)
+	}
 	line = strings.TrimRight(line, "\r\n")
 	trimmed := strings.TrimSpace(line)
 	switch {

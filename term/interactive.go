@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 
 	"github.com/chzyer/readline"
@@ -108,19 +109,22 @@ func (s *Session) interactive(ctx context.Context, o Options) (err error) {
 	}
 	var prompted atomic.Bool
 	rl, err := readline.NewEx(&readline.Config{
-		Prompt:          "AT> ",
-		HistoryFile:     o.History,
-		HistoryLimit:    1000,
-		AutoComplete:    &completer{s: s},
-		InterruptPrompt: "^C",
-		EOFPrompt:       "",
-		Stdin:           &escReader{r: in, prompted: &prompted},
-		Stdout:          out,
-		Stderr:          out,
-		FuncIsTerminal:  func() bool { return true },
-		FuncMakeRaw:     modes.editing,
-		FuncExitRaw:     modes.waiting,
-		FuncGetWidth:    modes.width,
+		Prompt:       "AT> ",
+		HistoryFile:  o.History,
+		HistoryLimit: 1000,
+		// Lines are saved by hand: a prompt's payload is no command to
+		// recall (and switching history off and on races in the library).
+		DisableAutoSaveHistory: true,
+		AutoComplete:           &completer{s: s},
+		InterruptPrompt:        "^C",
+		EOFPrompt:              "",
+		Stdin:                  &escReader{r: in, prompted: &prompted},
+		Stdout:                 out,
+		Stderr:                 out,
+		FuncIsTerminal:         func() bool { return true },
+		FuncMakeRaw:            modes.editing,
+		FuncExitRaw:            modes.waiting,
+		FuncGetWidth:           modes.width,
 	})
 	if err != nil {
 		return fmt.Errorf("cannot start the line editor: %w", err)
@@ -154,8 +158,6 @@ func (s *Session) interactive(ctx context.Context, o Options) (err error) {
 		defer prompted.Store(false)
 		rl.SetPrompt("> ")
 		defer rl.SetPrompt("AT> ")
-		rl.HistoryDisable()
-		defer rl.HistoryEnable()
 		line, err := rl.Readline()
 		if err != nil {
 			return "", errCancelled
@@ -183,6 +185,12 @@ func (s *Session) interactive(ctx context.Context, o Options) (err error) {
 			return err
 		}
 		interrupted = false
+		if strings.TrimSpace(line) != "" {
+			// The history file is output too: a password typed in a
+			// command is kept as ***.
+			s.learn(strings.TrimSpace(line))
+			_ = rl.SaveHistory(s.secrets.Redact(line))
+		}
 		if ctx.Err() != nil {
 			return nil
 		}

@@ -99,6 +99,8 @@ func TestInteractiveOverPTY(t *testing.T) {
 		}
 	}
 	at := scr.waitFor(t, 0, "AT> ")
+	typeKeys("AT+CPIN=9876\r")
+	at = scr.waitFor(t, at, "+CME ERROR")
 	typeKeys("AT+CSQ\r")
 	at = scr.waitFor(t, at, "dBm")
 	at = scr.waitFor(t, at, "= OK")
@@ -189,6 +191,8 @@ func TestInteractiveOverPTY(t *testing.T) {
 	}
 	if h, err := os.ReadFile(history); err != nil || !strings.Contains(string(h), "AT+CSQ") {
 		t.Errorf("history not kept in %s: %q %v", history, h, err)
+	} else if strings.Contains(string(h), "9876") {
+		t.Errorf("the PIN is in the history: %q", h)
 	}
 	src := mustRead(t, script)
 	if !strings.Contains(src, "wait_urc('+CMTI:") || !strings.Contains(src, "upload('UFS:note.txt'") {
@@ -196,4 +200,59 @@ func TestInteractiveOverPTY(t *testing.T) {
 	}
 	replayGreen(t, script, filepath.Join(dir, "s.atr"))
 	_ = at
+}
+
+// TestPanicRestoresTerminal: a crash while a line runs leaves the
+// terminal as it was found, and the crash still surfaces.
+func TestPanicRestoresTerminal(t *testing.T) {
+	v := startSim(t)
+	master, tty, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer master.Close()
+	defer tty.Close()
+	before, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doHook = func(line string) {
+		if line == "crash" {
+			panic("crash typed")
+		}
+	}
+	defer func() { doHook = nil }()
+	scr := &screen{changed: make(chan struct{})}
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := master.Read(buf)
+			scr.Write(buf[:n])
+			if err != nil {
+				return
+			}
+		}
+	}()
+	crashed := make(chan any, 1)
+	go func() {
+		defer func() { crashed <- recover() }()
+		Run(context.Background(), Options{Port: v.DevicePath, In: tty, Out: tty, Interactive: true})
+	}()
+	scr.waitFor(t, 0, "AT> ")
+	master.Write([]byte("crash\r"))
+	select {
+	case p := <-crashed:
+		if p != "crash typed" {
+			t.Fatalf("the panic became %v", p)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the session did not end")
+	}
+	after, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Lflag != before.Lflag || after.Iflag != before.Iflag {
+		t.Errorf("the terminal was not restored after a panic: lflag %#x iflag %#x, was %#x %#x", after.Lflag, after.Iflag, before.Lflag, before.Iflag)
+	}
 }

@@ -208,3 +208,28 @@ func TestMQTTSessionToScript(t *testing.T) {
 	}
 	replayGreen(t, script, filepath.Join(dir, "mqtt.atr"))
 }
+
+func TestRecord(t *testing.T) {
+	v := startSim(t)
+	rec := filepath.Join(t.TempDir(), "r.atr")
+	// AT+QMTCONN fails (no connection is open): one failed command.
+	out, err := runPipe(t, Options{Port: v.DevicePath}, "AT", ":record "+rec, `AT+QMTCONN=0,"c","u","hunter22"`, "AT+CSQ", ":record off", "ATI")
+	var fe *FailedError
+	if !errors.As(err, &fe) || fe.Failed != 1 {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	tr, err := transcript.ReadFile(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := mustRead(t, rec)
+	if !strings.Contains(text, `"AT+CSQ\r"`) || strings.Contains(text, `"AT\r"`) || strings.Contains(text, "ATI") {
+		t.Errorf("the transcript does not hold exactly what came between :record and :record off:\n%s", text)
+	}
+	if strings.Contains(text, "hunter22") || strings.Contains(out, "hunter22") {
+		t.Errorf("a password typed in AT+QMTCONN shows:\n%s\n%s", text, out)
+	}
+	if end := tr.Ending(); end.Kind != transcript.Succeeded {
+		t.Errorf("the transcript ends as %v", end)
+	}
+}
