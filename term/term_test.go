@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/atrun/atrun/engine/enginetest"
 	"github.com/atrun/atrun/engine/transcript"
 	"github.com/atrun/atrun/luabind"
 	"github.com/atrun/atrun/replay"
@@ -231,5 +232,22 @@ func TestRecord(t *testing.T) {
 	}
 	if end := tr.Ending(); end.Kind != transcript.Succeeded {
 		t.Errorf("the transcript ends as %v", end)
+	}
+}
+
+// TestPortKinds: the terminal opens the network ports atrun run opens, a
+// modem exported by ser2net as raw TCP and as RFC 2217.
+func TestPortKinds(t *testing.T) {
+	for _, rfc := range []bool{false, true} {
+		v := startSim(t)
+		s := enginetest.StartSer2netWith(context.Background(), t, v.DevicePath, enginetest.Ser2netOptions{RFC2217: rfc})
+		port := "tcp://" + s.Addr
+		if rfc {
+			port = "rfc2217://" + s.Addr
+		}
+		out, err := runPipe(t, Options{Port: port}, "AT+CSQ")
+		if err != nil || !strings.Contains(out, "dBm") {
+			t.Errorf("%s: %v\n%s", port, err, out)
+		}
 	}
 }
