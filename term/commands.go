@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/atrun/atrun/engine"
-	"github.com/atrun/atrun/engine/codes"
 )
 
 // metaCommand is one of the terminal's own commands, typed with a colon.
@@ -255,15 +254,6 @@ func (s *Session) arrived(prefix string) bool {
 		}
 	}
 	return false
-}
-
-// commandName is the upper-case name of an AT command line, for messages.
-func commandName(cmd string) string {
-	c, ok := codes.ParseCommand(cmd)
-	if !ok {
-		return cmd
-	}
-	return "AT" + c.Name
 }
 
 // unwrapPath drops the operation from a *PathError.

@@ -61,11 +61,7 @@ func Run(ctx context.Context, o Options) error {
 		return err
 	}
 	defer closeSim()
-	s, err := newSession(rw, port, out, secrets, o.Timeout)
-	if err != nil {
-		rw.Close()
-		return err
-	}
+	s := newSession(rw, port, out, secrets, o.Timeout)
 	defer s.Close()
 	s.trace.Store(o.Trace)
 	if err := resync(ctx, s, o.Err); err != nil {
