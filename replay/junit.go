@@ -71,9 +71,16 @@ func WriteJUnit(file, script string, results []FileResult, s Summary) error {
 
 // JUnit renders the results as JUnit XML, one test case per transcript.
 func JUnit(script string, results []FileResult, s Summary, now time.Time) ([]byte, error) {
+	return JUnitSuite("atrun replay", script, results, s, now)
+}
+
+// JUnitSuite renders the results as JUnit XML under the suite named
+// command and the script's name, one test case per result (a transcript,
+// or a port of a run on many modems).
+func JUnitSuite(command, script string, results []FileResult, s Summary, now time.Time) ([]byte, error) {
 	class := strings.TrimSuffix(path.Base(script), ".lua")
 	suite := junitSuite{
-		Name:  "atrun replay " + class,
+		Name:  command + " " + class,
 		Tests: s.Total, Failures: s.Mismatched + s.Failed + s.TimedOut + s.Overran, Errors: s.Unreadable, Skipped: s.Skipped,
 		Time: junitSeconds(s.Wall), Timestamp: now.UTC().Format("2006-01-02T15:04:05"),
 	}

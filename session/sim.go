@@ -19,6 +19,10 @@ type Sim struct {
 	// Ready runs once the simulator is up and before the script starts,
 	// with a context that ends when the run does.
 	Ready func(ctx context.Context, s *sim.Sim)
+	// Running, when set, is a simulator already started (a fleet's
+	// member): the run uses it instead of starting one, and leaves
+	// stopping it to its owner.
+	Running *sim.Sim
 
 	added  []string // the parameters filled in for the script; the run's goroutine
 	sim    *sim.Sim
@@ -47,7 +51,10 @@ func (v *Sim) start(ctx context.Context, params map[string]string, secrets *secr
 	}
 	v.Options.Broker.Username, _ = given("username")
 	v.Options.Broker.Password, _ = given("password")
-	s, err := sim.Start(ctx, v.Options)
+	s, err := v.Running, error(nil)
+	if s == nil {
+		s, err = sim.Start(ctx, v.Options)
+	}
 	if err != nil {
 		return "", &SetupError{Msg: "cannot start the virtual EC20: " + err.Error()}
 	}
@@ -82,6 +89,9 @@ func (v *Sim) start(ctx context.Context, params map[string]string, secrets *secr
 // close stops what Ready started, then the simulator and its broker.
 func (v *Sim) close() error {
 	v.cancel()
+	if v.Running != nil {
+		return nil
+	}
 	return v.sim.Close()
 }
 

@@ -71,7 +71,7 @@ func cmdQCCID(m *Modem, c *command) result {
 	if r, bad := m.simError(); bad {
 		return r
 	}
-	m.info("+QCCID: " + iccid)
+	m.info("+QCCID: " + m.opts.Identity.ICCID)
 	return okResult
 }
 
@@ -82,6 +82,6 @@ func cmdCIMI(m *Modem, c *command) result {
 	if r, bad := m.simError(); bad {
 		return r
 	}
-	m.info(imsi)
+	m.info(m.opts.Identity.IMSI)
 	return okResult
 }

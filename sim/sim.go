@@ -34,6 +34,7 @@ type Sim struct {
 	Servers *Servers
 
 	ntp       *NTPServer
+	shared    bool // a fleet member: the broker, servers and NTP server are the fleet's
 	pty       *PTY
 	link      string
 	cancel    context.CancelFunc
@@ -47,6 +48,9 @@ type Sim struct {
 // modem and its pseudo-terminal. The simulator runs until Close or until
 // ctx ends.
 func Start(ctx context.Context, opts Options) (*Sim, error) {
+	if err := CheckModel(opts.Model); err != nil {
+		return nil, fmt.Errorf("sim: %w", err)
+	}
 	b, err := startBroker(ctx, opts)
 	if err != nil {
 		return nil, err
@@ -164,7 +168,10 @@ func (s *Sim) Close() error {
 	s.closeOnce.Do(func() {
 		s.cancel()
 		<-s.served
-		errs := []error{s.pty.Close(), s.Servers.Close(), s.Broker.Close(), s.ntp.Close()}
+		errs := []error{s.pty.Close()}
+		if !s.shared {
+			errs = append(errs, s.Servers.Close(), s.Broker.Close(), s.ntp.Close())
+		}
 		if s.link != "" {
 			os.Remove(s.link)
 		}

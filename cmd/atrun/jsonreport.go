@@ -22,15 +22,17 @@ import (
 //
 // t is seconds since the run started. The last event is always "end".
 type jsonReport struct {
-	mu    sync.Mutex
+	mu    *sync.Mutex // shared by the reports of a run on many ports
 	enc   *json.Encoder
 	start time.Time
+	port  string // tags every event of one run among many; "" for a single run
 }
 
 // jsonEvent is one line. Fields that do not apply to an event are left out.
 type jsonEvent struct {
 	Event    string         `json:"event"` // step, log, print, notice, urcs_dropped, end
 	T        float64        `json:"t"`
+	Port     string         `json:"port,omitempty"` // the run's port, when the script runs on many
 	Name     string         `json:"name,omitempty"`
 	Status   string         `json:"status,omitempty"` // start, ok, fail
 	Elapsed  *float64       `json:"elapsed,omitempty"`
@@ -60,13 +62,20 @@ type jsonError struct {
 func newJSONReport(w io.Writer, start time.Time) *jsonReport {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	return &jsonReport{enc: enc, start: start}
+	return &jsonReport{mu: &sync.Mutex{}, enc: enc, start: start}
+}
+
+// forPort is the report of one run among many: the same output, each
+// event tagged with the run's port.
+func (j *jsonReport) forPort(port string) *jsonReport {
+	return &jsonReport{mu: j.mu, enc: j.enc, start: j.start, port: port}
 }
 
 func (j *jsonReport) emit(e jsonEvent) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	e.T = time.Since(j.start).Seconds()
+	e.Port = j.port
 	_ = j.enc.Encode(e)
 }
 

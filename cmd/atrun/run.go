@@ -34,6 +34,14 @@ recorded) and ca_cert, and urcport, unless --set gives them; a username
 or password given becomes the broker's. --fault switches on a failure
 ('atrun sim --fault help' lists them).
 
+Several --port (or --ports FILE, or --sims N) run the script on every
+modem at once, each with its own engine and Lua state; {index} (from 1)
+and {port} in a --set value give each its own (--set client_id=dev-{index}).
+Each line of output starts with its port; a table ends the run (port,
+result, time, the failing step and message) and the exit code is the
+worst result. --record DIR writes one transcript per port, --junit FILE
+one test case per port, --json tags every event with its port.
+
 Exit codes: 0 success, 1 the script failed (modem error, timeout, error
 raised), 2 usage or setup (bad flag, script not found, syntax error, port
 that will not open), 130 interrupted.
@@ -42,16 +50,22 @@ Example:
    atrun run ec20_mqtts --port auto --set host=broker.example.com \
        --set ca_cert=ca.pem --record session.txt
    ATRUN_PORT=/dev/ttyUSB2 atrun run ./check.lua --trace
-   atrun run ec20_mqtts --sim --fault no-sim`,
-		Flags: append(portFlags(),
+   atrun run ec20_mqtts --sim --fault no-sim
+   atrun run selftest --port rfc2217://lab1:4001 --port rfc2217://lab1:4002 --junit report.xml
+   atrun run ec20_mqtts --sims 8 --record transcripts/`,
+		Flags: append(runPortFlags(),
 			&cli.StringSliceFlag{Name: "set", Usage: "a script parameter as `key=value`, read with param(key) (repeatable)"},
 			&cli.DurationFlag{Name: "timeout", Usage: "stop the whole run after `D` (e.g. 90s, 5m)", DefaultText: "no limit"},
 			&cli.BoolFlag{Name: "trace", Usage: "print every byte to and from the modem on stderr"},
-			&cli.StringFlag{Name: "record", Usage: "write a transcript of the session to `FILE`, as it happens"},
+			&cli.StringFlag{Name: "record", Usage: "write a transcript of the session to `FILE`, as it happens; on several ports, one per port into the directory FILE"},
 			&cli.BoolFlag{Name: "json", Usage: "print the run's events as JSON lines on stdout"},
 			&cli.IntFlag{Name: "urc-queue", Value: engine.DefaultQueueSize, Usage: "keep up to `N` URCs no handler or wait has taken yet; beyond, the oldest are dropped and counted"},
-			&cli.BoolFlag{Name: "sim", Usage: "run on a virtual EC20 with an embedded MQTT broker; the script gets host, port, username, password and ca_cert unless --set gives them"},
+			&cli.BoolFlag{Name: "sim", Usage: "run on a virtual modem (the EC20; --sim simcom or --sim ublox for the others) with an embedded MQTT broker; the script gets host, port, username, password and ca_cert unless --set gives them"},
+			modelFlag(),
 			faultFlag(),
+			&cli.StringFlag{Name: "ports", Usage: "run on every port listed in `FILE`, one a line (# starts a comment), all at once"},
+			&cli.IntFlag{Name: "sims", Usage: "run on `N` virtual EC20s at once, sharing one embedded broker"},
+			&cli.StringFlag{Name: "junit", Usage: "on several ports, write a JUnit XML report to `FILE`: one test case per port"},
 		),
 		BashComplete: completeScripts,
 		Action:       runAction,
@@ -70,11 +84,18 @@ func completeScripts(c *cli.Context) {
 
 func runAction(c *cli.Context) error {
 	start := time.Now()
+	many, err := manyFromFlags(c)
+	if err == nil && many != nil {
+		return runMany(c, many, start)
+	}
 	var rep runReporter = newHumanReport(c.App.Writer, c.App.ErrWriter)
 	if c.Bool("json") {
 		rep = newJSONReport(c.App.Writer, start)
 	}
-	res, err := runScript(c, rep, start)
+	var res *luabind.Result
+	if err == nil {
+		res, err = runScript(c, rep, start)
+	}
 	rep.Finish(res, err)
 	return err
 }
@@ -107,7 +128,7 @@ func runScript(c *cli.Context, rep runReporter, start time.Time) (*luabind.Resul
 		return nil, err
 	}
 	job := session.Job{
-		Script: script, Params: params, Sim: virt, Port: c.String("port"), Baud: c.Int("baud"),
+		Script: script, Params: params, Sim: virt, Port: onePort(c), Baud: c.Int("baud"),
 		Queue: c.Int("urc-queue"), Record: c.String("record"), Report: rep,
 	}
 	if c.Bool("trace") {

@@ -61,7 +61,7 @@ func launchSim(t testing.TB, cmd *exec.Cmd, stderr *bytes.Buffer) *simProcess {
 			p.lines <- sc.Text()
 		}
 	}()
-	p.await(t, regexp.MustCompile(`^Ctrl\+C stops it\.$`))
+	p.await(t, regexp.MustCompile(`^Ctrl\+C stops (it|them)\.$`))
 	return p
 }
 

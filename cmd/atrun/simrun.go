@@ -57,7 +57,14 @@ func simFromFlags(c *cli.Context) (*session.Sim, error) {
 		if len(faults) > 0 {
 			return nil, usagef("--fault needs --sim: faults are switched on in the virtual EC20")
 		}
+		if c.IsSet("model") {
+			return nil, usagef("--model needs --sim: it picks the virtual modem (--sim simcom is short for --sim --model simcom)")
+		}
 		return nil, nil
+	}
+	model, err := modelOf(c)
+	if err != nil {
+		return nil, err
 	}
 	if portGiven(c) {
 		return nil, usagef("--sim and --port exclude each other: --sim runs the script on a virtual EC20 instead of a port")
@@ -66,21 +73,29 @@ func simFromFlags(c *cli.Context) (*session.Sim, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &session.Sim{Options: sim.Options{Faults: f, Reply: simReply, Log: simRunLog(c.App.ErrWriter)}, Ready: announce(c.App.ErrWriter)}, nil
+	return &session.Sim{Options: sim.Options{Model: model, Faults: f, Reply: simReply, Log: simRunLog(c.App.ErrWriter)},
+		Ready: announce(c.App.ErrWriter, model)}, nil
 }
 
 // portGiven reports whether --port was on the command line. ATRUN_PORT
 // alone does not count: a port exported for everyday runs must not stop
 // a run on the virtual EC20.
 func portGiven(c *cli.Context) bool {
-	return c.IsSet("port") && c.String("port") != os.Getenv("ATRUN_PORT")
+	if !c.IsSet("port") {
+		return false
+	}
+	ports := c.StringSlice("port") // atrun run's --port is repeatable
+	if len(ports) == 0 {
+		ports = []string{c.String("port")}
+	}
+	return len(ports) > 1 || ports[0] != os.Getenv("ATRUN_PORT")
 }
 
 // announce says where the virtual EC20 and its broker are, on stderr with
 // the run's other remarks.
-func announce(w io.Writer) func(context.Context, *sim.Sim) {
+func announce(w io.Writer, model string) func(context.Context, *sim.Sim) {
 	return func(_ context.Context, s *sim.Sim) {
-		fmt.Fprintf(w, "virtual EC20 on %s, MQTT broker at %s (TLS)\n", s.DevicePath, s.BrokerAddr)
+		fmt.Fprintf(w, "virtual %s on %s, MQTT broker at %s (TLS)\n", simName(model), s.DevicePath, s.BrokerAddr)
 	}
 }
 

@@ -1,0 +1,404 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/atrun/atrun/luabind"
+	"github.com/atrun/atrun/replay"
+	"github.com/atrun/atrun/session"
+	"github.com/atrun/atrun/sim"
+)
+
+// runPortFlags are portFlags with --port repeatable: atrun run takes
+// several modems at once.
+func runPortFlags() []cli.Flag {
+	flags := portFlags()
+	port := flags[0].(*cli.StringFlag)
+	flags[0] = &cli.StringSliceFlag{Name: port.Name, Aliases: port.Aliases, EnvVars: port.EnvVars,
+		Usage: port.Usage + "; repeatable: the script runs on every port at once"}
+	return flags
+}
+
+// onePort is the port of a run on one modem, "" for none.
+func onePort(c *cli.Context) string {
+	if ports := c.StringSlice("port"); len(ports) > 0 {
+		return ports[0]
+	}
+	return ""
+}
+
+// manyPlan is a run on several modems: ports, or virtual EC20s.
+type manyPlan struct {
+	ports []string
+	sims  int
+	// several: more than one modem may be named (--ports, --sims, a
+	// repeated --port), so --record is a directory and lines are tagged.
+	several bool
+}
+
+func (p *manyPlan) size() int { return len(p.ports) + p.sims }
+
+// manyFromFlags reads --port (repeated), --ports, --sims and --junit: nil
+// for a run on one modem without --junit, which atrun run runs as it
+// always has.
+func manyFromFlags(c *cli.Context) (*manyPlan, error) {
+	p := &manyPlan{sims: c.Int("sims")}
+	if portGiven(c) || !c.IsSet("sims") {
+		p.ports = c.StringSlice("port")
+	}
+	if file := c.String("ports"); file != "" {
+		listed, err := readPortsFile(file)
+		if err != nil {
+			return nil, err
+		}
+		p.ports = append(p.ports, listed...)
+	}
+	p.several = len(p.ports) > 1 || c.IsSet("ports") || p.sims > 0
+	switch {
+	case p.sims < 0 || c.IsSet("sims") && p.sims == 0:
+		return nil, usagef("--sims %d: give the number of virtual EC20s to run on, at least 1", p.sims)
+	case p.sims > 0 && (len(p.ports) > 0 || c.Bool("sim")):
+		return nil, usagef("--sims excludes --port, --ports and --sim: it runs the script on virtual EC20s instead of ports")
+	case !p.several && !c.IsSet("junit"):
+		return nil, nil
+	case c.Bool("sim"):
+		return nil, usagef("--sim runs on one virtual EC20: for several, use --sims N instead of --port")
+	case len(p.ports) == 0 && p.sims == 0:
+		return nil, usagef("--ports %s lists no port: write one port a line", c.String("ports"))
+	case len(c.StringSlice("fault")) > 0 && p.sims == 0:
+		return nil, usagef("--fault needs --sim or --sims: faults are switched on in the virtual EC20")
+	}
+	return p, p.checkPorts()
+}
+
+// checkPorts refuses auto and a port named twice among several.
+func (p *manyPlan) checkPorts() error {
+	for i, port := range p.ports {
+		if p.size() > 1 && strings.EqualFold(port, "auto") {
+			return usagef("--port auto picks one modem: on several, name each port (atrun ports lists them)")
+		}
+		if slices.Contains(p.ports[:i], port) {
+			return usagef("port %s is given twice: two runs on one modem would answer each other's commands", port)
+		}
+	}
+	return nil
+}
+
+func readPortsFile(name string) ([]string, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, usagef("--ports: cannot read %v", unwrapPath(err))
+	}
+	defer f.Close()
+	ports, err := session.ReadPorts(f, name)
+	return ports, setupError(err)
+}
+
+// runMany runs the script on every modem of p at once and reports each
+// run as it ends, then the table of all of them; the error is the worst.
+func runMany(c *cli.Context, p *manyPlan, start time.Time) error {
+	var jr *jsonReport
+	if c.Bool("json") {
+		jr = newJSONReport(c.App.Writer, start)
+	}
+	outcomes, err := runManyJobs(c, p, jr, start)
+	if err == nil {
+		err = reportMany(c, p, outcomes, jr, time.Since(start))
+	}
+	if jr != nil {
+		jr.Finish(nil, err)
+	}
+	return err
+}
+
+// runManyJobs checks the script and the flags, then runs.
+func runManyJobs(c *cli.Context, p *manyPlan, jr *jsonReport, start time.Time) ([]session.Outcome, error) {
+	if n := c.Int("urc-queue"); n < 1 {
+		return nil, usagef("--urc-queue %d: the queue must hold at least 1 URC", n)
+	}
+	if c.NArg() != 1 {
+		return nil, usagef("atrun run needs one SCRIPT: a .lua file or a shipped script's name (run 'atrun scripts')")
+	}
+	params, err := parseSets(c.StringSlice("set"))
+	if err != nil {
+		return nil, err
+	}
+	script, err := loadScript(c.Args().First())
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSyntax(script); err != nil {
+		return nil, err
+	}
+	m := session.Many{Ports: p.ports, Job: session.Job{
+		Script: script, Params: params, Baud: c.Int("baud"), Queue: c.Int("urc-queue"),
+		Version: version, Start: start, Stopped: stopped, ResolvePort: resolver(c.App.ErrWriter),
+	}}
+	if err := recordFlag(c.String("record"), p, &m); err != nil {
+		return nil, err
+	}
+	ctx, stop := withInterrupt(c.Context)
+	defer stop()
+	ctx, cancel := withRunTimeout(ctx, c.Duration("timeout"))
+	defer cancel()
+	if p.sims > 0 {
+		fleet, err := startFleet(c, p.sims, params)
+		if err != nil {
+			return nil, err
+		}
+		defer fleet.Close()
+		m.Sims, m.Job.Sim = fleet.Sims, &session.Sim{}
+	}
+	reps := make([]runReporter, m.Size())
+	errws := make([]io.Writer, m.Size())
+	var mu sync.Mutex // one line at a time, whichever run writes it
+	m.Each = func(i int, port string, j *session.Job) {
+		out, errw := c.App.Writer, c.App.ErrWriter
+		if p.several {
+			out, errw = &lineTagger{mu: &mu, w: out, prefix: port}, &lineTagger{mu: &mu, w: errw, prefix: port}
+		}
+		reps[i-1], errws[i-1] = newHumanReport(out, errw), errw
+		if jr != nil {
+			reps[i-1] = jr.forPort(port)
+		}
+		j.Report = reps[i-1]
+		if c.Bool("trace") {
+			j.Trace = traceTo(errw, start)
+		}
+		if j.Sim != nil {
+			j.Sim.Ready = announce(errw, j.Sim.Options.Model)
+		}
+	}
+	m.Done = func(o session.Outcome) {
+		err := cliError(o.Err, p.sims > 0)
+		reps[o.Index-1].Finish(o.Result, err)
+		if jr == nil {
+			reportFailure(errws[o.Index-1], err)
+		}
+		if t, ok := errws[o.Index-1].(*lineTagger); ok {
+			t.Flush()
+		}
+	}
+	outcomes := session.RunMany(ctx, m)
+	for i := range outcomes {
+		outcomes[i].Err = cliError(outcomes[i].Err, p.sims > 0)
+	}
+	return outcomes, nil
+}
+
+// cliError is a run's error as the CLI classifies it.
+func cliError(err error, virtual bool) error {
+	if virtual {
+		hintLacking(err)
+	}
+	return setupError(err)
+}
+
+// recordFlag sets where the transcripts go: on several modems --record is
+// a directory (made if missing), one transcript per port; on one, a file.
+func recordFlag(rec string, p *manyPlan, m *session.Many) error {
+	switch {
+	case rec == "":
+	case !p.several:
+		m.Job.Record = rec
+	default:
+		if err := os.MkdirAll(rec, 0o755); err != nil {
+			return usagef("--record %s: on several ports it is a directory, one transcript per port: %v", rec, unwrapPath(err))
+		}
+		m.RecordDir = rec
+	}
+	return nil
+}
+
+// startFleet starts the virtual EC20s of --sims with one broker. A user
+// name or password the script is given becomes the broker's, as with --sim.
+func startFleet(c *cli.Context, n int, params map[string]string) (*sim.Fleet, error) {
+	faults, err := parseFaults(c.StringSlice("fault"))
+	if err != nil {
+		return nil, err
+	}
+	given := func(name string) string {
+		if v, ok := params[name]; ok {
+			return v
+		}
+		return os.Getenv(session.EnvName(name))
+	}
+	opts := sim.Options{Faults: faults, Reply: simReply, Log: simRunLog(c.App.ErrWriter),
+		Broker: sim.BrokerOptions{Username: given("username"), Password: given("password")}}
+	f, err := sim.StartFleet(c.Context, n, opts)
+	if err != nil {
+		return nil, &usageError{msg: "cannot start the virtual EC20s: " + err.Error()}
+	}
+	return f, nil
+}
+
+// reportMany prints the table of the runs, writes the JUnit report and
+// returns the worst run's error.
+func reportMany(c *cli.Context, p *manyPlan, outcomes []session.Outcome, jr *jsonReport, wall time.Duration) error {
+	if jr == nil && p.several {
+		printManyTable(c.App.ErrWriter, outcomes, wall)
+	}
+	if file := c.String("junit"); file != "" {
+		if err := writeManyJUnit(file, c.Args().First(), outcomes, wall); err != nil {
+			return err
+		}
+	}
+	return worstOf(outcomes)
+}
+
+// resultOf names how a run ended, for the table and the JUnit report.
+func resultOf(err error) string {
+	var timeout *runTimeoutError
+	switch code := exitCode(err); {
+	case code == exitOK:
+		return "ok"
+	case code == exitInterrupted:
+		return "interrupted"
+	case code == exitUsage:
+		return "setup error"
+	case errors.As(err, &timeout):
+		return "timed out"
+	}
+	return "failed"
+}
+
+// printManyTable writes one row per run: port, result, time, the failing
+// step and the first line of the message.
+func printManyTable(w io.Writer, outcomes []session.Outcome, wall time.Duration) {
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "PORT\tRESULT\tTIME\tSTEP\tMESSAGE")
+	counts := map[string]int{}
+	for _, o := range outcomes {
+		result := resultOf(o.Err)
+		counts[result]++
+		step, msg := failedStep(o.Err)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", o.Port, result, humanDuration(o.Elapsed), step, msg)
+	}
+	tw.Flush()
+	var parts []string
+	for _, r := range []string{"ok", "failed", "timed out", "setup error", "interrupted"} {
+		if counts[r] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[r], r))
+		}
+	}
+	fmt.Fprintf(w, "%s: %s (in %s)\n", replay.Plural(len(outcomes), "port"), strings.Join(parts, ", "), humanDuration(wall))
+}
+
+// failedStep is the step a run failed in and the first line of why.
+func failedStep(err error) (step, msg string) {
+	if err == nil {
+		return "", ""
+	}
+	var se *luabind.ScriptError
+	if errors.As(err, &se) {
+		step = se.Step
+	}
+	msg, _, _ = strings.Cut(classify(err).message, "\n")
+	return step, msg
+}
+
+// writeManyJUnit writes one test case per port, as atrun replay writes
+// one per transcript.
+func writeManyJUnit(file, script string, outcomes []session.Outcome, wall time.Duration) error {
+	status := map[string]replay.Status{"ok": replay.StatusPass, "failed": replay.StatusFail,
+		"timed out": replay.StatusTimeout, "setup error": replay.StatusError, "interrupted": replay.StatusSkipped}
+	results := make([]replay.FileResult, len(outcomes))
+	for i, o := range outcomes {
+		results[i] = replay.FileResult{File: o.Port, Status: status[resultOf(o.Err)], Wall: o.Elapsed}
+		if o.Err != nil {
+			results[i].Err = errors.New(classify(o.Err).message)
+		}
+	}
+	data, err := replay.JUnitSuite("atrun run", script, results, replay.Summarise(results, wall), time.Now())
+	if err == nil {
+		err = os.WriteFile(file, data, 0o644)
+	}
+	if err != nil {
+		return fmt.Errorf("cannot write the JUnit report: %v", unwrapPath(err))
+	}
+	return nil
+}
+
+// manyError is a run on several modems where some did not succeed; it
+// unwraps to the worst run's error, which decides the exit code.
+type manyError struct {
+	bad, total int
+	worst      session.Outcome
+}
+
+func (e *manyError) Error() string {
+	return fmt.Sprintf("%d of %s did not succeed; worst: %s: %s", e.bad, replay.Plural(e.total, "port"),
+		e.worst.Port, classify(e.worst.Err).message)
+}
+
+func (e *manyError) Unwrap() error { return e.worst.Err }
+
+// worstOf is nil when every run succeeded, else a *manyError around the
+// run with the highest exit code (the first of them).
+func worstOf(outcomes []session.Outcome) error {
+	e := &manyError{total: len(outcomes)}
+	for _, o := range outcomes {
+		if o.Err == nil {
+			continue
+		}
+		e.bad++
+		if e.worst.Err == nil || exitCode(o.Err) > exitCode(e.worst.Err) {
+			e.worst = o
+		}
+	}
+	if e.bad == 0 {
+		return nil
+	}
+	if len(outcomes) == 1 {
+		return e.worst.Err
+	}
+	return e
+}
+
+// lineTagger writes whole lines to w, each after its run's port, so that
+// the lines of runs at once never mix within a line. A run's writers share
+// one lock with every other run's.
+type lineTagger struct {
+	mu     *sync.Mutex
+	w      io.Writer
+	prefix string
+	buf    []byte // a line begun and not ended; under mu
+}
+
+func (t *lineTagger) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	for {
+		i := bytes.IndexByte(t.buf, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		if _, err := fmt.Fprintf(t.w, "[%s] %s", t.prefix, t.buf[:i+1]); err != nil {
+			return len(p), err
+		}
+		t.buf = t.buf[i+1:]
+	}
+}
+
+// Flush writes a line left unended.
+func (t *lineTagger) Flush() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.buf) > 0 {
+		fmt.Fprintf(t.w, "[%s] %s\n", t.prefix, t.buf)
+		t.buf = nil
+	}
+}

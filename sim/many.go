@@ -1,0 +1,144 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// Identity is what tells one modem from another: the IMEI of AT+GSN, the
+// ICCID of AT+QCCID and the IMSI of AT+CIMI. A fleet gives each member its
+// own, so that a script that names its MQTT client after the IMEI, or a
+// lab's inventory keyed by it, sees distinct modems.
+type Identity struct {
+	IMEI, ICCID, IMSI string
+}
+
+// withDefaults fills what is empty with the single simulator's identity.
+func (id Identity) withDefaults() Identity {
+	if id.IMEI == "" {
+		id.IMEI = imei
+	}
+	if id.ICCID == "" {
+		id.ICCID = iccid
+	}
+	if id.IMSI == "" {
+		id.IMSI = imsi
+	}
+	return id
+}
+
+// IdentityOf is the identity of a fleet's member n (from 1): valid IMEI
+// and ICCID check digits (Luhn), the test network's IMSI range (MCC 001,
+// MNC 01).
+func IdentityOf(n int) Identity {
+	serial := fmt.Sprintf("%06d", n)
+	return Identity{
+		IMEI:  withLuhn("86000000" + serial),
+		ICCID: withLuhn("8986000000000" + serial),
+		IMSI:  fmt.Sprintf("00101%08d18", n-1),
+	}
+}
+
+// withLuhn appends the Luhn check digit that IMEIs and ICCIDs end with.
+func withLuhn(digits string) string {
+	sum := 0
+	for i := len(digits) - 1; i >= 0; i-- {
+		d := int(digits[i] - '0')
+		if (len(digits)-1-i)%2 == 0 {
+			if d *= 2; d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	return digits + strconv.Itoa((10-sum%10)%10)
+}
+
+func cmdIMEI(m *Modem, c *command) result {
+	if c.form != formExec {
+		return okTest(c)
+	}
+	m.info(m.opts.Identity.IMEI)
+	return okResult
+}
+
+// Fleet is several virtual EC20s, each on its own pseudo-terminal with its
+// own identity, sharing one broker, one set of echo and web servers and
+// one NTP server: a lab of modems on one machine.
+type Fleet struct {
+	// Sims are the members, in order; Sims[i] has IdentityOf(i+1). The
+	// first owns the shared servers; closing any one member alone closes
+	// only its modem and pseudo-terminal.
+	Sims []*Sim
+}
+
+// StartFleet starts n virtual EC20s with opts (Link and Identity are
+// ignored: each member has its own device and identity). It stops them
+// all when ctx ends or Close is called.
+func StartFleet(ctx context.Context, n int, opts Options) (*Fleet, error) {
+	if n < 1 {
+		return nil, fmt.Errorf("sim: a fleet needs at least 1 modem, not %d", n)
+	}
+	opts.Link = ""
+	first := opts
+	first.Identity = IdentityOf(1)
+	s, err := Start(ctx, first)
+	if err != nil {
+		return nil, err
+	}
+	f := &Fleet{Sims: []*Sim{s}}
+	for i := 2; i <= n; i++ {
+		m, err := s.member(ctx, opts, i)
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("sim: modem %d of %d: %w", i, n, err)
+		}
+		f.Sims = append(f.Sims, m)
+	}
+	return f, nil
+}
+
+// member starts a modem on a new pseudo-terminal that uses s's broker and
+// servers.
+func (s *Sim) member(ctx context.Context, opts Options, n int) (*Sim, error) {
+	p, err := OpenPTY()
+	if err != nil {
+		return nil, err
+	}
+	opts.Identity = IdentityOf(n)
+	if opts.Seed != 0 {
+		// Repeatable, but not the same random choices on every member.
+		opts.Seed += int64(n - 1)
+	}
+	m := &Sim{
+		DevicePath: p.Path, BrokerAddr: s.BrokerAddr, BrokerURL: s.BrokerURL, CAFile: s.CAFile,
+		Username: s.Username, Password: s.Password, Broker: s.Broker, Servers: s.Servers,
+		NTPAddr: s.NTPAddr, ntp: s.ntp, shared: true,
+		Modem: NewModem(opts), pty: p, served: make(chan struct{}),
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	m.cancel = cancel
+	if opts.Reply != "" {
+		m.Modem.reply.send = func(topic string) {
+			if err := m.Broker.Publish(runCtx, topic, []byte(opts.Reply), 1, false); err != nil && opts.Log != nil {
+				opts.Log(fmt.Sprintf("broker: the reply on %s failed: %v", topic, err))
+			}
+		}
+	}
+	go func() {
+		defer close(m.served)
+		m.serveErr = m.Modem.Serve(runCtx, p)
+	}()
+	return m, nil
+}
+
+// Close stops every member, then the shared broker and servers.
+func (f *Fleet) Close() error {
+	var errs []error
+	for i := len(f.Sims) - 1; i >= 0; i-- {
+		errs = append(errs, f.Sims[i].Close())
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,77 @@
+package sim
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"go.bug.st/serial"
+)
+
+// Every member's IMEI and ICCID carry a valid check digit, and no two
+// members share an identity.
+func TestIdentityOf(t *testing.T) {
+	seen := map[string]bool{}
+	for n := 1; n <= 100; n++ {
+		id := IdentityOf(n)
+		for _, v := range []string{id.IMEI, id.ICCID} {
+			if withLuhn(v[:len(v)-1]) != v {
+				t.Fatalf("member %d: %s has a wrong check digit", n, v)
+			}
+		}
+		if len(id.IMEI) != 15 || len(id.IMSI) != 15 || len(id.ICCID) != 20 {
+			t.Fatalf("member %d: wrong lengths %+v", n, id)
+		}
+		if seen[id.IMEI] || seen[id.IMSI] || seen[id.ICCID] {
+			t.Fatalf("member %d repeats an identity: %+v", n, id)
+		}
+		seen[id.IMEI], seen[id.IMSI], seen[id.ICCID] = true, true, true
+	}
+}
+
+// A fleet's members answer on their own ptys with their own IMEI, share
+// one broker, and closing one leaves the others working.
+func TestFleet(t *testing.T) {
+	f, err := StartFleet(context.Background(), 3, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if f.Sims[0].BrokerAddr != f.Sims[2].BrokerAddr {
+		t.Fatalf("brokers differ: %s %s", f.Sims[0].BrokerAddr, f.Sims[2].BrokerAddr)
+	}
+	f.Sims[1].Close()
+	for _, i := range []int{0, 2} {
+		if got, want := askIMEI(t, f.Sims[i].DevicePath), IdentityOf(i+1).IMEI; !strings.Contains(got, want) {
+			t.Fatalf("member %d answered %q, want its IMEI %s", i+1, got, want)
+		}
+	}
+}
+
+// askIMEI sends AT+GSN on dev and returns what came back up to OK.
+func askIMEI(t *testing.T, dev string) string {
+	t.Helper()
+	p, err := serial.Open(dev, &serial.Mode{BaudRate: 115200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	// A modem that never answers fails the test rather than hanging it.
+	if err := p.SetReadTimeout(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Write([]byte("AT+GSN\r")); err != nil {
+		t.Fatal(err)
+	}
+	var got []byte
+	buf := make([]byte, 256)
+	for !strings.Contains(string(got), "\r\nOK\r\n") {
+		n, err := p.Read(buf)
+		if err != nil || n == 0 {
+			t.Fatalf("reading %s: %v (got %q)", dev, err, got)
+		}
+		got = append(got, buf[:n]...)
+	}
+	return string(got)
+}
