@@ -38,7 +38,7 @@ func (s *syncBuffer) String() string {
 }
 
 // startSim starts a virtual EC20 for one test.
-func startSim(t *testing.T) *sim.Sim {
+func startSim(t testing.TB) *sim.Sim {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	v, err := sim.Start(ctx, sim.Options{Reply: SimReply, Dir: t.TempDir()})
