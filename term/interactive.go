@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"syscall"
 
 	"github.com/chzyer/readline"
 	"golang.org/x/sys/unix"
@@ -85,6 +86,11 @@ func (e *escReader) Read(p []byte) (int, error) {
 
 func (e *escReader) Close() error { return nil }
 
+// SignalError is a session ended by SIGTERM or SIGHUP.
+type SignalError struct{ Signal os.Signal }
+
+func (e *SignalError) Error() string { return "stopped by " + e.Signal.String() }
+
 // interactive runs the session on a terminal with a line editor.
 func (s *Session) interactive(ctx context.Context, o Options) (err error) {
 	in, ok1 := o.In.(*os.File)
@@ -142,13 +148,26 @@ func (s *Session) interactive(ctx context.Context, o Options) (err error) {
 		s.out.mu.Unlock()
 	}()
 
-	// Ctrl+C while a command runs arrives as a signal (see waiting).
+	// Ctrl+C while a command runs arrives as a signal (see waiting): it
+	// cancels the command. SIGTERM and SIGHUP end the session, through
+	// the same restoring defers as any other way out.
 	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
+	var stoppedBy atomic.Value
 	go func() {
-		for range sigs {
+		for sig := range sigs {
 			s.CancelPending()
+			if sig != os.Interrupt {
+				stoppedBy.Store(sig)
+				rl.Close()
+				return
+			}
+		}
+	}()
+	defer func() {
+		if sig, ok := stoppedBy.Load().(os.Signal); ok {
+			err = &SignalError{Signal: sig}
 		}
 	}()
 
