@@ -142,7 +142,7 @@ func runManyJobs(c *cli.Context, p *manyPlan, jr *jsonReport, start time.Time) (
 		return nil, err
 	}
 	m := session.Many{Ports: p.ports, Job: session.Job{
-		Script: script, Params: params, Baud: c.Int("baud"), Queue: c.Int("urc-queue"),
+		Script: script, Params: params, Baud: c.Int("baud"), Queue: c.Int("urc-queue"), NoResync: c.Bool("no-resync"),
 		Version: version, Start: start, Stopped: stopped, ResolvePort: resolver(c.App.ErrWriter),
 	}}
 	if err := recordFlag(c.String("record"), p, &m); err != nil {
