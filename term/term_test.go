@@ -62,7 +62,7 @@ func runPipe(t *testing.T, o Options, lines ...string) (string, error) {
 }
 
 func TestPipeDecodesAnswers(t *testing.T) {
-	out, err := runPipe(t, Options{Sim: true}, "AT", "AT+CSQ", "AT+CPIN?", "AT+QMTCONN=9", "AT+CMEE=1", "AT+QFDEL=\"UFS:none.txt\"")
+	out, err := runPipe(t, Options{Sim: true}, ":help", "AT", "AT+CSQ", "AT+CPIN?", "AT+QMTCONN=9", "AT+CMEE=1", "AT+QFDEL=\"UFS:none.txt\"")
 	var fe *FailedError
 	if !errors.As(err, &fe) || fe.Failed != 2 || fe.Total != 6 {
 		t.Fatalf("want 2 of 6 failed, got %v\n%s", err, out)
@@ -76,6 +76,8 @@ func TestPipeDecodesAnswers(t *testing.T) {
 		"= ERROR  (",
 		"= +CME ERROR: 405", // the file error
 		"meaning: ",
+		":export FILE.lua", // :help lists the terminal's commands
+		":upload FILE [NAME]",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
