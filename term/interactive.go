@@ -103,6 +103,7 @@ func (s *Session) interactive(ctx context.Context, o Options) (err error) {
 		return err
 	}
 	// The terminal is put back on every way out, a panic included.
+	s.restore = modes.restore
 	defer func() {
 		modes.restore()
 		if p := recover(); p != nil {

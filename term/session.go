@@ -28,6 +28,7 @@ type Session struct {
 	secrets *secret.Set
 	port    string
 	timeout time.Duration // per command, 0: the command's documented maximum
+	restore func() error  // puts the user's terminal back; nil when piped
 
 	trace  atomic.Bool                  // print every byte both ways; :trace flips it
 	record atomic.Pointer[fileRecorder] // :record, nil when not recording

@@ -217,11 +217,24 @@ func (s *Session) whileIdle(ctx context.Context) (stop func()) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
+		defer s.crashed()
 		s.watchURCs(ictx)
 	}()
 	return func() {
 		cancel()
 		<-done
+	}
+}
+
+// crashed, deferred in the session's own goroutines, puts the terminal
+// back before a panic there ends the program: the defers of the main
+// goroutine would not run.
+func (s *Session) crashed() {
+	if p := recover(); p != nil {
+		if s.restore != nil {
+			s.restore()
+		}
+		panic(p)
 	}
 }
 
