@@ -102,6 +102,9 @@ func Run(ctx context.Context, j Job) (*luabind.Result, error) {
 			Resync: !j.NoResync && j.Port != "",
 		},
 	}
+	if j.Sim != nil {
+		o.BareErrorHint = LackingHint
+	}
 	if j.Trace != nil {
 		o.Trace = j.Trace(secrets, where)
 	}

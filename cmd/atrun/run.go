@@ -151,8 +151,5 @@ func runJob(parent context.Context, job session.Job, timeout time.Duration, stde
 	job.Version, job.Start, job.Stopped = version, start, stopped
 	job.ResolvePort = resolver(stderr)
 	res, err := session.Run(ctx, job)
-	if job.Sim != nil {
-		hintLacking(err)
-	}
 	return res, setupError(err)
 }
