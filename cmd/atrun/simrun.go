@@ -48,6 +48,8 @@ func printFaultHelp(w io.Writer) {
 	for _, line := range sim.FaultHelp() {
 		fmt.Fprintln(w, "  "+line)
 	}
+	fmt.Fprintln(w, "The same names work on --model simcom and --model ublox, shown in their own result codes")
+	fmt.Fprintln(w, "(docs/at-reference/simcom.md and ublox.md list them); the file faults act on the EC20 only.")
 }
 
 // simFromFlags reads --sim and --fault of atrun run: nil without --sim.
