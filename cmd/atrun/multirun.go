@@ -364,6 +364,11 @@ func worstOf(outcomes []session.Outcome) error {
 	if len(outcomes) == 1 {
 		return e.worst.Err
 	}
+	var usage *usageError
+	if errors.As(e.worst.Err, &usage) {
+		// A usage error's message is taken as it is: keep the count in it.
+		return &usageError{msg: e.Error(), hint: usage.hint}
+	}
 	return e
 }
 
