@@ -11,12 +11,14 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// answer is what the fake modem sends after the echo of each command.
-const answer = "\r\n+CSQ: 19,99\r\n\r\nOK\r\n"
+// csqAnswer is what the fake modem sends after the echo of AT+CSQ; any
+// other command gets a plain OK.
+const csqAnswer = "\r\n+CSQ: 19,99\r\n\r\nOK\r\n"
 
 // fakeModem is the modem's side of a pseudo-terminal: it echoes what the
-// host writes and answers each command (a CR) at once with answer. It
-// keeps the time the first byte arrived, for the start-up figures.
+// host writes and answers each command (a CR) at once: AT+CSQ with a
+// signal quality and OK, anything else with OK. It keeps the time the
+// first byte arrived, for the start-up figures.
 type fakeModem struct {
 	master *os.File // owned by serve, closed by close
 	tty    *os.File // the slave, held open so that master reads do not fail with EIO
@@ -55,13 +57,22 @@ func (m *fakeModem) serve() {
 	defer close(m.done)
 	buf := make([]byte, 512)
 	out := make([]byte, 0, 512)
+	var line []byte // the command being received
 	for {
 		n, err := m.master.Read(buf)
 		if n > 0 {
 			m.once.Do(func() { m.first <- time.Now() })
-			out = append(out[:0], buf[:n]...) // echo on
-			if bytes.IndexByte(buf[:n], '\r') >= 0 {
-				out = append(out, answer...)
+			out = out[:0]
+			for _, c := range buf[:n] {
+				out = append(out, c) // echo on
+				switch c {
+				case '\r':
+					out = append(out, answerTo(line)...)
+					line = line[:0]
+				case '\n':
+				default:
+					line = append(line, c)
+				}
 			}
 			if _, err := m.master.Write(out); err != nil {
 				return
@@ -71,6 +82,13 @@ func (m *fakeModem) serve() {
 			return
 		}
 	}
+}
+
+func answerTo(cmd []byte) string {
+	if bytes.EqualFold(bytes.TrimSpace(cmd), []byte("AT+CSQ")) {
+		return csqAnswer
+	}
+	return "\r\nOK\r\n"
 }
 
 func (m *fakeModem) close() {

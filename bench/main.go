@@ -53,7 +53,7 @@ func main() {
 	flag.StringVar(&cfg.atrun, "atrun", "", "an atrun binary to measure (default: build ../cmd/atrun)")
 	flag.StringVar(&cfg.before, "before", "", "another atrun binary (an older build) to measure beside it, in the same runs")
 	flag.StringVar(&cfg.only, "only", "", "run only `roundtrip` or startup")
-	client := flag.String("client", "", "internal: run one client (raw, handoff, engine) against -port and print its median in ns")
+	client := flag.String("client", "", "internal: run one client (raw, handoff, callerreads, engine) against -port and print its median in ns")
 	port := flag.String("port", "", "internal: the port for -client")
 	traceFile := flag.String("trace", "", "with -client: write a runtime trace of the client to `FILE` (go tool trace)")
 	serve := flag.Bool("serve", false, "only start the fake modem, print its port and serve until interrupted (for profiling by hand)")
@@ -110,6 +110,8 @@ func runClient(name, port string, n, warmup int, traceFile string) int {
 		d, err = rawClient(port, n, warmup)
 	case "handoff":
 		d, err = handoffClient(port, n, warmup)
+	case "callerreads":
+		d, err = callerReadsClient(port, n, warmup)
 	case "engine":
 		d, err = engineClient(port, n, warmup)
 	default:
@@ -206,4 +208,12 @@ func parseNanos(out []byte) (time.Duration, error) {
 		return 0, fmt.Errorf("want a median in ns, got %q", string(out))
 	}
 	return time.Duration(ns), nil
+}
+
+// tail is the end of a failed program's error output, enough to say why.
+func tail(s string) string {
+	if len(s) > 600 {
+		return "..." + s[len(s)-600:]
+	}
+	return s
 }

@@ -35,6 +35,9 @@ func roundTrips(cfg config) error {
 		{"reader goroutine + channel (Go)", func(p string) []string {
 			return []string{self, "-client", "handoff", "-port", p, "-n", n, "-warmup", w}
 		}},
+		{"caller reads, reader between commands (Go)", func(p string) []string {
+			return []string{self, "-client", "callerreads", "-port", p, "-n", n, "-warmup", w}
+		}},
 		{"atrun engine, Conn.Send from Go", func(p string) []string {
 			return []string{self, "-client", "engine", "-port", p, "-n", n, "-warmup", w}
 		}},
@@ -89,7 +92,7 @@ func oneClient(c rtClient) (time.Duration, error) {
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return 0, fmt.Errorf("%v: %s", err, stderr.String())
+		return 0, fmt.Errorf("%v: %s", err, tail(stderr.String()))
 	}
 	return parseNanos(out)
 }

@@ -101,7 +101,7 @@ func startOnce(s starter) (time.Duration, time.Duration, error) {
 	cmd.Stderr = &stderr
 	start := time.Now()
 	if err := cmd.Run(); err != nil {
-		return 0, 0, fmt.Errorf("%v: %s", err, stderr.String())
+		return 0, 0, fmt.Errorf("%v: %s", err, tail(stderr.String()))
 	}
 	end := time.Now()
 	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()

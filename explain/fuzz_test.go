@@ -3,6 +3,8 @@ package explain
 import (
 	"bytes"
 	"testing"
+
+	"github.com/atrun/atrun/engine/transcript"
 )
 
 // fuzzSeeds are small logs of every format.
@@ -31,6 +33,9 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse: %v", err)
 		}
 		lines := bytes.Count(data, []byte("\n")) + 1
+		if lines == 1 {
+			lines += bytes.Count(data, []byte("\r")) // CR line ends
+		}
 		for _, e := range entries {
 			if e.Line < 1 || e.Line > lines {
 				t.Fatalf("entry %+v: line outside 1..%d", e, lines)
@@ -58,6 +63,24 @@ func FuzzConversation(f *testing.F) {
 			if i > 0 && ev.Offset < events[i-1].Offset {
 				t.Fatalf("event %d goes back in time", i)
 			}
+		}
+	})
+}
+
+// An import of any input is an error or a transcript that reads back.
+func FuzzImport(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add([]byte(s))
+	}
+	f.Add([]byte("[14:17:35.895] AT+QMTOPEN=0,\"b.exa\n[14:17:35.904] mple\",1\r[x] OK\n"))
+	f.Add([]byte("  Jan 03 15:35:42 h d[1]: Response: [+QCFG: 1\\r\\n\\r\\nOK]\n\t---> AT\n<- AT (12)\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var b bytes.Buffer
+		if err := Import(&b, data, ImportOptions{Name: "fuzz"}); err != nil {
+			return
+		}
+		if _, err := transcript.Parse(b.Bytes(), "fuzz"); err != nil {
+			t.Fatalf("the import does not read back: %v\n%s", err, b.String())
 		}
 	})
 }

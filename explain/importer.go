@@ -5,9 +5,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
+	"github.com/atrun/atrun/engine"
 	"github.com/atrun/atrun/engine/codes"
 	"github.com/atrun/atrun/engine/secret"
 	"github.com/atrun/atrun/engine/tap"
@@ -35,7 +35,7 @@ var importBase = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 // when the log shows it: the last command failed and nothing followed it.
 func Import(w io.Writer, data []byte, opts ImportOptions) error {
 	body, skipped := StripHeader(data)
-	log := string(body)
+	log := View(body)
 	sum, err := summarise(log, opts.Format)
 	if err != nil {
 		return err
@@ -124,17 +124,18 @@ func summarise(log string, format Format) (summary, error) {
 }
 
 // failureOf is the failure a run reports when its command gets the final
-// result e, or "" for a success: the message of the engine's ModemError.
+// result e, or "" for a success: the engine's own ModemError message, so
+// that a script failing the same way replays as the log ended.
 func failureOf(e Entry) string {
 	f, ok := codes.ParseFinal(e.Text)
 	if !ok || f.Success || e.Command == "" {
 		return ""
 	}
-	msg := fmt.Sprintf("%s: modem answered %s", e.Command, f.Text)
-	if f.Meaning != "" && !strings.EqualFold(f.Meaning, strings.TrimPrefix(f.Text, "+CME ERROR: ")) {
-		msg += " (" + f.Meaning + ")"
+	me := &engine.ModemError{Command: e.Command, Result: f.Text, Kind: f.Kind, Code: f.Code, Meaning: f.Meaning}
+	if c, ok := codes.ResolveError(f, e.Command); ok {
+		me.Code = c.N
 	}
-	return msg
+	return me.Error()
 }
 
 // writeNotes writes the comments that open an imported transcript.

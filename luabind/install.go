@@ -24,6 +24,7 @@ func (r *Runner) install(L *lua.LState, dir string) {
 		"send":        r.send,
 		"send_prompt": r.sendPrompt,
 		"upload":      r.upload,
+		"read_file":   r.readFile,
 		"expect":      r.expect,
 		"wait_urc":    r.waitURC,
 		"on_urc":      r.onURC,

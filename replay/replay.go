@@ -239,8 +239,9 @@ func judge(ctx context.Context, want transcript.Ending, halted bool, scriptErr, 
 		return Overran, oe
 	case errors.As(finishErr, &mm) || errors.As(scriptErr, &mm):
 		// A script that stopped on its own error, before the write it
-		// owed, says why.
-		if scriptErr != nil && !errors.As(scriptErr, new(*transcript.MismatchError)) {
+		// owed, says why. (Other mismatches cancel the script: its error
+		// then says nothing more.)
+		if mm.Kind == transcript.EndedEarly && scriptErr != nil && !errors.As(scriptErr, new(*transcript.MismatchError)) {
 			withScript := *mm
 			withScript.Script = secrets.Redact(scriptErr.Error())
 			return Mismatch, &withScript

@@ -24,7 +24,8 @@ local P = {
 P.post_url = P.post_url or P.url
 
 if not P.url then fail("no URL: pass --set url=https://host[:port]/path") end
-if P.url:match("^https:") and P.seclevel ~= "0" and not P.ca_cert then
+local https = P.url:match("^https:") or P.post_url:match("^https:")
+if https and P.seclevel ~= "0" and not P.ca_cert then
   fail("HTTPS needs the server's CA: pass --set ca_cert=<PEM file>, or --set seclevel=0 to skip verification")
 end
 local wait = P.rsp_time + 10 .. "s" -- the modem's own limit, and a margin
@@ -46,9 +47,9 @@ step("Network", function()
   end
 end)
 
-step("TLS", function()
+step("HTTP options", function()
   local X = P.ssl_ctx
-  if P.seclevel ~= "0" then
+  if https and P.seclevel ~= "0" then
     q.put_file(P.ca_name, P.ca_cert)
     send(string.format('AT+QSSLCFG="cacert",%d,"%s"', X, P.ca_name))
   end

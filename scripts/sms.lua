@@ -96,15 +96,24 @@ if P.to then
     if alphabet == "gsm" and not sms.is_ascii(P.text) then
       fail("the GSM alphabet here takes ASCII text only: pass --set alphabet=ucs2 (or auto)")
     end
-    local r
+    local ok, r
     if alphabet == "ucs2" then
       send('AT+CSCS="UCS2"')
       send("AT+CSMP=17,167,0,8")
-      r = send_prompt(string.format('AT+CMGS="%s"', sms.ucs2_hex(to)), sms.ucs2_hex(P.text), {timeout = "60s"})
+      ok, r = pcall(send_prompt, string.format('AT+CMGS="%s"', sms.ucs2_hex(to)), sms.ucs2_hex(P.text), {timeout = "60s"})
       send('AT+CSCS="GSM"')
     else
       send("AT+CSMP=17,167,0,0")
-      r = send_prompt(string.format('AT+CMGS="%s"', to), P.text, {timeout = "60s"})
+      ok, r = pcall(send_prompt, string.format('AT+CMGS="%s"', to), P.text, {timeout = "60s"})
+    end
+    if not ok then
+      -- +CMS ERROR: 500 and the network's causes (below 300) are a refusal
+      -- by the network, not a fault of the command.
+      if type(r) == "table" and r.kind == "modem" and (r.code == 500 or (r.code >= 0 and r.code < 300)) then
+        fail(string.format("%s: the network refused the message to %s; check the number (international: +<country><number>), " ..
+          "that the SIM may send SMS (credit, barring) and the service centre (AT+CSCA?)", r.message, to))
+      end
+      error(r, 0)
     end
     local mr = fields(q.line(r, "+CMGS:"))[1]
     info(string.format("sent to %s (%s, %d bytes of text), message reference %s", to, alphabet:upper(), #P.text, mr or "?"))

@@ -130,6 +130,7 @@ func TestSMSFailures(t *testing.T) {
 		{"registration-denied", map[string]string{"to": "+491701234567"}, "Network", "registration denied"},
 		{"", map[string]string{"to": "+491701234567", "text": strings.Repeat("ü", 71)}, "Send", "+CMS ERROR: 305"},
 		{"", map[string]string{"alphabet": "gsm", "to": "+491701234567", "text": "ü"}, "Send", "alphabet=ucs2"},
+		{"sms-rejected", map[string]string{"to": "+491701234567"}, "Send", "+CMS ERROR: 500 (unknown error): the network refused the message"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.step+"/"+tt.want, func(t *testing.T) {
@@ -316,4 +317,30 @@ func BenchmarkSMSOnSim(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(total.Microseconds())/float64(b.N), "script-µs")
+}
+
+// A message to another number reaches the virtual network as sent, in
+// the alphabet the script chose.
+func TestSMSReachesTheNetwork(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	s, err := sim.Start(ctx, sim.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	sent := s.Modem.SMSSent()
+	rep, err := runOn(ctx, t, s, "sms", map[string]string{"to": "+491701234567", "text": "Grüße", "read": "none"}, nil)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, strings.Join(rep.lines, "\n"))
+	}
+	select {
+	case <-sent:
+	case <-ctx.Done():
+		t.Fatal("nothing reached the network")
+	}
+	got := s.Modem.SentSMS()
+	if len(got) != 1 || got[0].To != "+491701234567" || got[0].Text != "Grüße" || got[0].DCS != 8 {
+		t.Fatalf("network got %+v", got)
+	}
 }

@@ -207,9 +207,15 @@ func serverParams(s *sim.Sim, extra map[string]string) map[string]string {
 	params := map[string]string{"echo_host": host, "echo_port": p, "echo_tls_port": tlsPort, "echo_udp_port": udpPort,
 		"url": s.Servers.HTTPSURL, "ca_cert": s.CAFile}
 	for k, v := range extra {
-		params[k] = v
-		if v == "" {
-			delete(params, k) // "": as if not given
+		switch v {
+		case "": // as if not given
+			delete(params, k)
+		case "$http_url":
+			params[k] = s.Servers.HTTPURL
+		case "$https_404":
+			params[k] = s.Servers.HTTPSURL + "status/404"
+		default:
+			params[k] = v
 		}
 	}
 	return params
@@ -236,6 +242,10 @@ func TestSocketScripts(t *testing.T) {
 		{"ec20_https", "server-down", nil, nil, []string{`step "GET"`, "+QHTTPGET: 716"}},
 		{"ec20_https", "tls-failure", nil, nil, []string{`step "GET"`, "+QHTTPGET: 716"}},
 		{"ec20_https", "", map[string]string{"url": ""}, nil, []string{"no URL"}},
+		{"ec20_https", "", map[string]string{"url": "$http_url", "ca_cert": ""},
+			[]string{"GET 200: " + strings.TrimSpace(sim.HelloBody), `POST 200: {"temperature":21.5}`}, nil},
+		{"ec20_https", "", map[string]string{"url": "$https_404"}, []string{"GET 404: status 404"},
+			[]string{`step "GET"`, "the server answered HTTP 404"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.script+"/"+tt.faults+fmt.Sprint(tt.extra), func(t *testing.T) {

@@ -121,7 +121,9 @@ func TestQPING(t *testing.T) {
 			saved := pingSocket
 			pingSocket = func() string { return mode }
 			defer func() { pingSocket = saved }()
-			h := realDialHarness(t)
+			h := newHarness(t, Options{}) // the host's network: real ICMP where allowed
+			h.bootDone()
+			h.echoOff()
 			h.cmd(`AT+QPING=1,"localhost",4,2`)
 			got := h.until("+QPING: 0,2,")
 			got += h.until("\r\n")
@@ -156,6 +158,11 @@ func TestNetworkQueries(t *testing.T) {
 		{`AT+QCFG="nwscanmode"`, "\r\n+QCFG: \"nwscanmode\",3,1\r\n\r\nOK\r\n"},
 		{`AT+QCFG="nosuch"`, "\r\nERROR\r\n"},
 		{"AT+QCCID", "\r\n+QCCID: " + iccid + "\r\n\r\nOK\r\n"},
+		{`AT+QENG="servingcell"`, "\r\n+QENG: \"servingcell\",\"NOCONN\",\"LTE\",\"FDD\",001,01,80D413D,247,1650,3,5,5,1A2B,-90,-10,-65,28,40\r\n\r\nOK\r\n"},
+		{`AT+QENG="neighbourcell"`, "\r\nERROR\r\n"},
+		{"AT+QCSQ", "\r\n+QCSQ: \"LTE\",-65,-90,240,-10\r\n\r\nOK\r\n"},
+		{"AT+QSPN", "\r\n+QSPN: \"atrun\",\"atrun\",\"\",0,\"00101\"\r\n\r\nOK\r\n"},
+		{"AT+CBC", "\r\n+CBC: 0,78,3950\r\n\r\nOK\r\n"},
 		{"AT+CIMI", "\r\n" + imsi + "\r\n\r\nOK\r\n"},
 	} {
 		if got := h.cmd(tc.cmd); got != tc.want {
@@ -181,7 +188,7 @@ func TestEveryErrorHasItsVerboseText(t *testing.T) {
 		}
 	}
 	for _, code := range []int{304, 305, 310, 311, 313, 321, 331} {
-		if cmsText(code) == "unknown error" {
+		if _, ok := cmsTexts[code]; !ok {
 			t.Errorf("+CMS ERROR: %d has no text", code)
 		}
 	}

@@ -99,7 +99,7 @@ func (m *Modem) dnsAnswer(host string, ips []string, err error) {
 }
 
 // Echo replies are real ICMP where the host lets this process send it (see
-// icmp.go); otherwise they are made up: every resolved address answers in
+// icmp.go) and Options.Dial is the host's; otherwise they are made up: every resolved address answers in
 // pingRTT with pingTTL. The name is always resolved for real.
 const (
 	pingBytes = 32
@@ -146,7 +146,10 @@ func cmdQPING(m *Modem, c *command) result {
 // ping sends count echo requests one after the other, posting a URC for
 // each reply and the summary. Runs off the loop.
 func (m *Modem) ping(ctx context.Context, ip string, timeout time.Duration, count int) {
-	network := pingSocket()
+	network := ""
+	if m.opts.realNetwork {
+		network = pingSocket()
+	}
 	m.post(func() {
 		if network == "" {
 			m.tracef("ping %s: %d replies made up (no ICMP socket allowed to this process)", ip, count)

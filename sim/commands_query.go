@@ -15,6 +15,10 @@ var queryCommands = map[string]handler{
 	"+QCFG":     cmdQCFG,
 	"+QPING":    cmdQPING,
 	"+QIDNSGIP": cmdQIDNSGIP,
+	"+QENG":     cmdQENG,
+	"+QCSQ":     cmdQCSQ,
+	"+QSPN":     cmdQSPN,
+	"+CBC":      cmdCBC,
 }
 
 // Serving cell of AT+QNWINFO: LTE band 3 on the test network 00101.
@@ -165,4 +169,83 @@ func qcfgNames() string {
 		names[i] = s.name
 	}
 	return strings.Join(names, ", ")
+}
+
+// Serving cell of AT+QENG="servingcell": test network 001/01, band 3.
+const (
+	cellMCC, cellMNC = "001", "01"
+	cellPCI          = 247
+	cellEARFCN       = 1650
+	cellTAC          = "1A2B"
+)
+
+// lteSignal derives RSRP, RSRQ, RSSI and SINR from the AT+CSQ value, so the
+// queries agree with each other.
+func (m *Modem) lteSignal() (rsrp, rsrq, rssi, sinr int) {
+	csq, _ := m.signal()
+	rssi = -113 + 2*csq
+	return rssi - 25, -10, rssi, 2 * (csq - 10)
+}
+
+// cmdQENG answers AT+QENG="servingcell" with the LTE serving cell:
+// +QENG: "servingcell",<state>,"LTE",<is_tdd>,<MCC>,<MNC>,<cellID>,<PCID>,
+// <earfcn>,<band>,<UL_bw>,<DL_bw>,<TAC>,<RSRP>,<RSRQ>,<RSSI>,<SINR>,<srxlev>.
+// Other QENG types (neighbour cells) are not implemented.
+func cmdQENG(m *Modem, c *command) result {
+	if c.form == formTest {
+		m.info(`+QENG: ("servingcell","neighbourcell")`)
+		return okResult
+	}
+	name, ok := c.nameArg()
+	if c.form != formWrite || !ok || c.argc() != 1 {
+		return errorResult
+	}
+	if name != "servingcell" {
+		m.logf(`AT+QENG="%s" is not implemented here (only "servingcell")`, name)
+		return errorResult
+	}
+	if !m.st.registered() {
+		m.info(`+QENG: "servingcell","SEARCH"`)
+		return okResult
+	}
+	rsrp, rsrq, rssi, sinr := m.lteSignal()
+	m.info(fmt.Sprintf(`+QENG: "servingcell","NOCONN","LTE","FDD",%s,%s,%s,%d,%d,3,5,5,%s,%d,%d,%d,%d,40`,
+		cellMCC, cellMNC, cellCI, cellPCI, cellEARFCN, cellTAC, rsrp, rsrq, rssi, sinr))
+	return okResult
+}
+
+// cmdQCSQ is +QCSQ: "LTE",<rssi>,<rsrp>,<sinr>,<rsrq>, or "NOSERVICE".
+func cmdQCSQ(m *Modem, c *command) result {
+	if c.form != formExec {
+		return okTest(c)
+	}
+	if !m.st.registered() {
+		m.info(`+QCSQ: "NOSERVICE"`)
+		return okResult
+	}
+	rsrp, rsrq, rssi, sinr := m.lteSignal()
+	m.info(fmt.Sprintf(`+QCSQ: "LTE",%d,%d,%d,%d`, rssi, rsrp, 5*(sinr+20), rsrq)) // SINR in 1/5 dB from -20 dB
+	return okResult
+}
+
+// cmdQSPN is the network's names: +QSPN: <FNN>,<SNN>,<SPN>,<alphabet>,<RPLMN>.
+func cmdQSPN(m *Modem, c *command) result {
+	if c.form != formExec {
+		return okTest(c)
+	}
+	if r, bad := m.simError(); bad {
+		return r
+	}
+	m.info(fmt.Sprintf(`+QSPN: "%s","%s","",0,"%s"`, m.opts.Operator, m.opts.Operator, nwOper))
+	return okResult
+}
+
+// cmdCBC is the supply: +CBC: <bcs>,<bcl>,<voltage mV>; the module is
+// powered, not charging.
+func cmdCBC(m *Modem, c *command) result {
+	if c.form != formExec {
+		return okTest(c)
+	}
+	m.info("+CBC: 0,78,3950")
+	return okResult
 }

@@ -370,6 +370,10 @@ func (m *Modem) transmit(out SentSMS) (int, result) {
 	if !m.st.registered() {
 		return 0, cms(331)
 	}
+	if m.faults.SMSRejected {
+		m.tracef("SMS to %s refused by the network (sms-rejected)", out.To)
+		return 0, cms(500)
+	}
 	s := m.sms
 	out.Ref = s.mr
 	s.mr = (s.mr + 1) % 256

@@ -72,7 +72,7 @@ func (m *Modem) exec(c *command) result {
 	if strings.HasPrefix(c.name, "S") && len(c.name) > 1 {
 		return cmdSRegister(m, c)
 	}
-	h, ok := handlers[c.name]
+	h, ok := m.model.handlers[c.name]
 	if !ok {
 		m.notImplemented(c)
 		return errorResult

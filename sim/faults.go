@@ -65,6 +65,11 @@ type Faults struct {
 	// OK) but nothing is sent; the result URC is "+QMTPUB: <id>,<msgid>,2"
 	// ("+QMTPUBEX:" after AT+QMTPUBEX), failed to send.
 	PublishFail bool
+	// SMSRejected: the network refuses every message the modem sends:
+	// AT+CMGS and AT+CMSS take the text, then answer "+CMS ERROR: 500"
+	// (unknown error, what modems report for a refusal the network gives
+	// no cause for) and nothing reaches the network.
+	SMSRejected bool
 	// UploadCorrupt: every AT+QFUPL upload is stored with one byte changed,
 	// as a noisy line would change it: the middle byte (index size/2) has
 	// its lowest bit flipped. "+QFUPL: <size>,<checksum>" reports the stored
@@ -115,6 +120,7 @@ var faultSpecs = []faultSpec{
 	flag("tls-failure", "TLS handshake fails (+QMTOPEN: <id>,-1, +QSSLOPEN: <id>,566, +QHTTPGET: 716)", func(f *Faults) *bool { return &f.TLSFailure }),
 	dur("drop-connection", "cut the link =<duration> after +QMTCONN (+QMTSTAT: <id>,1) or after a socket opens (+QIURC: \"closed\",<id>); HTTP responses never come (+QHTTPGET: 717)", false, func(f *Faults) *time.Duration { return &f.DropConnection }),
 	flag("publish-fail", "publishes taken but never sent (+QMTPUB: <id>,<msgid>,2)", func(f *Faults) *bool { return &f.PublishFail }),
+	flag("sms-rejected", "the network refuses every SMS sent (+CMS ERROR: 500 after AT+CMGS/AT+CMSS)", func(f *Faults) *bool { return &f.SMSRejected }),
 	dur("urc-storm", "a harmless URC every [=<duration>] (default 100ms)", true, func(f *Faults) *time.Duration { return &f.URCStorm }),
 	flag("line-noise", "junk bytes at line boundaries", func(f *Faults) *bool { return &f.LineNoise }),
 	{name: "slow-line", help: "output paced at =<baud> (10 bits a byte)",

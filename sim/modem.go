@@ -20,6 +20,7 @@ import (
 // events, so the state needs no locks and URCs come out in a single order.
 type Modem struct {
 	opts   Options
+	model  *modelSpec
 	clk    Clock
 	faults Faults
 	rng    *rand.Rand
@@ -66,6 +67,9 @@ type Modem struct {
 	deleteFailed bool // delete-fails has failed its one AT+QFDEL
 
 	ip *ipStack // sockets, SSL clients, HTTP; nil until first used
+
+	simcom *simcomState // the SIMCom command set's state; nil on other models
+	ublox  *ubloxState  // the u-blox command set's state; nil on other models
 }
 
 // dataMode takes raw bytes after CONNECT or a "> " prompt. feed consumes at
@@ -81,6 +85,7 @@ func NewModem(opts Options) *Modem {
 	opts = opts.withDefaults()
 	return &Modem{
 		opts:   opts,
+		model:  modelOf(opts.Model),
 		clk:    opts.Clock,
 		faults: opts.Faults,
 		rng:    rand.New(rand.NewSource(opts.Seed)),
@@ -264,6 +269,7 @@ func (m *Modem) shutdown() {
 		}
 	}
 	m.ip.closeAll()
+	m.dropFamilyLinks()
 	m.bg.Wait()
 	m.evMu.Lock()
 	m.ended = true

@@ -9,6 +9,10 @@ import (
 // Options configure a simulator. The zero value is a healthy EC20 on the USB
 // AT port, with an embedded broker when used through Start.
 type Options struct {
+	// Model picks the virtual modem: "ec20" (default, Quectel EC20),
+	// "simcom" (SIMCom A7670E, CMQTT) or "ublox" (u-blox SARA-R5, UMQTT).
+	Model string
+
 	// Faults to switch on; see ParseFaults.
 	Faults Faults
 
@@ -35,8 +39,10 @@ type Options struct {
 	// addresses) repeatable; 0 picks a different seed every run.
 	Seed int64
 
-	// Dial opens the modem's TCP connections (AT+QMTOPEN); nil means
-	// net.Dialer. Tests use it to keep fuzzing off the network.
+	// Dial opens the modem's connections (AT+QMTOPEN, sockets, DNS, NTP);
+	// nil means net.Dialer. Tests use it to keep fuzzing off the network.
+	// ICMP cannot go through it: with a Dial of the caller's, AT+QPING's
+	// echo replies are made up instead of sent.
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 
 	// RebootTime is how long the modem stays deaf after AT+CFUN=1,1 before
@@ -63,6 +69,8 @@ type Options struct {
 	// the modem's goroutine and must not block for long.
 	Log     func(line string)
 	Verbose bool
+
+	realNetwork bool // Dial is the host's: real ICMP may be sent
 
 	// Reply, if set, is what the broker sends back when the modem first
 	// publishes: one message on each topic the modem subscribed to (not
@@ -96,6 +104,7 @@ func (o Options) withDefaults() Options {
 		o.Clock = RealClock{}
 	}
 	if o.Dial == nil {
+		o.realNetwork = true
 		o.Dial = (&net.Dialer{}).DialContext
 	}
 	if o.Port == "" {
@@ -103,7 +112,7 @@ func (o Options) withDefaults() Options {
 	}
 	o.Identity = o.Identity.withDefaults()
 	if o.Revision == "" {
-		o.Revision = defaultRevision
+		o.Revision = modelOf(o.Model).revision
 	}
 	if o.Signal == 0 {
 		o.Signal = defaultSignal

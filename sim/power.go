@@ -19,6 +19,7 @@ func (m *Modem) boot() {
 	}
 	m.ip.closeAll()
 	m.ip = nil // sockets closed, HTTP settings back to defaults
+	m.dropFamilyLinks()
 	m.st.sim = simReady
 	switch {
 	case m.faults.NoSIM:
@@ -26,9 +27,7 @@ func (m *Modem) boot() {
 	case m.faults.SIMPIN != "":
 		m.st.sim = simPIN
 	}
-	m.urc("RDY")
-	m.urc("+CFUN: 1")
-	m.simURCs()
+	m.model.bootURCs(m)
 	m.startRadio()
 	m.startStorm()
 	if m.faults.Silent {
@@ -52,6 +51,10 @@ func (m *Modem) placeStaleFile() {
 // AT+CFUN=1. The order of SMS DONE and PB DONE differs between sources and
 // firmware, so it is chosen at random here and a host must not rely on it.
 func (m *Modem) simURCs() {
+	if m.model.simURCs != nil {
+		m.model.simURCs(m)
+		return
+	}
 	switch m.st.sim {
 	case simAbsent:
 		m.urc("+CPIN: NOT READY")
@@ -105,6 +108,7 @@ func (m *Modem) goDeaf() {
 		}
 	}
 	m.ip.closeAll()
+	m.dropFamilyLinks()
 }
 
 // setFunctionality applies AT+CFUN=<fun> without reset: 0 radio and SIM

@@ -48,6 +48,9 @@ type Sim struct {
 // modem and its pseudo-terminal. The simulator runs until Close or until
 // ctx ends.
 func Start(ctx context.Context, opts Options) (*Sim, error) {
+	if err := CheckModel(opts.Model); err != nil {
+		return nil, fmt.Errorf("sim: %w", err)
+	}
 	b, err := startBroker(ctx, opts)
 	if err != nil {
 		return nil, err

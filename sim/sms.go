@@ -230,5 +230,5 @@ var cmsTexts = map[int]string{
 	304: "invalid PDU mode parameter", 305: "invalid text mode parameter",
 	310: "SIM not inserted", 311: "SIM PIN necessary", 313: "SIM failure", 314: "SIM busy",
 	321: "invalid memory index", 322: "memory full", 330: "SMSC address unknown",
-	331: "no network service", 332: "network timeout",
+	331: "no network service", 332: "network timeout", 500: "unknown error",
 }

@@ -183,20 +183,49 @@ func (s *Session) waitCmd(ctx context.Context, args []string) error {
 			prefix, timeout = strings.Join(args[:len(args)-1], " "), d
 		}
 	}
-	if s.arrived(prefix) {
-		return nil
-	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	s.setPending(":wait", cancel)
 	defer s.setPending("", nil)
-	u, err := s.conn.WaitURC(ctx, engine.Prefix(prefix), timeout)
-	if err != nil {
-		s.out.linef(styleError, "no URC %s: %s", prefix, s.secrets.Redact(describe(err)))
-		return nil
+	deadline := time.Now().Add(timeout)
+	s.out.linef(styleInfo, "waiting up to %v for %s (Ctrl+C cancels)", timeout, prefix)
+	for {
+		// A URC may reach the printer in any wait, this one's included,
+		// without this Expect returning it: each printed URC wakes it.
+		s.mu.Lock()
+		printed := s.urcPrinted
+		s.mu.Unlock()
+		if s.arrived(prefix) {
+			return nil
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			s.out.linef(styleError, "no URC %s within %v", prefix, timeout)
+			return nil
+		}
+		ectx, stop := context.WithCancel(ctx)
+		go func() {
+			select {
+			case <-printed:
+				stop()
+			case <-ectx.Done():
+			}
+		}()
+		u, err := s.conn.Expect(ectx, engine.Matcher{}, left)
+		woken := ectx.Err() != nil && ctx.Err() == nil
+		stop()
+		switch {
+		case err == nil:
+			s.showURC(u)
+		case woken:
+		case ctx.Err() != nil:
+			s.out.linef(styleError, "cancelled: waiting for %s", prefix)
+			return nil
+		default:
+			s.out.linef(styleError, "no URC %s: %s", prefix, s.secrets.Redact(describe(err)))
+			return nil
+		}
 	}
-	s.showURC(u)
-	return nil
 }
 
 // arrived reports whether a URC starting with prefix was printed since

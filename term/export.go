@@ -147,11 +147,16 @@ func luaScript(name, trans, port string, start time.Time, steps []step, known []
 		b.WriteString("\n")
 	}
 	last := start
-	for _, st := range steps {
+	for i, st := range steps {
 		b.WriteString(luaStep(st, known, last))
 		b.WriteString("\n")
 		if !st.at.IsZero() {
 			last = st.at
+		}
+		if st.noAnswer && i+1 < len(steps) && steps[i+1].at.After(st.end) {
+			// A late answer (to the command, or to the ESC that left its
+			// prompt) came meanwhile: give it the time it had.
+			fmt.Fprintf(&b, "sleep(%q)\n", luaDuration(steps[i+1].at.Sub(st.end)))
 		}
 	}
 	return []byte(b.String())
@@ -164,10 +169,13 @@ func luaStep(st step, known []secretUse, last time.Time) string {
 	case st.kind == stepURC:
 		return fmt.Sprintf("wait_urc(%s, %q)", luaWithSecrets(st.cmd, known), luaDuration(max(60*time.Second, 2*st.at.Sub(last))))
 	case st.noAnswer:
-		wait := luaDuration(st.elapsed)
+		// The wait is counted from the step before: a replay's clock may
+		// stand there when the command is written. It becomes an orphan
+		// that takes its late answer, as it did live.
+		wait := luaDuration(max(st.elapsed, st.end.Sub(last)))
 		switch st.kind {
 		case stepPrompt:
-			return fmt.Sprintf("pcall(send, %s, {timeout = %q})  -- cancelled at the prompt\nwrite_raw(\"\\27\")", cmd, wait)
+			return fmt.Sprintf("pcall(send, %s, {timeout = %q})  -- the prompt was left with ESC\nwrite_raw(\"\\27\")", cmd, wait)
 		case stepUpload:
 			return fmt.Sprintf("pcall(upload, %s, %s, {data = true})  -- cancelled", luaString(st.name), luaData(st.payload))
 		}
@@ -278,8 +286,10 @@ func luaData(data []byte) string {
 	if !utf8.ValidString(s) || strings.ContainsAny(s, "\r\x00\x1a\x1b") {
 		return luaString(s)
 	}
+	// The closing bracket must not occur earlier, the data's own end
+	// included (data ending in "]" would close "]]" one byte early).
 	level := ""
-	for strings.Contains(s, "]"+level+"]") {
+	for strings.Index(s+"]"+level+"]", "]"+level+"]") != len(s) {
 		level += "="
 	}
 	return "[" + level + "[\n" + s + "]" + level + "]"

@@ -39,6 +39,8 @@ type Session struct {
 	cancel   context.CancelFunc // cancels the pending command; nil when none
 	pending  string             // the pending command, for messages
 	prompted bool               // a `>` prompt waits for its payload
+	// urcPrinted is closed (and replaced) each time a URC is printed.
+	urcPrinted chan struct{}
 
 	mem    *memRecorder                 // the whole session since it began, for :export
 	record atomic.Pointer[fileRecorder] // :record, nil when not recording
@@ -67,6 +69,7 @@ type step struct {
 	claimed  bool          // stepURC: a :wait took it
 	at       time.Time     // when it began (a URC: when it arrived)
 	elapsed  time.Duration // noAnswer: how long it waited
+	end      time.Time     // noAnswer: when it was given up
 }
 
 // secretUse is a secret typed in a command and the script parameter that
@@ -78,7 +81,7 @@ type secretUse struct {
 // newSession wraps an open port. It records from now on: what was before
 // (a resync) is no part of an export.
 func newSession(rw io.ReadWriteCloser, port string, out *printer, secrets *secret.Set, timeout time.Duration) (*Session, error) {
-	s := &Session{out: out, secrets: secrets, port: port, start: time.Now(), timeout: timeout}
+	s := &Session{out: out, secrets: secrets, port: port, start: time.Now(), timeout: timeout, urcPrinted: make(chan struct{})}
 	s.conn = engine.New(rw, engine.Config{Name: port, Secrets: secrets, Tap: tap.Func(s.tap)})
 	s.conn.OnURC(engine.Matcher{}, s.showURC)
 	return s, nil
@@ -138,6 +141,8 @@ func (s *Session) showURC(u engine.URC) {
 	if s.mem != nil {
 		s.steps = append(s.steps, step{kind: stepURC, cmd: text, at: time.Now()})
 	}
+	close(s.urcPrinted)
+	s.urcPrinted = make(chan struct{})
 	s.mu.Unlock()
 }
 
@@ -289,7 +294,8 @@ func outcome(st step, resp *engine.Response, err error) step {
 	case errors.As(err, &me):
 		st.failed = true
 	default:
-		st.noAnswer, st.elapsed = true, time.Since(st.at)
+		st.noAnswer, st.end = true, time.Now()
+		st.elapsed = st.end.Sub(st.at)
 	}
 	return st
 }

@@ -64,6 +64,11 @@ func splitFlags(cmd *cli.Command, args []string) (flags, rest []string, dashes b
 		case a == "--":
 			return flags, append(rest, args[i+1:]...), true
 		case len(a) > 1 && strings.HasPrefix(a, "-"):
+			if words, took := simModelWord(args, i); took > 0 && hasFlag(cmd, "model") {
+				flags = append(flags, words...)
+				i += took - 1
+				continue
+			}
 			flags = append(flags, a)
 			if takesValue(cmd, a) && i+1 < len(args) {
 				i++
@@ -92,6 +97,18 @@ func takesValue(cmd *cli.Command, a string) bool {
 				return v.TakesValue()
 			}
 			return false
+		}
+	}
+	return false
+}
+
+// hasFlag reports whether cmd has a flag of that name.
+func hasFlag(cmd *cli.Command, name string) bool {
+	for _, f := range cmd.Flags {
+		for _, n := range f.Names() {
+			if n == name {
+				return true
+			}
 		}
 	}
 	return false

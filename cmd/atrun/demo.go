@@ -42,7 +42,8 @@ MQTT broker over TLS, both inside atrun: nothing to install, nothing sent
 beyond this machine. It shows each step the script takes, the message the
 modem publishes arriving at the broker (on ` + demoUp + `), and the broker's
 reply arriving at the modem as +QMTRECV (on ` + demoDown + `), which the
-script prints.
+script prints. --model simcom or --model ublox shows the same on a
+virtual SIMCom A7670E (simcom_mqtts) or u-blox SARA-R5 (ublox_mqtts).
 
 --fault switches on a failure of the virtual EC20, to see how atrun
 reports one ('atrun sim --fault help' lists them). --trace shows every
@@ -54,9 +55,11 @@ interrupted.
 Example:
    atrun demo
    atrun demo --fault bad-credentials
+   atrun demo --model ublox
    atrun demo --trace`,
 		Flags: []cli.Flag{
 			faultFlag(),
+			modelFlag(),
 			&cli.BoolFlag{Name: "trace", Usage: "print every byte to and from the modem on stderr"},
 		},
 		Action: demoAction,
@@ -75,17 +78,22 @@ func demoAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	src, name, err := scripts.Lookup(demoScript)
+	model, err := modelOf(c)
 	if err != nil {
-		return fmt.Errorf("the shipped script %s is missing: %w", demoScript, err)
+		return err
+	}
+	script := modelScripts[model]
+	src, name, err := scripts.Lookup(script)
+	if err != nil {
+		return fmt.Errorf("the shipped script %s is missing: %w", script, err)
 	}
 	start := time.Now()
-	d := &demo{humanReport: newHumanReport(c.App.Writer, c.App.ErrWriter), errw: c.App.ErrWriter}
+	d := &demo{humanReport: newHumanReport(c.App.Writer, c.App.ErrWriter), errw: c.App.ErrWriter, model: model}
 	job := session.Job{
 		Script: luabind.Script{Name: name, Source: src},
 		Params: map[string]string{"pub_topic": demoUp, "sub_topic": demoDown, "listen": demoListen,
 			"reg_timeout": demoRegTimeout},
-		Sim:    &session.Sim{Options: sim.Options{Faults: faults}, Ready: d.ready},
+		Sim:    &session.Sim{Options: sim.Options{Model: model, Faults: faults}, Ready: d.ready},
 		Baud:   115200, // a pseudo-terminal ignores it; the serial library wants one
 		Report: d,
 	}
@@ -105,7 +113,8 @@ func demoAction(c *cli.Context) error {
 // the story and what it takes to tell whether the messages went through.
 type demo struct {
 	*humanReport
-	errw io.Writer
+	errw  io.Writer
+	model string // sim.Model*
 
 	mu       sync.Mutex
 	uplink   string // what the broker received from the modem, "" until then
@@ -115,7 +124,7 @@ type demo struct {
 // ready says what is about to happen, and starts the broker's side:
 // answering the modem's message with a reply on its topic.
 func (d *demo) ready(ctx context.Context, s *sim.Sim) {
-	fmt.Fprintf(d.errw, "atrun demo: the shipped script %s drives a virtual Quectel EC20 over AT\n", demoScript)
+	fmt.Fprintf(d.errw, "atrun demo: the shipped script %s drives a virtual %s over AT\n", modelScripts[d.model], sim.ModelTitle(d.model))
 	fmt.Fprintf(d.errw, "commands on %s, as it would a real one. The modem connects over TLS to\n", s.DevicePath)
 	fmt.Fprintf(d.errw, "an MQTT broker at %s. Both run inside atrun: nothing leaves this machine.\n\n", s.BrokerAddr)
 	sub, err := s.Broker.Subscribe(ctx, demoUp)
@@ -142,7 +151,7 @@ func (d *demo) answer(ctx context.Context, b broker.Broker, sub *broker.Subscrip
 		d.Log("warn", "the broker could not send its reply: "+err.Error(), "")
 		return
 	}
-	d.Log("info", fmt.Sprintf("broker replied on %s: %s (the modem gets it as +QMTRECV)", demoDown, demoReply), "")
+	d.Log("info", fmt.Sprintf("broker replied on %s: %s (the modem gets it as %s)", demoDown, demoReply, modelReceive[d.model]), "")
 }
 
 // Print notes the script's print of the reply, which ends the story.
@@ -175,7 +184,7 @@ func (d *demo) conclude(err error, faults sim.Faults, took time.Duration) {
 	w := d.errw
 	if err != nil {
 		if f := faults.String(); f != "" && exitCode(err) == exitFailed {
-			fmt.Fprintf(w, "\nThe virtual EC20 ran with --fault %s: this is how atrun reports the failure.\n", f)
+			fmt.Fprintf(w, "\nThe virtual "+simName(d.model)+" ran with --fault %s: this is how atrun reports the failure.\n", f)
 		}
 		return
 	}
@@ -189,5 +198,8 @@ func (d *demo) conclude(err error, faults sim.Faults, took time.Duration) {
 	fmt.Fprintln(w, "  atrun demo --trace                  every AT command and answer, byte by byte")
 	fmt.Fprintln(w, "  atrun demo --fault bad-credentials  a failure, as atrun reports it ('atrun sim --fault help' lists more)")
 	fmt.Fprintln(w, "  atrun sim                           a virtual EC20 of your own, for picocom or your scripts")
-	fmt.Fprintln(w, "  atrun run ec20_mqtts --port auto --set host=... --set ca_cert=...   the same on a real EC20")
+	fmt.Fprintf(w, "  atrun run %s --port auto --set host=... --set ca_cert=...   the same on a real %s\n", modelScripts[d.model], simName(d.model))
+	if d.model == sim.ModelEC20 {
+		fmt.Fprintln(w, "  atrun demo --model simcom            the same on a virtual SIMCom A7670E (or --model ublox: a u-blox SARA-R5)")
+	}
 }

@@ -94,7 +94,7 @@ func explainScanner(data []byte, name string, format explain.Format) (scanner, e
 		return func(emit func(explain.Entry) error) error { return explain.ExplainTranscript(t, emit) }, nil
 	}
 	body, skipped := explain.StripHeader(data)
-	log := string(body)
+	log := explain.View(body)
 	scan := func(emit func(explain.Entry) error) error {
 		_, err := explain.Scan(log, explain.Options{Format: format}, func(e explain.Entry) error {
 			e.Line += skipped
@@ -102,13 +102,23 @@ func explainScanner(data []byte, name string, format explain.Format) (scanner, e
 		})
 		return err
 	}
+	// Whether any line reads as AT traffic shows early in a real log: the
+	// first megabyte is looked at first, the rest only if it has none.
 	traffic := 0
-	info, err := explain.Scan(log, explain.Options{Format: format}, func(e explain.Entry) error {
+	count := func(e explain.Entry) error {
 		if e.Kind != explain.KindNoise {
 			traffic++
 		}
 		return nil
-	})
+	}
+	head := log
+	if i := strings.LastIndexByte(log[:min(len(log), 1<<20)], '\n'); i >= 0 && len(log) > 1<<20 {
+		head = log[:i+1]
+	}
+	info, err := explain.Scan(head, explain.Options{Format: format}, count)
+	if err == nil && traffic == 0 && len(head) < len(log) {
+		info, err = explain.Scan(log, explain.Options{Format: format}, count)
+	}
 	switch {
 	case err != nil:
 		return nil, usagef("%s: %v", name, err)

@@ -79,25 +79,58 @@ func BenchmarkExplainLarge(b *testing.B) {
 			{"import", []string{"transcript", "import", log, "-o", out}},
 		} {
 			b.Run(fmt.Sprintf("%s/%dMB", tc.name, mb), func(b *testing.B) {
-				var rss float64
-				start := time.Now()
+				var rss, cpu float64
 				for range b.N {
-					rss = max(rss, peakRSS(b, gnuTime, tc.args))
+					r, c := peakRSS(b, gnuTime, tc.args)
+					rss, cpu = max(rss, r), cpu+c
 				}
-				secs := time.Since(start).Seconds() / float64(b.N)
 				b.ReportMetric(rss, "peak-RSS-MB")
 				b.ReportMetric(rss/float64(mb), "RSS/input")
-				b.ReportMetric(float64(mb)/secs, "MB/s")
+				b.ReportMetric(float64(mb)/(cpu/float64(b.N)), "MB/cpu-s")
 			})
 		}
 	}
 }
 
+// BenchmarkExplainOneLongLine explains and imports a 20 MB log that is
+// one line (a binary dump with no line end): the line is held once.
+func BenchmarkExplainOneLongLine(b *testing.B) {
+	gnuTime, err := exec.LookPath("/usr/bin/time")
+	if err != nil {
+		b.Skip("no /usr/bin/time (apt-get install time): peak RSS not measured")
+	}
+	const mb = 20
+	log := filepath.Join(b.TempDir(), "one-line.log")
+	if err := os.WriteFile(log, []byte("AT+QISEND=0,5\n> "+strings.Repeat("x", mb<<20)+"\n"), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	out := filepath.Join(b.TempDir(), "out.atr")
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"explain-json", []string{"explain", "--json", log}},
+		{"import", []string{"transcript", "import", log, "-o", out}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			var rss float64
+			for range b.N {
+				r, _ := peakRSS(b, gnuTime, tc.args)
+				rss = max(rss, r)
+			}
+			b.ReportMetric(rss, "peak-RSS-MB")
+			b.ReportMetric(rss/mb, "RSS/input")
+		})
+	}
+}
+
 // peakRSS runs atrun with args under GNU time, its output thrown away,
-// and returns its peak resident memory in MB.
-func peakRSS(b *testing.B, gnuTime string, args []string) float64 {
+// and returns its peak resident memory in MB and the CPU seconds it used
+// (user and system): on a shared machine, CPU time is what shows whether
+// the work grows linearly.
+func peakRSS(b *testing.B, gnuTime string, args []string) (float64, float64) {
 	b.Helper()
-	cmd := exec.Command(gnuTime, append([]string{"-f", "maxrss-kB %M", atrunBin}, args...)...)
+	cmd := exec.Command(gnuTime, append([]string{"-f", "cpu-s %U %S maxrss-kB %M", atrunBin}, args...)...)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
@@ -112,5 +145,9 @@ func peakRSS(b *testing.B, gnuTime string, args []string) float64 {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return kb / 1024
+	var user, sys float64
+	if j := strings.LastIndex(s, "cpu-s "); j >= 0 {
+		fmt.Sscanf(s[j:], "cpu-s %g %g", &user, &sys)
+	}
+	return kb / 1024, user + sys
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -21,6 +22,7 @@ const maxLogSize = 64 << 20
 func readLog(arg string, stdin io.Reader) ([]byte, string, error) {
 	name := arg
 	r := stdin
+	var size int64 // the file's size, to read it into one buffer
 	if arg == "-" {
 		name = "standard input"
 	} else {
@@ -30,8 +32,16 @@ func readLog(arg string, stdin io.Reader) ([]byte, string, error) {
 		}
 		defer f.Close()
 		r = f
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = min(fi.Size(), maxLogSize+1)
+		}
 	}
-	data, err := io.ReadAll(io.LimitReader(r, maxLogSize+1))
+	// One buffer of the right size: growing one as the bytes come would
+	// leave copies of a large log behind, several times its size.
+	var buf bytes.Buffer
+	buf.Grow(int(size) + bytes.MinRead)
+	_, err := buf.ReadFrom(io.LimitReader(r, maxLogSize+1))
+	data := buf.Bytes()
 	switch {
 	case err != nil:
 		return nil, name, usagef("cannot read the log %s: %v", name, unwrapPath(err))

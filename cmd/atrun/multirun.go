@@ -177,7 +177,7 @@ func runManyJobs(c *cli.Context, p *manyPlan, jr *jsonReport, start time.Time) (
 			j.Trace = traceTo(errw, start)
 		}
 		if j.Sim != nil {
-			j.Sim.Ready = announce(errw)
+			j.Sim.Ready = announce(errw, j.Sim.Options.Model)
 		}
 	}
 	m.Done = func(o session.Outcome) {

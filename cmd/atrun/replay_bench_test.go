@@ -37,7 +37,6 @@ func BenchmarkReplay100(b *testing.B) {
 	for _, jobs := range []string{"1", strconv.Itoa(runtime.NumCPU())} {
 		b.Run("jobs="+jobs, func(b *testing.B) {
 			for b.Loop() {
-				// The transcripts name their CA file relative to the root.
 				o := atrun(b, repoRoot(b), append(args, "--jobs", jobs)...)
 				if o.code != exitOK || strings.Count(o.stdout, "PASS ") != n {
 					b.Fatalf("exit %d\n%s\n%s", o.code, o.stdout, o.stderr)

@@ -55,11 +55,13 @@ each topic the modem subscribed to.
 Example:
    atrun sim
    atrun sim --log --sms '+491701234567:hello from the network'
+   atrun sim --model simcom
    atrun sim --fault slow-registration=3s --fault drop-connection=20s --link /tmp/ec20
    atrun sim --count 8
    atrun sim --broker mqtts://broker.example.com:8883 --broker-ca ca.pem --broker-user dev1`,
 		Flags: []cli.Flag{
 			faultFlag(),
+			modelFlag(),
 			&cli.StringFlag{Name: "broker", Usage: "use the broker at `URL` (mqtts://host:port) instead of the embedded one"},
 			&cli.StringFlag{Name: "broker-ca", Usage: "the CA certificate (PEM) of --broker, at `FILE`"},
 			&cli.StringFlag{Name: "broker-user", Usage: "the broker's user `NAME`", DefaultText: "modem, for the embedded broker"},
@@ -95,7 +97,11 @@ func simAction(c *cli.Context) error {
 		return nil
 	}
 	if c.Bool("commands") {
-		for _, name := range sim.Commands() {
+		model, err := modelOf(c)
+		if err != nil {
+			return err
+		}
+		for _, name := range sim.CommandsOf(model) {
 			fmt.Fprintln(c.App.Writer, name)
 		}
 		return nil
@@ -118,7 +124,7 @@ func simAction(c *cli.Context) error {
 	if err != nil {
 		// Ctrl+C while an external broker is slow to answer is an
 		// interruption, not a setup error.
-		return stopped(ctx, &usageError{msg: "cannot start the virtual EC20: " + err.Error()})
+		return stopped(ctx, &usageError{msg: "cannot start the virtual " + simName(opts.Model) + ": " + err.Error()})
 	}
 	defer s.Close()
 	printSim(c.App.Writer, s, opts, c.IsSet("broker-password"))
@@ -132,10 +138,10 @@ func simAction(c *cli.Context) error {
 	case <-ctx.Done():
 		// Ctrl+C is how this command ends: not a failure.
 		err := s.Close()
-		fmt.Fprintln(c.App.ErrWriter, "virtual EC20 stopped")
+		fmt.Fprintln(c.App.ErrWriter, "virtual "+simName(opts.Model)+" stopped")
 		return err
 	case <-s.Done():
-		return fmt.Errorf("the virtual EC20 stopped by itself: %v", s.Err())
+		return fmt.Errorf("the virtual %s stopped by itself: %v", simName(opts.Model), s.Err())
 	}
 }
 
@@ -159,7 +165,11 @@ func simOptions(c *cli.Context) (sim.Options, error) {
 	case bo.URL != "" && !brokerURLRE.MatchString(bo.URL):
 		return sim.Options{}, usagef("--broker %q: write it as mqtts://host:port", bo.URL)
 	}
-	return sim.Options{Faults: faults, Broker: bo, Link: c.String("link"), Port: portName, Seed: c.Int64("seed")}, nil
+	model, err := modelOf(c)
+	if err != nil {
+		return sim.Options{}, err
+	}
+	return sim.Options{Model: model, Faults: faults, Broker: bo, Link: c.String("link"), Port: portName, Seed: c.Int64("seed")}, nil
 }
 
 // brokerURLRE is the form of --broker: TLS, a host and a port.
@@ -187,8 +197,8 @@ func printSim(w io.Writer, s *sim.Sim, opts sim.Options, givenPassword bool) {
 	fmt.Fprintf(w, "\nTalk to it like a real modem (type AT and Enter):\n")
 	fmt.Fprintf(w, "  picocom -b 115200 %s\n", shellQuote(dev))
 	fmt.Fprintf(w, "Or run the shipped MQTT script on it:\n")
-	fmt.Fprintf(w, "  ATRUN_PASSWORD=%s atrun run ec20_mqtts --port %s --set host=%s --set port=%s --set ca_cert=%s --set username=%s%s\n",
-		password, shellQuote(dev), shellQuote(host), port, shellQuote(s.CAFile), shellQuote(s.Username), urc)
+	fmt.Fprintf(w, "  ATRUN_PASSWORD=%s atrun run %s --port %s --set host=%s --set port=%s --set ca_cert=%s --set username=%s%s\n",
+		password, modelScripts[cmp.Or(opts.Model, sim.ModelEC20)], shellQuote(dev), shellQuote(host), port, shellQuote(s.CAFile), shellQuote(s.Username), urc)
 	fmt.Fprintf(w, "Watch what the modem publishes, and publish to it:\n")
 	fmt.Fprintf(w, "  mosquitto_sub -h %s -p %s --cafile %s -u %s -P %s -t '#' -v\n",
 		shellQuote(host), port, shellQuote(s.CAFile), shellQuote(s.Username), password)
@@ -204,7 +214,7 @@ func printSim(w io.Writer, s *sim.Sim, opts sim.Options, givenPassword bool) {
 
 // printSimInfo lists the device, the faults and the broker, one per line.
 func printSimInfo(w io.Writer, s *sim.Sim, opts sim.Options, givenPassword bool) {
-	fmt.Fprintln(w, "virtual EC20 ready")
+	fmt.Fprintln(w, "virtual "+simName(opts.Model)+" ready")
 	fmt.Fprintf(w, "  device:    %s\n", s.DevicePath)
 	if opts.Link != "" {
 		fmt.Fprintf(w, "  link:      %s\n", opts.Link)

@@ -57,7 +57,14 @@ func simFromFlags(c *cli.Context) (*session.Sim, error) {
 		if len(faults) > 0 {
 			return nil, usagef("--fault needs --sim: faults are switched on in the virtual EC20")
 		}
+		if c.IsSet("model") {
+			return nil, usagef("--model needs --sim: it picks the virtual modem (--sim simcom is short for --sim --model simcom)")
+		}
 		return nil, nil
+	}
+	model, err := modelOf(c)
+	if err != nil {
+		return nil, err
 	}
 	if portGiven(c) {
 		return nil, usagef("--sim and --port exclude each other: --sim runs the script on a virtual EC20 instead of a port")
@@ -66,7 +73,8 @@ func simFromFlags(c *cli.Context) (*session.Sim, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &session.Sim{Options: sim.Options{Faults: f, Reply: simReply, Log: simRunLog(c.App.ErrWriter)}, Ready: announce(c.App.ErrWriter)}, nil
+	return &session.Sim{Options: sim.Options{Model: model, Faults: f, Reply: simReply, Log: simRunLog(c.App.ErrWriter)},
+		Ready: announce(c.App.ErrWriter, model)}, nil
 }
 
 // portGiven reports whether --port was on the command line. ATRUN_PORT
@@ -85,9 +93,9 @@ func portGiven(c *cli.Context) bool {
 
 // announce says where the virtual EC20 and its broker are, on stderr with
 // the run's other remarks.
-func announce(w io.Writer) func(context.Context, *sim.Sim) {
+func announce(w io.Writer, model string) func(context.Context, *sim.Sim) {
 	return func(_ context.Context, s *sim.Sim) {
-		fmt.Fprintf(w, "virtual EC20 on %s, MQTT broker at %s (TLS)\n", s.DevicePath, s.BrokerAddr)
+		fmt.Fprintf(w, "virtual %s on %s, MQTT broker at %s (TLS)\n", simName(model), s.DevicePath, s.BrokerAddr)
 	}
 }
 

@@ -261,14 +261,6 @@ func TestTranscriptShow(t *testing.T) {
 	}
 }
 
-// notReplayed are the shared logs that have no replay script yet, and why.
-var notReplayed = map[string]string{
-	"01": "a hand-typed session whose typographic-quote commands are echoed: after write_raw the engine routes the echo and the result away from expect",
-	"12": "same as 01: an echoed command with typographic quotes, written with write_raw",
-	"19": "boot probes the modem answers only later: after a send that timed out, the engine takes the next OK for the abandoned command",
-	"23": "a FONA trace showing only each answer's first line: same as 19, the final result of the next command is taken for the abandoned one",
-}
-
 // The import of each shared log replays against a script written for it
 // (testdata/imported/NN.lua): the commands the log shows, in its order,
 // each waiting for what the log shows the modem answering.
@@ -279,9 +271,6 @@ func TestImportedLogsReplay(t *testing.T) {
 		t.Run(n, func(t *testing.T) {
 			script := filepath.Join(scripts, n+".lua")
 			if _, err := os.Stat(script); err != nil {
-				if why, ok := notReplayed[n]; ok {
-					t.Skip("no replay script: " + why)
-				}
 				t.Fatalf("no replay script for %s: write %s", filepath.Base(file), script)
 			}
 			dir := t.TempDir()

@@ -27,7 +27,7 @@ const MaxPayload = 16 << 20
 func InlinePayload(head string) (start, n int, ok bool) {
 	rest, ok := cutPayloadName(head, "+QMTRECV:")
 	if !ok {
-		return 0, 0, false
+		return ubloxInlinePayload(head)
 	}
 	s := scanner{s: rest}
 	s.spaces()
@@ -82,7 +82,7 @@ func PayloadAfter(line string) (n int, ok bool) {
 		}
 		return count(fields[2])
 	}
-	return 0, false
+	return simcomPayloadAfter(line)
 }
 
 // TakesNextLine recognises a URC whose next line is part of it: `+CMT:`

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/atrun/atrun/engine/secret"
+	"github.com/atrun/atrun/engine/tap"
 )
 
 // Every way a run can end is written by EndAs, read back by Parse, and told
@@ -92,5 +93,56 @@ func TestParseEndings(t *testing.T) {
 		if got := tr.Ending(); got != tt.want {
 			t.Errorf("%q: Ending() = %+v, want %+v", tt.file, got, tt.want)
 		}
+	}
+}
+
+// A file the script read is recorded once, cut into lines, secrets
+// redacted; it reads back whole, and a replay serves it without matching or
+// delivering it.
+func TestFileEvents(t *testing.T) {
+	var s secret.Set
+	s.Add("hunter22")
+	var buf bytes.Buffer
+	rec, err := NewRecorder(&buf, Header{Start: epoch}, &s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pem := "-----BEGIN-----\nAAAA\n-----END-----\n"
+	rec.File(epoch, "ca.pem", []byte(pem))
+	rec.File(epoch.Add(ms), "ca.pem", []byte("changed"))
+	rec.File(epoch, "key", []byte("pw hunter22\n"))
+	rec.Tap(tap.ToModem, epoch.Add(ms), []byte("AT\r"))
+	rec.Tap(tap.FromModem, epoch.Add(2*ms), []byte("\r\nOK\r\n"))
+	if err := rec.End(epoch.Add(3 * ms)); err != nil {
+		t.Fatal(err)
+	}
+	want := `0.000000 file  "ca.pem" "-----BEGIN-----\n"
+0.000000 file  "ca.pem" "AAAA\n"
+0.000000 file  "ca.pem" "-----END-----\n"
+0.000000 file  "key" "pw " <redacted> "\n"
+0.001000 host  "AT\r"
+0.002000 modem "\r\nOK\r\n"
+0.003000 end
+`
+	if got := body(buf.Bytes()); got != want {
+		t.Fatalf("got\n%s\nwant\n%s", got, want)
+	}
+	tr, err := Parse(buf.Bytes(), "f.atr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(tr.Files()["ca.pem"]); got != pem {
+		t.Fatalf("Files()[ca.pem] = %q", got)
+	}
+	r := NewReplay(tr, Options{})
+	defer r.Close()
+	if data, ok := r.File("ca.pem"); !ok || string(data) != pem {
+		t.Fatalf("File(ca.pem) = %q, %v", data, ok)
+	}
+	if _, ok := r.File("other.pem"); ok {
+		t.Fatal("File serves a file the recording does not hold")
+	}
+	if _, err := r.Write([]byte("AT\r")); err != nil {
+		t.Fatalf("the first write is matched against the first host event: %v", err)
 	}
 }

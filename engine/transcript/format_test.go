@@ -105,7 +105,7 @@ func eventsEqual(a, b []Event) bool {
 	}
 	for i := range a {
 		x, y := a[i], b[i]
-		if x.At != y.At || x.Kind != y.Kind || x.Line != y.Line ||
+		if x.At != y.At || x.Kind != y.Kind || x.Line != y.Line || x.Name != y.Name || x.Ending().Kind != y.Ending().Kind ||
 			!bytes.Equal(x.Data.Bytes, y.Data.Bytes) || len(x.Data.Holes) != len(y.Data.Holes) {
 			return false
 		}

@@ -7,7 +7,9 @@ expect("CONNECT", "60s")
 write_raw("http://metadata.soracom.io/v1/userdata")
 expect("OK", "60s")
 send("AT+QHTTPGET", {timeout = "60s"})
-send("AT+QHTTPREAD", {timeout = "60s"})
--- +QHTTPGET: 0,200 came before the read: the request succeeded.
-local _, err, status = wait_urc("+QHTTPGET:", "1s")
+-- The library reads once +QHTTPGET: 0,200 says the request succeeded.
+local _, err, status = wait_urc("+QHTTPGET:", "60s")
 assert(err == "0" and status == "200", "status " .. tostring(status))
+-- The read stalls after CONNECT and one empty line: no body, no result.
+local ok, e = pcall(send, "AT+QHTTPREAD", {timeout = "10s"})
+assert(not ok and e.kind == "timeout", "the read should time out: " .. tostring(e))

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/atrun/atrun/sim"
+)
+
+// modelFlag is --model, the same for atrun sim, run --sim and demo.
+func modelFlag() cli.Flag {
+	return &cli.StringFlag{
+		Name:  "model",
+		Value: sim.ModelEC20,
+		Usage: "the virtual modem: `NAME` " + strings.Join(modelChoices(), ", "),
+	}
+}
+
+// modelChoices words each model with what it is ("simcom (SIMCom A7670E)").
+func modelChoices() []string {
+	var out []string
+	for _, m := range sim.Models() {
+		out = append(out, m+" ("+sim.ModelTitle(m)+")")
+	}
+	return out
+}
+
+// modelOf reads --model, refusing an unknown name with the choices.
+func modelOf(c *cli.Context) (string, error) {
+	m := strings.ToLower(c.String("model"))
+	if err := sim.CheckModel(m); err != nil {
+		return "", &usageError{msg: "--model: " + err.Error()}
+	}
+	return m, nil
+}
+
+// modelScripts is the shipped MQTT-over-TLS script of each model.
+var modelScripts = map[string]string{
+	sim.ModelEC20:   "ec20_mqtts",
+	sim.ModelSIMCom: "simcom_mqtts",
+	sim.ModelUblox:  "ublox_mqtts",
+}
+
+// modelReceive is how each model hands the script an incoming message.
+var modelReceive = map[string]string{
+	sim.ModelEC20:   "+QMTRECV",
+	sim.ModelSIMCom: "+CMQTTRXSTART ... +CMQTTRXEND",
+	sim.ModelUblox:  "+UUMQTTC: 6 and AT+UMQTTC=6,1",
+}
+
+// simModelWord turns "--sim simcom" and "--sim=simcom" into "--sim --model
+// simcom": --sim stays a switch (alone it is the EC20), and a model name
+// may follow it. It returns the words to use and how many of args it took.
+func simModelWord(args []string, i int) (words []string, took int) {
+	a := args[i]
+	if v, ok := strings.CutPrefix(a, "--sim="); ok {
+		return []string{"--sim", "--model", v}, 1
+	}
+	if (a == "--sim" || a == "-sim") && i+1 < len(args) && sim.CheckModel(args[i+1]) == nil {
+		return []string{"--sim", "--model", args[i+1]}, 2
+	}
+	return nil, 0
+}
+
+// simName is how the CLI names a virtual modem: "EC20" as it always has,
+// else the module ("SIMCom A7670E").
+func simName(model string) string {
+	if model == "" || model == sim.ModelEC20 {
+		return "EC20"
+	}
+	return sim.ModelTitle(model)
+}
