@@ -318,7 +318,7 @@ func writeManyJUnit(file, script string, outcomes []session.Outcome, wall time.D
 	for i, o := range outcomes {
 		results[i] = replay.FileResult{File: o.Port, Status: status[resultOf(o.Err)], Wall: o.Elapsed}
 		if o.Err != nil {
-			results[i].Err = errors.New(classify(o.Err).message)
+			results[i].Err = junitError(classify(o.Err).message)
 		}
 	}
 	data, err := replay.JUnitSuite("atrun run", script, results, replay.Summarise(results, wall), time.Now())
@@ -330,6 +330,13 @@ func writeManyJUnit(file, script string, outcomes []session.Outcome, wall time.D
 	}
 	return nil
 }
+
+// junitError is a run's error in the JUnit report: a run that did not
+// start is a setup error there, not an unreadable transcript.
+type junitError string
+
+func (e junitError) Error() string     { return string(e) }
+func (e junitError) JUnitType() string { return "setup" }
 
 // manyError is a run on several modems where some did not succeed; it
 // unwraps to the worst run's error, which decides the exit code.

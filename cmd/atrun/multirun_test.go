@@ -53,7 +53,9 @@ type junitDoc struct {
 		Cases []struct {
 			Name    string    `xml:"name,attr"`
 			Failure *struct{} `xml:"failure"`
-			Error   *struct{} `xml:"error"`
+			Error   *struct {
+				Type string `xml:"type,attr"`
+			} `xml:"error"`
 		} `xml:"testcase"`
 	} `xml:"testsuite"`
 }
@@ -105,7 +107,7 @@ end
 			}
 			checkTable(t, o.stderr, tc.rows)
 			checkRecords(t, rec, tc.ports, tc.rows)
-			checkJUnit(t, junit, tc.ports, tc.rows)
+			checkJUnit(t, junit, "atrun run s", tc.ports, tc.rows)
 		})
 	}
 }
@@ -151,7 +153,7 @@ func checkRecords(t *testing.T, dir string, ports []string, rows map[string]stri
 }
 
 // checkJUnit reads the report: one case per port, failures where due.
-func checkJUnit(t *testing.T, file string, ports []string, rows map[string]string) {
+func checkJUnit(t *testing.T, file, suite string, ports []string, rows map[string]string) {
 	t.Helper()
 	raw, err := os.ReadFile(file)
 	if err != nil {
@@ -161,13 +163,16 @@ func checkJUnit(t *testing.T, file string, ports []string, rows map[string]strin
 	if err := xml.Unmarshal(raw, &doc); err != nil {
 		t.Fatalf("%v\n%s", err, raw)
 	}
-	if len(doc.Suites) != 1 || len(doc.Suites[0].Cases) != len(ports) || doc.Suites[0].Name != "atrun run s" {
-		t.Fatalf("want one suite 'atrun run s' of %d cases:\n%s", len(ports), raw)
+	if len(doc.Suites) != 1 || len(doc.Suites[0].Cases) != len(ports) || doc.Suites[0].Name != suite {
+		t.Fatalf("want one suite %q of %d cases:\n%s", suite, len(ports), raw)
 	}
 	for i, c := range doc.Suites[0].Cases {
 		ok := rows[ports[i]] == "ok"
 		if c.Name != ports[i] || ok != (c.Failure == nil && c.Error == nil) {
 			t.Errorf("case %d: %s, failure %v error %v; want %s %s", i, c.Name, c.Failure != nil, c.Error != nil, ports[i], rows[ports[i]])
+		}
+		if setup := strings.HasPrefix(rows[ports[i]], "setup error"); setup != (c.Error != nil && c.Error.Type == "setup") {
+			t.Errorf("case %d (%s): a port that did not open must be an <error type=\"setup\">, and only it:\n%s", i, c.Name, raw)
 		}
 	}
 }
