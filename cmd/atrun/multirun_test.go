@@ -307,3 +307,26 @@ func TestSimCount(t *testing.T) {
 		t.Errorf("Ctrl+C: exit %d\n%s", r.code, r.stderr)
 	}
 }
+
+// With one --port, --junit writes one test case (the form of a CI matrix
+// job) and --record names the transcript file, as without --junit.
+func TestRunOnePortWithJUnit(t *testing.T) {
+	devs := startTestFleet(t, 1)
+	dir := t.TempDir()
+	rec, junit := filepath.Join(dir, "modem.atr"), filepath.Join(dir, "junit.xml")
+	o := atrun(t, dir, "run", "selftest", "--port", devs[0], "--record", rec, "--junit", junit)
+	if o.code != exitOK {
+		t.Fatalf("exit %d\n%s", o.code, o.stderr)
+	}
+	if strings.Contains(o.stderr, "["+devs[0]+"]") || strings.Contains(o.stderr, "\nPORT ") {
+		t.Errorf("one port's output is tagged or tabled:\n%s", o.stderr)
+	}
+	tr, err := transcript.ReadFile(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if end := tr.Ending(); end.Kind != transcript.Succeeded {
+		t.Errorf("the transcript ends %+v", end)
+	}
+	checkJUnit(t, junit, "atrun run selftest", devs, map[string]string{devs[0]: "ok"})
+}
