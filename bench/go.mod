@@ -10,5 +10,6 @@ require (
 )
 
 // The engine client measures this working copy of atrun's engine, as the
-// harness measures the atrun it builds from ../cmd/atrun.
+// harness measures the atrun it builds from ../cmd/atrun. When the engine
+// gains a dependency, run `go mod tidy` here too (CI vets this module).
 replace github.com/atrun/atrun => ../

@@ -1,9 +1,12 @@
 // Command bench compares atrun with what a user could use instead, on
 // this machine, in one run: the round trip of AT+CSQ to a fake modem on a
-// pseudo-terminal from the raw go.bug.st/serial floor and from a Lua
-// script under `atrun run`, and the start-up of `atrun run` and `atrun
-// send` against a Go hello world. Clients run interleaved, each in a
-// process of its own, and the table shows medians of the runs' medians.
+// pseudo-terminal from the raw go.bug.st/serial floor, from two other
+// designs of a Go client (a reader goroutine handing answers over; the
+// caller reading its own answer), from atrun's engine called from Go and
+// from a Lua script under `atrun run`; and the start-up of `atrun run`
+// and `atrun send` against a Go hello world. Clients run interleaved,
+// each in a process of its own, and the tables show medians of the
+// runs' medians. docs/performance.md explains the figures.
 //
 //	cd bench && go run . -runs 7
 //

@@ -29,6 +29,12 @@ type Config struct {
 	Timeout   time.Duration // default wait for a command's answer; see DefaultTimeout
 	QueueSize int           // URC queue bound, DefaultQueueSize when 0
 	URCs      []string      // unsolicited codes known from the start, DefaultURCs when nil
+	// BareErrorHint, when set, gives the hint of a command the modem
+	// answered with a bare ERROR, given the command as sent (secrets
+	// redacted); "" keeps the generic one. A virtual modem uses it to say
+	// it lacks the command, so that the script, the CLI and JSON all read
+	// the same hint rather than "check the syntax".
+	BareErrorHint func(command string) string
 }
 
 // Conn is an AT session over a port. One goroutine reads the port and
@@ -43,6 +49,9 @@ type Conn struct {
 	tap     tap.Sink
 	secrets *secret.Set
 	timeout time.Duration
+	// bareHint is Config.BareErrorHint; set once by New, read by the
+	// waiting goroutine.
+	bareHint func(command string) string
 
 	tapMu sync.Mutex // keeps tap calls in wire order
 
@@ -94,15 +103,16 @@ const recentMax = 1024
 // the only reader, and Close closes it.
 func New(port io.ReadWriteCloser, cfg Config) *Conn {
 	c := &Conn{
-		port:    port,
-		name:    cfg.Name,
-		clk:     cfg.Clock,
-		tap:     cfg.Tap,
-		secrets: cfg.Secrets,
-		timeout: cfg.Timeout,
-		urcs:    newURCTable(cfg.URCs),
-		queue:   newURCQueue(cfg.QueueSize),
-		done:    make(chan struct{}),
+		port:     port,
+		name:     cfg.Name,
+		clk:      cfg.Clock,
+		tap:      cfg.Tap,
+		secrets:  cfg.Secrets,
+		timeout:  cfg.Timeout,
+		bareHint: cfg.BareErrorHint,
+		urcs:     newURCTable(cfg.URCs),
+		queue:    newURCQueue(cfg.QueueSize),
+		done:     make(chan struct{}),
 	}
 	if c.clk == nil {
 		c.clk = clock.Real{}

@@ -9,8 +9,9 @@ import (
 
 // newModemError describes a command that ended with an error result. A
 // verbose +CME/+CMS ERROR (AT+CMEE=2) gets its number back from the
-// tables, so err.code reads the same in either mode.
-func newModemError(cm *command) *ModemError {
+// tables, so err.code reads the same in either mode. bareHint, when not
+// nil, may replace the hint of a bare ERROR (Config.BareErrorHint).
+func newModemError(cm *command, bareHint func(string) string) *ModemError {
 	e := &ModemError{Command: cm.shown, Result: cm.final, Kind: cm.final, Code: -1, Lines: cm.lines}
 	f, ok := codes.ParseFinal(cm.final)
 	if !ok {
@@ -21,6 +22,11 @@ func newModemError(cm *command) *ModemError {
 		e.Code = c.N
 	}
 	e.Hint = codes.Hint(cm.final, cm.text)
+	if e.Kind == "ERROR" && bareHint != nil {
+		if h := bareHint(cm.shown); h != "" {
+			e.Hint = h
+		}
+	}
 	return e
 }
 

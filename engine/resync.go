@@ -20,6 +20,11 @@ type ResyncOptions struct {
 	// Budget how long Resync tries in all (10 s when 0): long enough for a
 	// modem's own upload timeout to pass.
 	Attempt, Budget time.Duration
+	// KeepURCs keeps the whole URC lines that arrived before the resync in
+	// the queue instead of discarding them: a script started at power-on
+	// may be waiting for the RDY or +CPIN: READY the modem sent while the
+	// port was being opened. Stale answers and partial lines still go.
+	KeepURCs bool
 }
 
 // ResyncReport says what Resync found before the modem answered cleanly.
@@ -190,13 +195,20 @@ func (c *Conn) drain(ctx context.Context, o ResyncOptions, rep *ResyncReport) er
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	// With no command pending every line was queued; what is not a known
+	// URC (a stale +CSQ: answer, an OK) is an earlier program's leftover.
+	kept := newURCQueue(len(c.queue.items))
 	for _, u := range c.queue.snapshot() {
+		if o.KeepURCs && c.urcs.matches(u.Text) {
+			kept.push(u)
+			continue
+		}
 		rep.Drained = append(rep.Drained, u.Text+u.Data)
 	}
+	c.queue = kept
 	if len(c.fr.buf) > 0 || len(c.fr.data) > 0 {
 		rep.Drained = append(rep.Drained, string(c.fr.buf)+string(c.fr.data))
 	}
-	c.queue = newURCQueue(len(c.queue.items))
 	c.fr = framer{}
 	c.orphan, c.late = nil, nil
 	return nil

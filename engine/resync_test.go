@@ -92,3 +92,41 @@ func TestResyncGivesUp(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// A run started at power-on may be waiting for the RDY the modem sent while
+// the port was opened: with KeepURCs the known URCs stay queued, while a
+// stale answer (a +CSQ: line, an OK) is still discarded.
+func TestResyncKeepsURCs(t *testing.T) {
+	stale := "\r\nRDY\r\n\r\n+CSQ: 5,99\r\n\r\nOK\r\n\r\n+CPIN: READY\r\n"
+	host, _ := enginetest.Start(t, 1,
+		enginetest.Step{Reply: stale},
+		enginetest.Step{Expect: "AT\r", Reply: "\r\nOK\r\n"},
+	)
+	var mu sync.Mutex
+	got, in := 0, make(chan struct{})
+	c := New(host, Config{Name: "pipe", Tap: tap.Func(func(d tap.Dir, _ time.Time, p []byte) {
+		mu.Lock()
+		defer mu.Unlock()
+		if got += len(p); d == tap.FromModem && got == len(stale) {
+			close(in)
+		}
+	})})
+	defer c.Close()
+	<-in
+	o := fastResync
+	o.KeepURCs = true
+	rep, err := c.Resync(ctxT(t), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"+CSQ: 5,99", "OK"}; !reflect.DeepEqual(rep.Drained, want) {
+		t.Fatalf("drained %q, want %q", rep.Drained, want)
+	}
+	var kept []string
+	for _, u := range c.Queued() {
+		kept = append(kept, u.Text)
+	}
+	if want := []string{"RDY", "+CPIN: READY"}; !reflect.DeepEqual(kept, want) {
+		t.Fatalf("queued %q, want %q", kept, want)
+	}
+}

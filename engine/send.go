@@ -332,7 +332,7 @@ func (c *Conn) finish(cm *command, err error) (*Response, error) {
 		Elapsed: c.clk.Now().Sub(cm.started),
 	}
 	if cm.result == failure {
-		return resp, newModemError(cm)
+		return resp, newModemError(cm, c.bareHint)
 	}
 	return resp, nil
 }

@@ -18,20 +18,15 @@ type ewfReader struct {
 	host     strings.Builder
 	hostLine int
 	modem    *framer
-	err      error
 }
 
 // ewfRecords reads an EWF trace. A line whose byte count is not the
 // number of bytes it holds gets a note.
-func ewfRecords(data string, emit func(record)) error {
+func ewfRecords(data string, emit func(record)) {
 	r := &ewfReader{emit: emit, modem: newFramer(1, false)}
 	eachLine(data, r.line)
-	if r.err != nil {
-		return r.err
-	}
 	r.flushHost()
 	r.emitAll(r.modem.flush())
-	return nil
 }
 
 func (r *ewfReader) emitAll(recs []record) {
@@ -42,9 +37,6 @@ func (r *ewfReader) emitAll(recs []record) {
 
 // line handles one line of the trace.
 func (r *ewfReader) line(n int, l string) {
-	if r.err != nil {
-		return
-	}
 	m := ewfLine.FindStringSubmatch(l)
 	if m == nil {
 		r.flushHost()

@@ -76,7 +76,8 @@ func records(data string, info *Info, emit func(record)) error {
 		textRecords(data, format, info, emit)
 		return nil
 	case FormatEWF:
-		return ewfRecords(data, emit)
+		ewfRecords(data, emit)
+		return nil
 	}
 	return &FormatError{Format: info.Format}
 }

@@ -100,10 +100,3 @@ func cutClock(l string) (string, stamp) {
 	}
 	return l[:m[0]], stamp{at: time.Duration(n) * time.Millisecond, clock: true, ok: true}
 }
-
-// hasTime reports whether l starts with a time stamp; detection counts
-// them.
-func hasTime(l string) bool {
-	_, s := cutTime(l)
-	return s.ok
-}

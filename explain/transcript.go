@@ -17,17 +17,13 @@ const KindEnd Kind = "end"
 // numbers and times. A secret cut out of an event reads "<redacted>".
 func ExplainTranscript(t *transcript.Transcript, emit func(Entry) error) error {
 	var sh shape
-	if err := transcriptRecords(t, sh.see); err != nil {
-		return err
-	}
+	transcriptRecords(t, sh.see)
 	c := newClassifier(sh, emit)
-	if err := transcriptRecords(t, func(r record) {
+	transcriptRecords(t, func(r record) {
 		if c.err == nil {
 			c.record(r)
 		}
-	}); err != nil {
-		return err
-	}
+	})
 	c.finish()
 	if c.err != nil {
 		return c.err
@@ -40,7 +36,7 @@ func ExplainTranscript(t *transcript.Transcript, emit func(Entry) error) error {
 
 // transcriptRecords turns the transcript's events into records, with the
 // same host gathering and modem framing as a byte trace.
-func transcriptRecords(t *transcript.Transcript, emit func(record)) error {
+func transcriptRecords(t *transcript.Transcript, emit func(record)) {
 	at := map[int]time.Duration{} // event time by line
 	timed := func(r record) {
 		r.at, r.hasTime = at[r.line], true
@@ -64,7 +60,6 @@ func transcriptRecords(t *transcript.Transcript, emit func(record)) error {
 	}
 	r.flushHost()
 	r.emitAll(r.modem.flush())
-	return nil
 }
 
 // WithHoles is the event's bytes with "<redacted>" where a secret was cut

@@ -184,7 +184,15 @@ func Run(ctx context.Context, script luabind.Script, t *transcript.Transcript, o
 		},
 	})
 	runner.Store(r)
-	_, scriptErr := r.Run(runCtx, script)
+	// A session that began with the engine's clean start is replayed with
+	// it, so the drained bytes and the resync's ATs line up as recorded.
+	var scriptErr error
+	if t.Header.Resync {
+		_, scriptErr = conn.Resync(runCtx, engine.ResyncOptions{KeepURCs: true})
+	}
+	if scriptErr == nil {
+		_, scriptErr = r.Run(runCtx, script)
+	}
 	finishErr := rp.Finish()
 	virtual := clk.Now().Sub(start)
 	clk.Idle()

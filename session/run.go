@@ -34,8 +34,12 @@ type Job struct {
 	Sim    *Sim              // the virtual EC20 to run on, instead of Port
 	Port   string            // as given: a path, tcp://..., auto, or "" for none
 	Baud   int
-	Queue  int    // the URC queue's size; engine.DefaultQueueSize when 0
-	Record string // the transcript file, "" for none
+	Queue  int // the URC queue's size; engine.DefaultQueueSize when 0
+	// NoResync skips the clean start: by default, before the script runs,
+	// what an earlier program left pending is drained and AT is sent until
+	// a clean OK, so no leftover is taken for the script's first answer.
+	NoResync bool
+	Record   string // the transcript file, "" for none
 	// Version is atrun's, written in the transcript's header.
 	Version string
 	Start   time.Time // when the run started; the transcript's start
@@ -95,7 +99,11 @@ func Run(ctx context.Context, j Job) (*luabind.Result, error) {
 		Header: transcript.Header{
 			Script: j.Script.Name, Atrun: j.Version,
 			Params: HeaderParams(j.Params, j.Script.Source, secrets, j.Getenv),
+			Resync: !j.NoResync && j.Port != "",
 		},
+	}
+	if j.Sim != nil {
+		o.BareErrorHint = LackingHint
 	}
 	if j.Trace != nil {
 		o.Trace = j.Trace(secrets, where)
@@ -103,6 +111,11 @@ func Run(ctx context.Context, j Job) (*luabind.Result, error) {
 	sess, err := Open(ctx, o)
 	if err != nil {
 		return nil, j.Stopped(ctx, err)
+	}
+	if err := cleanStart(ctx, sess.Conn, !j.NoResync, j.Report); err != nil {
+		err = j.Stopped(ctx, err)
+		sess.Close(Ending(err, sess.Conn))
+		return nil, err
 	}
 	r := luabind.NewRunner(luabind.Options{
 		Conn: sess.Conn, Port: sess.Port, Params: j.Params, Secrets: secrets, Getenv: j.Getenv,
@@ -124,6 +137,20 @@ func Run(ctx context.Context, j Job) (*luabind.Result, error) {
 	}
 	warnUnused(j.Report, res)
 	return res, err
+}
+
+// cleanStart resynchronises with the modem before the script's first
+// command (engine.Conn.Resync), keeping the URCs a power-on script may wait
+// for, and says what it found when the start was not clean.
+func cleanStart(ctx context.Context, conn *engine.Conn, on bool, rep Reporter) error {
+	if conn == nil || !on {
+		return nil
+	}
+	found, err := conn.Resync(ctx, engine.ResyncOptions{KeepURCs: true})
+	if err == nil && !found.Clean() && rep != nil {
+		rep.Notice("clean start: " + found.String())
+	}
+	return err
 }
 
 // scriptMessage is the failure's message as a replay's script error

@@ -85,7 +85,7 @@ func TestRunRecordsTheEnding(t *testing.T) {
 				}
 			}()
 			script := luabind.Script{Name: filepath.Join(dir, "s.lua"), Source: []byte(tt.script), Dir: dir}
-			_, err := Run(ctx, Job{Script: script, Port: dev, Baud: 115200, Record: rec, Start: time.Now(), Stopped: explainStop, Report: rep})
+			_, err := Run(ctx, Job{Script: script, Port: dev, Baud: 115200, Record: rec, Start: time.Now(), Stopped: explainStop, Report: rep, NoResync: true})
 			var se *SetupError
 			if errors.As(err, &se) {
 				t.Fatal(err)

@@ -53,6 +53,9 @@ type Options struct {
 	// for none. The session sets where it learns the script line from
 	// with SetWhere before the script runs.
 	Trace tap.Sink
+	// BareErrorHint is the engine's Config.BareErrorHint: on the virtual
+	// EC20, the hint for a command it does not implement.
+	BareErrorHint func(command string) string
 }
 
 // Session is an open link to the modem with its observers: the trace and
@@ -104,7 +107,7 @@ func Open(ctx context.Context, o Options) (*Session, error) {
 		sinks = append(sinks, o.Trace)
 	}
 	if rw != nil {
-		s.Conn = engine.New(rw, engine.Config{Name: port, Secrets: o.Secrets, Tap: multiTap(sinks), QueueSize: o.QueueSize})
+		s.Conn = engine.New(rw, engine.Config{Name: port, Secrets: o.Secrets, Tap: multiTap(sinks), QueueSize: o.QueueSize, BareErrorHint: o.BareErrorHint})
 	}
 	return s, nil
 }

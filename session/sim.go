@@ -5,6 +5,7 @@ import (
 	"context"
 	"net"
 	"slices"
+	"strings"
 
 	"github.com/atrun/atrun/engine/secret"
 	"github.com/atrun/atrun/luabind"
@@ -109,4 +110,19 @@ func (v *Sim) forget(res *luabind.Result) {
 		}
 	}
 	res.UnusedParams = kept
+}
+
+// LackingHint is the hint for a bare ERROR on the virtual EC20 (the
+// engine's Config.BareErrorHint): when the virtual EC20 does not implement
+// the command, it says so, since the syntax is not what is wrong; otherwise
+// "" keeps the engine's hint.
+func LackingHint(command string) string {
+	if !sim.Lacks(command) {
+		return ""
+	}
+	name := command
+	if i := strings.IndexAny(name, "=?"); i > 0 {
+		name = name[:i]
+	}
+	return "the virtual EC20 does not implement " + name + " ('atrun sim --commands' lists what it does): it answers ERROR as the EC20 answers an unknown command; on a real EC20 check the syntax"
 }

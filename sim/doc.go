@@ -14,6 +14,12 @@
 //	up, _ := s.Broker.Subscribe(ctx, "modem/up")  // what the modem publishes
 //	_ = s.Broker.Publish(ctx, "modem/down", []byte("on"), 1, false)
 //
+// Options.Model picks another module with the same broker, TLS, faults and
+// 3GPP commands: "simcom" is a SIMCom A7670E (AT+CCERTDOWN, AT+CSSLCFG,
+// AT+CMQTT...), "ublox" a u-blox SARA-R5 (AT+USECMNG, AT+USECPRF,
+// AT+UMQTT, AT+UMQTTC); each model's command set is in its own files
+// (simcom*.go, ublox*.go) and its MQTT client in famlink.go.
+//
 // Start runs until Close (or ctx's end; Close is still needed then). Done
 // and Err report a modem that stopped by itself. Options.Link adds a
 // symlink to the device; Options.Broker.URL (mqtts://host:port) with

@@ -328,10 +328,16 @@ func (m *Modem) dropFamilyLinks() {
 // famPrompt takes exactly n bytes after a ">" prompt and hands them to
 // done, whose result ends the command line (its information lines too).
 type famPrompt struct {
-	n    int
-	buf  []byte
-	done func(m *Modem, b []byte) result
+	n     int
+	buf   []byte
+	done  func(m *Modem, b []byte) result
+	timer Timer
 }
+
+// famPromptWait is how long a prompt waits for its bytes before the line
+// ends with ERROR, so a host that stops sending does not leave the modem
+// deaf for ever.
+const famPromptWait = 60 * time.Second
 
 func (p *famPrompt) feed(m *Modem, b []byte) int {
 	k := min(len(b), p.n-len(p.buf))
@@ -340,6 +346,7 @@ func (p *famPrompt) feed(m *Modem, b []byte) int {
 	}
 	p.buf = append(p.buf, b[:k]...)
 	if len(p.buf) == p.n {
+		p.timer.Stop()
 		m.leaveData(p.done(m, p.buf))
 	}
 	return k
@@ -350,6 +357,12 @@ func (p *famPrompt) feed(m *Modem, b []byte) int {
 func (m *Modem) startFamPrompt(n int, done func(m *Modem, b []byte) result) result {
 	m.resp.WriteString("\r\n>")
 	m.flushResp()
-	m.enterData(&famPrompt{n: n, done: done})
+	p := &famPrompt{n: n, done: done}
+	p.timer = m.after(famPromptWait, func() {
+		if m.data == dataMode(p) {
+			m.leaveData(errorResult)
+		}
+	})
+	m.enterData(p)
 	return pendingResult
 }

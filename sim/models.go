@@ -19,6 +19,7 @@ const (
 // the faults are shared.
 type modelSpec struct {
 	title    string // what a user calls it ("Quectel EC20")
+	quectel  bool   // speaks Quectel's own URCs (+QIND, +QUSIM)
 	handlers map[string]handler
 	revision string
 	// bootURCs are sent at power-up after the state reset; simURCs after
@@ -28,7 +29,7 @@ type modelSpec struct {
 }
 
 var models = map[string]*modelSpec{
-	ModelEC20:   {title: "Quectel EC20", handlers: handlers, revision: defaultRevision, bootURCs: ec20Boot},
+	ModelEC20:   {title: "Quectel EC20", quectel: true, handlers: handlers, revision: defaultRevision, bootURCs: ec20Boot},
 	ModelSIMCom: simcomModel,
 	ModelUblox:  ubloxModel,
 }

@@ -55,19 +55,17 @@ var simcomMQTTCommands = map[string]handler{
 
 // simcomClient is one acquired MQTT client (AT+CMQTTACCQ).
 type simcomClient struct {
-	idx        int
-	id         string
-	ssl        bool // server type 1: SSL/TLS
-	sslCtx     int  // AT+CMQTTSSLCFG
-	server     string
-	keepalive  int
-	clean      int
-	topic      []byte // AT+CMQTTTOPIC
-	payload    []byte // AT+CMQTTPAYLOAD
-	subTopics  map[string]byte
-	busy       bool // a CONNECT or DISC is under way
-	link       famLink
-	connecting bool
+	idx       int
+	id        string
+	ssl       bool // server type 1: SSL/TLS
+	sslCtx    int  // AT+CMQTTSSLCFG
+	server    string
+	keepalive int
+	clean     int
+	topic     []byte          // AT+CMQTTTOPIC
+	payload   []byte          // AT+CMQTTPAYLOAD
+	subTopics map[string]byte // AT+CMQTTSUBTOPIC, for the next bare AT+CMQTTSUB
+	link      famLink
 }
 
 // simcomClientArg reads the client index, parameter 0.
@@ -200,14 +198,8 @@ func cmdCMQTTCFG(m *Modem, c *command) result {
 		return okTest(c)
 	}
 	item, ok1 := c.nameArg()
-	_, cl, ok2 := func() (int, *simcomClient, bool) {
-		idx, ok := c.intArg(1, 0, simcomClients-1)
-		if !ok {
-			return 0, nil, false
-		}
-		return idx, m.sc().clients[idx], true
-	}()
-	if !ok1 || !ok2 || cl == nil || c.argc() < 3 {
+	idx, ok2 := c.intArg(1, 0, simcomClients-1)
+	if !ok1 || !ok2 || m.sc().clients[idx] == nil || c.argc() < 3 {
 		return errorResult
 	}
 	switch item {
@@ -242,7 +234,7 @@ func cmdCMQTTCONNECT(m *Modem, c *command) result {
 	server, ok2 := c.strArg(1)
 	keepalive, ok3 := c.intArg(2, 1, 64800)
 	clean, ok4 := c.intArg(3, 0, 1)
-	user, pass, ok5 := credentials(&command{args: c.args[min(len(c.args), 2):]})
+	user, pass, ok5 := optStrings(c, 4, 5)
 	host, port, ok6 := simcomServer(server)
 	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 || c.argc() > 6 {
 		return errorResult
@@ -396,7 +388,7 @@ func cmdCMQTTSUB(m *Modem, c *command) result {
 	if c.form != formWrite {
 		return okTest(c)
 	}
-	idx, cl, ok1 := simcomClientArg(m, c)
+	_, cl, ok1 := simcomClientArg(m, c)
 	if !ok1 || cl == nil {
 		return errorResult
 	}
@@ -418,7 +410,6 @@ func cmdCMQTTSUB(m *Modem, c *command) result {
 	return m.startFamPrompt(n, func(m *Modem, b []byte) result {
 		filters := map[string]byte{string(b): byte(qos)}
 		m.afterLine = append(m.afterLine, func() { m.simcomSubscribe(cl, filters) })
-		_ = idx
 		return okResult
 	})
 }
@@ -514,4 +505,16 @@ func cmdCMQTTPUB(m *Modem, c *command) result {
 		}
 	})
 	return okResult
+}
+
+// optStrings reads the optional quoted parameters i and j ("" when absent).
+func optStrings(c *command, i, j int) (a, b string, ok bool) {
+	ok = true
+	if c.has(i) {
+		a, ok = c.strArg(i)
+	}
+	if ok && c.has(j) {
+		b, ok = c.strArg(j)
+	}
+	return a, b, ok
 }

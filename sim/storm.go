@@ -34,6 +34,9 @@ func (m *Modem) stormURC() string {
 	m.stormN++
 	switch m.stormN % 4 {
 	case 0:
+		if !m.model.quectel {
+			return fmt.Sprintf("+CREG: %d", m.st.stat) // +QIND is Quectel's
+		}
 		rssi, ber := m.signal()
 		return fmt.Sprintf(`+QIND: "csq",%d,%d`, rssi, ber)
 	case 1:

@@ -13,6 +13,7 @@ import (
 func TestRunReportsDroppedURCs(t *testing.T) {
 	storm := strings.Repeat("\r\n+QIND: \"csq\",20,99\r\n", 10) + strings.Repeat("\r\n+CTZV: +04,0\r\n", 2)
 	steps := []enginetest.Step{
+		cleanStart,
 		{Expect: "AT\r", Reply: "AT\r\r\nOK\r\n" + storm},
 		{Expect: "AT+CSQ\r", Reply: "AT+CSQ\r\r\n+CSQ: 19,99\r\n\r\nOK\r\n"},
 	}

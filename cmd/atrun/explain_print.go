@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -179,9 +178,8 @@ func visible(s string) string {
 // printEntriesJSON prints one JSON object per entry, per line.
 func printEntriesJSON(w io.Writer, scan scanner) error {
 	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
-	if err := scan(func(e explain.Entry) error { return enc.Encode(e) }); err != nil {
+	jw := explain.NewJSONWriter(bw)
+	if err := scan(jw.Write); err != nil {
 		return err
 	}
 	return bw.Flush()

@@ -142,7 +142,7 @@ func runManyJobs(c *cli.Context, p *manyPlan, jr *jsonReport, start time.Time) (
 		return nil, err
 	}
 	m := session.Many{Ports: p.ports, Job: session.Job{
-		Script: script, Params: params, Baud: c.Int("baud"), Queue: c.Int("urc-queue"),
+		Script: script, Params: params, Baud: c.Int("baud"), Queue: c.Int("urc-queue"), NoResync: c.Bool("no-resync"),
 		Version: version, Start: start, Stopped: stopped, ResolvePort: resolver(c.App.ErrWriter),
 	}}
 	if err := recordFlag(c.String("record"), p, &m); err != nil {
@@ -181,7 +181,7 @@ func runManyJobs(c *cli.Context, p *manyPlan, jr *jsonReport, start time.Time) (
 		}
 	}
 	m.Done = func(o session.Outcome) {
-		err := cliError(o.Err, p.sims > 0)
+		err := setupError(o.Err)
 		reps[o.Index-1].Finish(o.Result, err)
 		if jr == nil {
 			reportFailure(errws[o.Index-1], err)
@@ -192,17 +192,9 @@ func runManyJobs(c *cli.Context, p *manyPlan, jr *jsonReport, start time.Time) (
 	}
 	outcomes := session.RunMany(ctx, m)
 	for i := range outcomes {
-		outcomes[i].Err = cliError(outcomes[i].Err, p.sims > 0)
+		outcomes[i].Err = setupError(outcomes[i].Err)
 	}
 	return outcomes, nil
-}
-
-// cliError is a run's error as the CLI classifies it.
-func cliError(err error, virtual bool) error {
-	if virtual {
-		hintLacking(err)
-	}
-	return setupError(err)
 }
 
 // recordFlag sets where the transcripts go: on several modems --record is

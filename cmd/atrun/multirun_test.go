@@ -184,7 +184,7 @@ func TestRunOnManyPortsInterrupt(t *testing.T) {
 	var fakes []*enginetest.Fake
 	var ports []string
 	for range 3 {
-		f, p := startModem(t)
+		f, p := startModem(t, cleanStart)
 		fakes, ports = append(fakes, f), append(ports, p)
 	}
 	dir := t.TempDir()

@@ -60,7 +60,8 @@ func TestRecordedOutcomeReplays(t *testing.T) {
 }
 
 // hangUpServer is a raw TCP port (as ser2net serves a modem) that answers
-// one command with OK and then hangs up: the run loses its port.
+// the clean start's AT and one command with OK, then hangs up: the run
+// loses its port.
 func hangUpServer(t *testing.T) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -75,15 +76,17 @@ func hangUpServer(t *testing.T) string {
 				return
 			}
 			buf := make([]byte, 64)
-			got := ""
-			for !strings.Contains(got, "\r") {
-				n, err := c.Read(buf)
-				if err != nil {
-					break
+			for range 2 { // the clean start's AT, then the script's
+				got := ""
+				for !strings.Contains(got, "\r") {
+					n, err := c.Read(buf)
+					if err != nil {
+						break
+					}
+					got += string(buf[:n])
 				}
-				got += string(buf[:n])
+				c.Write([]byte("\r\nOK\r\n"))
 			}
-			c.Write([]byte("\r\nOK\r\n"))
 			c.Close()
 		}
 	}()

@@ -140,12 +140,13 @@ func TestRunRFC2217ServerGone(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// The recorder writes each event as it comes: once the modem's OK is
-	// in the transcript, the script waits.
+	// The recorder writes each event as it comes: once the modem's second
+	// OK (the first answers the clean start's AT) is in the transcript,
+	// the script waits.
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		if b, _ := os.ReadFile(rec); bytes.Contains(b, []byte(`OK\r\n"`)) {
+		if b, _ := os.ReadFile(rec); bytes.Count(b, []byte(`OK\r\n"`)) >= 2 {
 			break
 		}
 		select {

@@ -60,6 +60,7 @@ Example:
 			&cli.StringFlag{Name: "record", Usage: "write a transcript of the session to `FILE`, as it happens; on several ports, one per port into the directory FILE"},
 			&cli.BoolFlag{Name: "json", Usage: "print the run's events as JSON lines on stdout"},
 			&cli.IntFlag{Name: "urc-queue", Value: engine.DefaultQueueSize, Usage: "keep up to `N` URCs no handler or wait has taken yet; beyond, the oldest are dropped and counted"},
+			&cli.BoolFlag{Name: "no-resync", Usage: "skip the clean start (pending bytes drained, AT until a clean OK) before the script: for a script that must send the first byte itself"},
 			&cli.BoolFlag{Name: "sim", Usage: "run on a virtual modem (the EC20; --sim simcom or --sim ublox for the others) with an embedded MQTT broker; the script gets host, port, username, password and ca_cert unless --set gives them"},
 			modelFlag(),
 			faultFlag(),
@@ -129,7 +130,7 @@ func runScript(c *cli.Context, rep runReporter, start time.Time) (*luabind.Resul
 	}
 	job := session.Job{
 		Script: script, Params: params, Sim: virt, Port: onePort(c), Baud: c.Int("baud"),
-		Queue: c.Int("urc-queue"), Record: c.String("record"), Report: rep,
+		Queue: c.Int("urc-queue"), NoResync: c.Bool("no-resync"), Record: c.String("record"), Report: rep,
 	}
 	if c.Bool("trace") {
 		job.Trace = traceTo(c.App.ErrWriter, start)
@@ -150,8 +151,5 @@ func runJob(parent context.Context, job session.Job, timeout time.Duration, stde
 	job.Version, job.Start, job.Stopped = version, start, stopped
 	job.ResolvePort = resolver(stderr)
 	res, err := session.Run(ctx, job)
-	if job.Sim != nil {
-		hintLacking(err)
-	}
 	return res, setupError(err)
 }

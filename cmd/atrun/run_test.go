@@ -35,6 +35,7 @@ const password = "hunter2-secret"
 func connectModem() []enginetest.Step {
 	conn := `AT+QMTCONN=0,"dev1","user","` + password + `"` + "\r"
 	return []enginetest.Step{
+		cleanStart,
 		{Expect: "AT\r", Reply: "AT\r\r\nOK\r\n"},
 		{Expect: conn, Reply: conn + "\r\nOK\r\n\r\n+QMTCONN: 0,0,0\r\n"},
 		{Expect: "AT+CSQ\r", Reply: "AT+CSQ\r\r\n+CSQ: 19,99\r\n\r\nOK\r\n"},
@@ -43,6 +44,10 @@ func connectModem() []enginetest.Step {
 
 // startModem runs the fake modem on a new pseudo-terminal and returns the
 // path atrun opens. chunk 3 splits the password across reads.
+// cleanStart is the exchange atrun run begins with on a modem whose line
+// is clean: one AT, one OK.
+var cleanStart = enginetest.Step{Expect: "AT\r", Reply: "AT\r\r\nOK\r\n"}
+
 func startModem(t *testing.T, steps ...enginetest.Step) (*enginetest.Fake, string) {
 	t.Helper()
 	master, slave := enginetest.OpenPTY(t)
@@ -178,7 +183,7 @@ func TestRunJSON(t *testing.T) {
 func TestRunModemError(t *testing.T) {
 	script := "step(\"SIM\", function()\n  send(\"AT+CPIN?\")\nend)\n"
 	for _, asJSON := range []bool{false, true} {
-		_, slave := startModem(t, enginetest.Step{Expect: "AT+CPIN?\r", Reply: "\r\n+CME ERROR: 10\r\n"})
+		_, slave := startModem(t, cleanStart, enginetest.Step{Expect: "AT+CPIN?\r", Reply: "\r\n+CME ERROR: 10\r\n"})
 		dir := t.TempDir()
 		writeFile(t, dir, "sim.lua", script)
 		args := []string{"run", "sim.lua", "--port", slave}
@@ -217,7 +222,7 @@ func TestRunModemError(t *testing.T) {
 // redacted from the error, though no trace or recording learned it.
 func TestPasswordInCommandRedacted(t *testing.T) {
 	conn := `AT+QMTCONN=0,"dev1","user","` + password + `"` + "\r"
-	_, slave := startModem(t, enginetest.Step{Expect: conn, Reply: "\r\nERROR\r\n"})
+	_, slave := startModem(t, cleanStart, enginetest.Step{Expect: conn, Reply: "\r\nERROR\r\n"})
 	dir := t.TempDir()
 	writeFile(t, dir, "c.lua", `send(string.format('AT+QMTCONN=0,"dev1","user","%s"', param("pw")))`+"\n")
 	o := atrun(t, dir, "run", "c.lua", "--port", slave, "--set", "pw="+password)
@@ -228,7 +233,7 @@ func TestPasswordInCommandRedacted(t *testing.T) {
 
 // A timeout of the whole run is a failure (exit 1) that says so.
 func TestRunTimeout(t *testing.T) {
-	_, slave := startModem(t)
+	_, slave := startModem(t, cleanStart)
 	dir := t.TempDir()
 	writeFile(t, dir, "slow.lua", "wait_urc('+QMTRECV:', '1h')\n")
 	o := atrun(t, dir, "run", "slow.lua", "--port", slave, "--timeout", "300ms")

@@ -25,12 +25,13 @@ func TestInterrupt(t *testing.T) {
 		{
 			name:   "wait_urc",
 			script: "send('AT')\nwait_urc('X', '1h')\n",
-			steps:  []enginetest.Step{{Expect: "AT\r", Reply: "\r\nOK\r\n"}},
-			seen:   "AT\r",
+			steps:  []enginetest.Step{cleanStart, {Expect: "AT\r", Reply: "\r\nOK\r\n"}},
+			seen:   "AT\rAT\r", // the clean start's and the script's
 		},
 		{
 			name:   "send_prompt",
 			script: "send_prompt('AT+QMTPUB=0,0,0,0,\"t\"', 'payload', {timeout = '1h'})\n",
+			steps:  []enginetest.Step{cleanStart},
 			seen:   "AT+QMTPUB=0,0,0,0,\"t\"\r",
 			after:  "AT+QMTPUB=0,0,0,0,\"t\"\r\x1b",
 		},

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"cmp"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/atrun/atrun/engine"
 	"github.com/atrun/atrun/sim"
 )
 
@@ -204,6 +202,11 @@ func printSim(w io.Writer, s *sim.Sim, opts sim.Options, givenPassword bool) {
 		shellQuote(host), port, shellQuote(s.CAFile), shellQuote(s.Username), password)
 	fmt.Fprintf(w, "  mosquitto_pub -h %s -p %s --cafile %s -u %s -P %s -t atrun/down -m '{\"led\":\"on\"}'\n",
 		shellQuote(host), port, shellQuote(s.CAFile), shellQuote(s.Username), password)
+	if opts.Model != "" && opts.Model != sim.ModelEC20 {
+		// NTP, SMS and the socket servers are the EC20's command sets.
+		fmt.Fprintf(w, "\nCtrl+C stops it.\n")
+		return
+	}
 	ntpHost, ntpPort, _ := net.SplitHostPort(s.NTPAddr)
 	fmt.Fprintf(w, "Set its clock from the NTP server: AT+QNTP=1,\"%s\",%s\n", ntpHost, ntpPort)
 	fmt.Fprintf(w, "Send it an SMS: type  sms +491701234567 hello  here (its own number is %s); or run the SMS script:\n", sim.OwnNumber)
@@ -332,18 +335,4 @@ func simRunLog(w io.Writer) func(string) {
 		defer mu.Unlock()
 		fmt.Fprintln(w, "virtual EC20: "+line)
 	}
-}
-
-// hintLacking corrects the hint of a plain ERROR to a command the virtual
-// EC20 does not implement: the syntax is not what is wrong.
-func hintLacking(err error) {
-	var me *engine.ModemError
-	if !errors.As(err, &me) || me.Kind != "ERROR" || !sim.Lacks(me.Command) {
-		return
-	}
-	name := me.Command
-	if i := strings.IndexAny(name, "=?"); i > 0 {
-		name = name[:i]
-	}
-	me.Hint = "the virtual EC20 does not implement " + name + " ('atrun sim --commands' lists what it does): it answers ERROR as the EC20 answers an unknown command; on a real EC20 check the syntax"
 }

@@ -40,6 +40,24 @@ func TestRunOnSimNamesACommandItLacks(t *testing.T) {
 	}
 }
 
+// The hint that the virtual EC20 lacks a command reaches a script that
+// catches the error, and the JSON report, not only the CLI's last words.
+func TestLackingHintReachesLuaAndJSON(t *testing.T) {
+	dir := t.TempDir()
+	script := writeFile(t, dir, "pcall.lua", `local ok, e = pcall(send, "AT+QFOO=1")
+print("caught: " .. tostring(e.hint))
+send("AT+QBAR")`)
+	o := atrun(t, dir, "run", script, "--sim")
+	want := "caught: the virtual EC20 does not implement AT+QFOO "
+	if o.code != 1 || !strings.Contains(o.stdout+o.stderr, want) {
+		t.Fatalf("exit %d, no %q\nstdout %s\nstderr %s", o.code, want, o.stdout, o.stderr)
+	}
+	o = atrun(t, dir, "run", script, "--sim", "--json")
+	if !strings.Contains(o.stdout, `"hint":"the virtual EC20 does not implement AT+QBAR `) {
+		t.Fatalf("exit %d, JSON without the hint\n%s", o.code, o.stdout)
+	}
+}
+
 // atrun sim delivers an SMS given with --sms and one typed on its standard
 // input, logs commands with --log, and prints mosquitto lines that work
 // against its broker.

@@ -13,7 +13,7 @@ import (
 // On a terminal, stderr gets colour in the trace and an upload progress
 // line; in a file it gets neither (TestRunAgainstPTY checks that side).
 func TestStderrOnATerminal(t *testing.T) {
-	_, modemPath := startModem(t,
+	_, modemPath := startModem(t, cleanStart,
 		enginetest.Step{Expect: "AT+QFUPL=\"RAM:x\",5,60\r", Reply: "\r\nCONNECT\r\n"},
 		enginetest.Step{Expect: "hello", Reply: "\r\n+QFUPL: 5,6b09\r\n\r\nOK\r\n"},
 	)

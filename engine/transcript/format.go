@@ -141,6 +141,10 @@ type Header struct {
 	Atrun   string    // the atrun version that recorded the session
 	Start   time.Time // when the session started; event times count from here
 	Params  []Param   // the script's parameters, secrets redacted
+	// Resync is true when the session began with the engine's clean start
+	// (engine.Conn.Resync: pending bytes drained, AT until a clean OK)
+	// before the script ran; a replay does the same, so its writes match.
+	Resync bool
 }
 
 // Files returns the contents of the files the script read, by name, with
@@ -263,6 +267,9 @@ func appendHeader(b []byte, h Header) []byte {
 		b = fmt.Appendf(b, "baud %d\n", h.Baud)
 	}
 	field("atrun", h.Atrun)
+	if h.Resync {
+		b = append(b, "resync on\n"...)
+	}
 	if !h.Start.IsZero() {
 		b = append(b, "start "...)
 		b = h.Start.UTC().AppendFormat(b, startLayout)

@@ -150,6 +150,14 @@ func (p *parser) parseField(key, rest string) string {
 			return fmt.Sprintf("baud %q is not a positive whole number", rest)
 		}
 		h.Baud = n
+	case "resync":
+		if rest != "on" {
+			return fmt.Sprintf("resync %q: the only value is on", rest)
+		}
+		if h.Version < 2 {
+			return fmt.Sprintf("resync needs format v2 (the version line says v%d)", h.Version)
+		}
+		h.Resync = true
 	case "start":
 		t, err := time.Parse(time.RFC3339Nano, rest)
 		if err != nil {
@@ -174,7 +182,7 @@ func (p *parser) parseField(key, rest string) string {
 		}
 		h.Params = append(h.Params, Param{Name: name, Value: v})
 	default:
-		return fmt.Sprintf("unknown header field %q (want script, port, baud, atrun, start or param)", key)
+		return fmt.Sprintf("unknown header field %q (want script, port, baud, atrun, resync, start or param)", key)
 	}
 	return ""
 }
