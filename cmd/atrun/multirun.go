@@ -54,7 +54,8 @@ func (p *manyPlan) size() int { return len(p.ports) + p.sims }
 // always has.
 func manyFromFlags(c *cli.Context) (*manyPlan, error) {
 	p := &manyPlan{sims: c.Int("sims")}
-	if portGiven(c) || !c.IsSet("sims") {
+	// ATRUN_PORT alone is the everyday modem: --sims and --ports replace it.
+	if portGiven(c) || !c.IsSet("sims") && !c.IsSet("ports") {
 		p.ports = c.StringSlice("port")
 	}
 	if file := c.String("ports"); file != "" {

@@ -330,3 +330,31 @@ func TestRunOnePortWithJUnit(t *testing.T) {
 	}
 	checkJUnit(t, junit, "atrun run selftest", devs, map[string]string{devs[0]: "ok"})
 }
+
+// --timeout bounds the whole run: every run still waiting is stopped,
+// its row says it timed out and its transcript ends so; ATRUN_PORT does
+// not join a --ports list.
+func TestRunOnManyPortsTimeout(t *testing.T) {
+	devs := startTestFleet(t, 2)
+	dir := t.TempDir()
+	writeFile(t, dir, "wait.lua", "send('AT')\nwait_urc('+NEVER:', '1h')\n")
+	writeFile(t, dir, "ports.txt", devs[0]+"\n"+devs[1]+"\n")
+	o := call{dir: dir, env: []string{"ATRUN_PORT=/nonexistent/ttyUSB9"},
+		args: []string{"run", "wait.lua", "--ports", "ports.txt", "--timeout", "300ms", "--record", "rec"}}.run(t)
+	if o.code != exitFailed {
+		t.Fatalf("exit %d, want 1\n%s", o.code, o.stderr)
+	}
+	checkTable(t, o.stderr, map[string]string{devs[0]: "timed out", devs[1]: "timed out"})
+	if strings.Contains(o.stderr, "ttyUSB9") {
+		t.Errorf("ATRUN_PORT joined the list:\n%s", o.stderr)
+	}
+	for i, d := range devs {
+		tr, err := transcript.ReadFile(filepath.Join(dir, "rec", session.RecordName(i+1, 2, d)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if end := tr.Ending(); end.Kind != transcript.TimedOut {
+			t.Errorf("%s: the transcript ends %+v, want timeout", d, end)
+		}
+	}
+}
