@@ -334,6 +334,23 @@ func (c *Conn) end() {
 // await blocks until ready (called with c.mu held) reports true, running URC
 // handler calls meanwhile, and those due before it returns. It fails on an abort, a port failure, the
 // timeout or ctx.
+// runCalls runs the URC handler calls pending, in arrival order, on the
+// caller's goroutine, until none is left.
+func (c *Conn) runCalls() {
+	for {
+		c.mu.Lock()
+		calls := c.calls
+		c.calls = nil
+		c.mu.Unlock()
+		if len(calls) == 0 {
+			return
+		}
+		for _, call := range calls {
+			call()
+		}
+	}
+}
+
 func (c *Conn) await(ctx context.Context, what string, timeout time.Duration, ready func() bool) error {
 	deadline := c.clk.Now().Add(timeout)
 	for {
@@ -508,6 +525,10 @@ func (c *Conn) waitFor(ctx context.Context, w *want, what string, timeout time.D
 		return URC{}, err
 	}
 	defer c.end()
+	// Handler calls for lines that came before the one queued for this
+	// wait run first: a handler sees every line it matched before the
+	// call it runs in returns.
+	c.runCalls()
 	c.mu.Lock()
 	if c.aborted == nil {
 		if u, ok := c.queue.take(w.accepts); ok {

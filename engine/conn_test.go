@@ -9,6 +9,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/atrun/atrun/engine/enginetest"
+	"github.com/atrun/atrun/engine/tap"
 )
 
 func TestSendAnswers(t *testing.T) {
@@ -660,5 +663,40 @@ func TestRemovedAbortReleasesItsLine(t *testing.T) {
 	var ae *AbortError
 	if err := c.Sleep(ctxT(t), time.Millisecond); !errors.As(err, &ae) || ae.Line != "+QMTSTAT: 0,2" {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// Lines a handler matches that came before the line a WaitURC takes from
+// the queue reach the handler before WaitURC returns: a script reading the
+// summary after the replies has seen every reply.
+func TestHandlersRunBeforeAQueuedLineIsTaken(t *testing.T) {
+	// The replies come while nothing waits (after a raw write the script
+	// does not wait on), so they are pending when WaitURC is called.
+	replies := "\r\n+QPING: 0,\"h\",32,41,255\r\n\r\n+QPING: 0,\"h\",32,38,255\r\n\r\n+QPING: 0,2,2,0,38,41,39\r\n"
+	host, _ := enginetest.Start(t, 0, enginetest.Step{Expect: "go", Reply: replies})
+	var mu sync.Mutex
+	got, in := 0, make(chan struct{})
+	c := New(host, Config{Name: "pipe", Tap: tap.Func(func(d tap.Dir, _ time.Time, p []byte) {
+		mu.Lock()
+		defer mu.Unlock()
+		if d == tap.FromModem {
+			if got += len(p); got == len(replies) {
+				close(in)
+			}
+		}
+	})})
+	defer c.Close()
+	var seen []string
+	remove := c.OnURC(Prefix(`+QPING: 0,"`), func(u URC) { seen = append(seen, u.Text) })
+	defer remove()
+	if err := c.WriteRaw(ctxT(t), []byte("go")); err != nil {
+		t.Fatal(err)
+	}
+	<-in // every reply and the summary have been read
+	if _, err := c.WaitURC(ctxT(t), Prefix("+QPING: 0,2"), time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 2 {
+		t.Fatalf("the handler saw %q before the summary was returned", seen)
 	}
 }
