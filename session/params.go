@@ -3,7 +3,6 @@ package session
 import (
 	"io/fs"
 	"maps"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -79,14 +78,14 @@ func looksSecret(name string) bool {
 }
 
 // secretNameRE finds the names a script reads with secret("name").
-var secretNameRE = regexp.MustCompile(`\bsecret\s*\(?\s*["']([^"']+)["']`)
+var secretNameRE = lazyRegexp(`\bsecret\s*\(?\s*["']([^"']+)["']`)
 
 // secretNames lists the parameters the script reads as secrets. The
 // transcript header is written before the script runs, so the values of
 // those parameters must be known secret before secret() is called.
 func secretNames(src []byte) map[string]bool {
 	out := map[string]bool{}
-	for _, m := range secretNameRE.FindAllSubmatch(src, -1) {
+	for _, m := range secretNameRE().FindAllSubmatch(src, -1) {
 		out[string(m[1])] = true
 	}
 	return out
