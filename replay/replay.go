@@ -193,6 +193,15 @@ func Run(ctx context.Context, script luabind.Script, t *transcript.Transcript, o
 	if scriptErr == nil {
 		_, scriptErr = r.Run(runCtx, script)
 	}
+	// Whether the recorded stop was reached is read the moment the script
+	// ends: once the script goroutine is idle, the virtual clock may run on
+	// to the end line and halt a replay whose script had already finished.
+	halted := false
+	select {
+	case <-rp.Halted():
+		halted = true
+	default:
+	}
 	finishErr := rp.Finish()
 	virtual := clk.Now().Sub(start)
 	clk.Idle()
@@ -201,12 +210,6 @@ func Run(ctx context.Context, script luabind.Script, t *transcript.Transcript, o
 		f.Flush()
 	}
 
-	halted := false
-	select {
-	case <-rp.Halted():
-		halted = true
-	default:
-	}
 	res := &Result{Script: scriptErr, Ending: ending, Virtual: virtual, Recorded: recorded(t)}
 	if errors.Is(context.Cause(wallCtx), errWallClock) && ctx.Err() == nil {
 		res.Verdict = TimedOut

@@ -103,7 +103,7 @@ func Run(ctx context.Context, j Job) (*luabind.Result, error) {
 		},
 	}
 	if j.Sim != nil {
-		o.BareErrorHint = LackingHint
+		o.BareErrorHint = lackingHint
 	}
 	if j.Trace != nil {
 		o.Trace = j.Trace(secrets, where)

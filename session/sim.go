@@ -112,11 +112,11 @@ func (v *Sim) forget(res *luabind.Result) {
 	res.UnusedParams = kept
 }
 
-// LackingHint is the hint for a bare ERROR on the virtual EC20 (the
+// lackingHint is the hint for a bare ERROR on the virtual EC20 (the
 // engine's Config.BareErrorHint): when the virtual EC20 does not implement
 // the command, it says so, since the syntax is not what is wrong; otherwise
 // "" keeps the engine's hint.
-func LackingHint(command string) string {
+func lackingHint(command string) string {
 	if !sim.Lacks(command) {
 		return ""
 	}

@@ -50,7 +50,7 @@ func TestInterrupt(t *testing.T) {
 			if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 				t.Fatal(err)
 			}
-			o := waitFor(t, cmd, stdout, stderr, time.Second)
+			o := waitFor(t, cmd, stdout, stderr, 10*time.Second)
 			if o.code != exitInterrupted {
 				t.Fatalf("exit %d, want 130\n%s", o.code, o.stderr)
 			}
