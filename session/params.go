@@ -42,6 +42,17 @@ func HeaderParams(params map[string]string, src []byte, secrets *secret.Set, get
 	return out
 }
 
+// nameSecrets adds to secrets the given parameters whose names say they
+// hold a secret (password, pin): a run that records no transcript and
+// writes no trace skips the scan of HeaderParams, and still redacts them.
+func nameSecrets(params map[string]string, secrets *secret.Set) {
+	for k, v := range params {
+		if looksSecret(k) {
+			secrets.Add(v)
+		}
+	}
+}
+
 // EnvName is the environment variable a parameter is read from, as
 // param() reads it: ATRUN_ and the name in capitals, - and . made _.
 func EnvName(name string) string {
