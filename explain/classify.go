@@ -250,7 +250,7 @@ func (c *classifier) result(s string) {
 		c.final(f)
 		return
 	}
-	if c.cmd != nil && vendorOK.MatchString(s) {
+	if c.cmd != nil && vendorOK().MatchString(s) {
 		c.final(codes.Final{Kind: "OK", Code: -1, Text: s, Success: true})
 		return
 	}

@@ -43,7 +43,7 @@ func isRaw(data []byte) bool {
 
 // lineFormat returns the wrapper whose pattern line matches, or "".
 func lineFormat(l string) Format {
-	if ewfLine.MatchString(l) {
+	if ewfLine().MatchString(l) {
 		return FormatEWF
 	}
 	text, _ := cutTime(l)
@@ -52,7 +52,7 @@ func lineFormat(l string) Format {
 		return FormatLabels
 	case startsWithArrow(text):
 		return FormatArrows
-	case arduinoTime.MatchString(l):
+	case arduinoTime().MatchString(l):
 		return FormatArduino
 	}
 	return ""

@@ -2,13 +2,12 @@ package explain
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 )
 
 // ewfLine is one line of the Azure EWF trace: [SEND][   3][AT\r].
-var ewfLine = regexp.MustCompile(`^\[([A-Z]+\^?)\]\[\s*(\d+)\]\[(.*)\]\s*$`)
+var ewfLine = lazyRegexp(`^\[([A-Z]+\^?)\]\[\s*(\d+)\]\[(.*)\]\s*$`)
 
 // ewfReader turns an EWF trace into records. Host writes are gathered
 // until their CR, or until the modem answers (a payload has no CR); the
@@ -37,7 +36,7 @@ func (r *ewfReader) emitAll(recs []record) {
 
 // line handles one line of the trace.
 func (r *ewfReader) line(n int, l string) {
-	m := ewfLine.FindStringSubmatch(l)
+	m := ewfLine().FindStringSubmatch(l)
 	if m == nil {
 		r.flushHost()
 		r.emitAll(r.modem.take(true))

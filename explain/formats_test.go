@@ -166,7 +166,7 @@ func TestEWFRoundTrips(t *testing.T) {
 	text := loadLog(t, "06")
 	var sent, received strings.Builder
 	for _, l := range splitLines(text) {
-		if m := ewfLine.FindStringSubmatch(l); m != nil {
+		if m := ewfLine().FindStringSubmatch(l); m != nil {
 			if m[1] == "SEND" {
 				sent.WriteString(unescape(m[3]))
 			} else {

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"time"
 
@@ -116,7 +115,7 @@ func summarise(log string, format Format) (summary, error) {
 		return nil
 	})
 	s.info = info
-	if failureReport.MatchString(report) {
+	if failureReport().MatchString(report) {
 		s.failure = report
 	}
 	return s, err
@@ -126,7 +125,7 @@ func summarise(log string, format Format) (summary, error) {
 // the last AT traffic ("Connection failed", "ERROR! 866"). Only such a
 // report shows how the session ended: a modem's ERROR to the last command
 // says nothing of how the program took it.
-var failureReport = regexp.MustCompile(`(?i)\b(?:fail(?:ed|ure|s)?|error|abort(?:ed)?|timed? ?out|giving up)\b`)
+var failureReport = lazyRegexp(`(?i)\b(?:fail(?:ed|ure|s)?|error|abort(?:ed)?|timed? ?out|giving up)\b`)
 
 // writeNotes writes the comments that open an imported transcript.
 func writeNotes(w io.Writer, name string, skipped int, s summary) {
@@ -208,7 +207,7 @@ func (n *noStart) Write(p []byte) (int, error) {
 func ewfEvents(log string, emit func(Event)) time.Duration {
 	var at time.Duration
 	eachLine(log, func(n int, l string) {
-		m := ewfLine.FindStringSubmatch(l)
+		m := ewfLine().FindStringSubmatch(l)
 		if m == nil {
 			return
 		}

@@ -1,7 +1,6 @@
 package explain
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/atrun/atrun/engine/codes"
@@ -32,14 +31,14 @@ func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 
 // infoLine matches an information line's name: "+CSQ:", "+QCSCON:".
 // "*ATREADY:" (SIMCom) and "+APP PDP:" (a space in the name) are seen too.
-var infoLine = regexp.MustCompile(`^[+*][A-Za-z][A-Za-z0-9_-]*(?: [A-Za-z][A-Za-z0-9_-]*)?:`)
+var infoLine = lazyRegexp(`^[+*][A-Za-z][A-Za-z0-9_-]*(?: [A-Za-z][A-Za-z0-9_-]*)?:`)
 
 // isInfoLine reports whether s starts like an information line.
-func isInfoLine(s string) bool { return infoLine.MatchString(s) }
+func isInfoLine(s string) bool { return infoLine().MatchString(s) }
 
 // infoName returns the upper-case name of an information line ("+CSQ").
 func infoName(s string) string {
-	m := infoLine.FindString(s)
+	m := infoLine().FindString(s)
 	return strings.ToUpper(strings.TrimSuffix(m, ":"))
 }
 
@@ -54,28 +53,28 @@ func isModemShaped(s string) bool {
 
 // vendorOK is a success result some firmware ends a command with instead
 // of OK: "SHUT OK" (SIMCom AT+CIPSHUT), "CLOSE OK".
-var vendorOK = regexp.MustCompile(`^[A-Z]{2,} OK$`)
+var vendorOK = lazyRegexp(`^[A-Z]{2,} OK$`)
 
 // noResponseCommand matches commands that never have an information
 // response: AT alone, echo, verbose and quiet modes, factory reset, the
 // &-settings (ATE0, AT&FZE0, AT&C1).
-var noResponseCommand = regexp.MustCompile(`(?i)^AT(?:[EVQZ]\d?|&[FWCDK]\d?)*\s*$`)
+var noResponseCommand = lazyRegexp(`(?i)^AT(?:[EVQZ]\d?|&[FWCDK]\d?)*\s*$`)
 
 // noResponse reports whether cmd never has an information response, so
 // a line arriving before its result is unsolicited or a print.
-func noResponse(cmd string) bool { return noResponseCommand.MatchString(cmd) }
+func noResponse(cmd string) bool { return noResponseCommand().MatchString(cmd) }
 
 // bannerWords is a status line of upper-case words, as modems announce
 // their state on their own ("SMS DONE", "PB DONE", "CALL READY").
-var bannerWords = regexp.MustCompile(`^[A-Z]{2,}(?: [A-Z]{2,})+!?$`)
+var bannerWords = lazyRegexp(`^[A-Z]{2,}(?: [A-Z]{2,})+!?$`)
 
 // nmeaSentence is a GNSS sentence a modem streams on its AT port.
-var nmeaSentence = regexp.MustCompile(`^\$[A-Z]{5},.*\*[0-9A-F]{2}$`)
+var nmeaSentence = lazyRegexp(`^\$[A-Z]{5},.*\*[0-9A-F]{2}$`)
 
 // isUnsolicitedShape reports text that only a modem sends on its own,
 // though no table lists it: a status banner or an NMEA sentence.
 func isUnsolicitedShape(s string) bool {
-	return bannerWords.MatchString(s) || nmeaSentence.MatchString(s)
+	return bannerWords().MatchString(s) || nmeaSentence().MatchString(s)
 }
 
 // isPunctuation reports a line with no letter or digit: a progress dot,
@@ -118,7 +117,7 @@ func isPrint(s string) bool {
 
 // unhandled finds the modem text a library print quotes:
 // "[8972] ### Unhandled: RDY".
-var unhandled = regexp.MustCompile(`(?i)#+\s*unhandled:?\s*(.+)$`)
+var unhandled = lazyRegexp(`(?i)#+\s*unhandled:?\s*(.+)$`)
 
 // lineNoise explains a damaged line while a command is pending: the tail of
 // a final result whose first bytes were lost ("RROR").

@@ -1,14 +1,13 @@
 package explain
 
 import (
-	"regexp"
 	"strings"
 	"unicode/utf8"
 )
 
 // quotedCipher is a cipher suite given as a quoted string; the modem wants
 // a bare hex number.
-var quotedCipher = regexp.MustCompile(`(?i)"ciphersuite"\s*,\s*\d+\s*,\s*"`)
+var quotedCipher = lazyRegexp(`(?i)"ciphersuite"\s*,\s*\d+\s*,\s*"`)
 
 // lint points out what in a command line will make the modem refuse it.
 func lint(cmd string) (meaning, hint string) {
@@ -19,7 +18,7 @@ func lint(cmd string) (meaning, hint string) {
 	case !utf8.ValidString(cmd) || hasNonASCII(cmd):
 		return "the command holds non-ASCII or control bytes",
 			"a backspace or DEL typed at the terminal reaches the modem as a byte: type the command again"
-	case quotedCipher.MatchString(cmd):
+	case quotedCipher().MatchString(cmd):
 		return "the cipher suite is quoted: the modem wants a bare hex number",
 			"write it as 0XFFFF, without quotes"
 	}

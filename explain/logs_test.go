@@ -243,6 +243,6 @@ func TestSharedLogs(t *testing.T) {
 // ewfContinuation accepts the later chunks of a command the host wrote in
 // several pieces: they belong to the entry of the first chunk.
 func ewfContinuation(line string) bool {
-	m := ewfLine.FindStringSubmatch(line)
+	m := ewfLine().FindStringSubmatch(line)
 	return m != nil && m[1] == "SEND" && !strings.HasPrefix(m[3], "AT")
 }

@@ -1,7 +1,6 @@
 package explain
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -9,22 +8,22 @@ import (
 var (
 	// chevronLine is ">>" sent and "<<" received, optionally after a tag
 	// ("bgxx: >> AT").
-	chevronLine = regexp.MustCompile(`^(?:>\s*)?(?:[\w.-]+:\s*)?(>>|<<) ?(.*)$`)
+	chevronLine = lazyRegexp(`^(?:>\s*)?(?:[\w.-]+:\s*)?(>>|<<) ?(.*)$`)
 	// arrowLine is "<-" sent and "->" received, or the longer "--->" and
 	// "<---", possibly after text the application printed without a line
 	// end ("Found \t---> AT+GSN").
-	arrowLine = regexp.MustCompile(`^(.*?)\s*(--->|<---|<-|->) ?(.*)$`)
+	arrowLine = lazyRegexp(`^(.*?)\s*(--->|<---|<-|->) ?(.*)$`)
 	// hostLabel and modemLabel are libraries that say it in words: Zephyr's
 	// modem_chat ("sending: AT", "modem_chat_log_received_command: OK",
 	// "..._unknown_command_received: RDY"), eg25-manager ("Successfully
 	// sent command: AT", "Response: [OK]").
-	hostLabel  = regexp.MustCompile(`(?i)(?:^|[\s_])(?:sending|sent command|sent|tx): ?(.*)$`)
-	modemLabel = regexp.MustCompile(`(?i)(?:^|[\s_])(?:received_command|command_received|received|response|rx): ?(.*)$`)
+	hostLabel  = lazyRegexp(`(?i)(?:^|[\s_])(?:sending|sent command|sent|tx): ?(.*)$`)
+	modemLabel = lazyRegexp(`(?i)(?:^|[\s_])(?:received_command|command_received|received|response|rx): ?(.*)$`)
 	// quotedSend and quotedReceive are drivers that quote the buffer:
 	// 'SIM800L : Send "AT"' and 'Receive "AT' whose quote closes on a
 	// later line, after everything the modem sent.
-	quotedSend    = regexp.MustCompile(`(?:^|\s)Send "(.*)"\s*$`)
-	quotedReceive = regexp.MustCompile(`(?:^|\s)Receive "(.*)$`)
+	quotedSend    = lazyRegexp(`(?:^|\s)Send "(.*)"\s*$`)
+	quotedReceive = lazyRegexp(`(?:^|\s)Receive "(.*)$`)
 )
 
 // arrowDirs maps a marker to the side that produced the line.
@@ -40,10 +39,10 @@ type marked struct {
 
 // cutArrow reads a ">>"/"<<" or arrow marker.
 func cutArrow(l string) (marked, bool) {
-	if m := chevronLine.FindStringSubmatch(l); m != nil {
+	if m := chevronLine().FindStringSubmatch(l); m != nil {
 		return marked{dir: arrowDirs[m[1]], text: m[2]}, true
 	}
-	m := arrowLine.FindStringSubmatch(l)
+	m := arrowLine().FindStringSubmatch(l)
 	if m == nil {
 		return marked{}, false
 	}
@@ -59,11 +58,11 @@ func cutArrow(l string) (marked, bool) {
 // line ("[+QCFG: 1\r\n\r\nOK]") loses its brackets; its escapes are
 // undone by the caller.
 func cutLabel(l string) (marked, bool) {
-	if m := quotedSend.FindStringSubmatch(l); m != nil {
+	if m := quotedSend().FindStringSubmatch(l); m != nil {
 		return marked{dir: Host, text: m[1]}, true
 	}
-	h := hostLabel.FindStringSubmatchIndex(l)
-	m := modemLabel.FindStringSubmatchIndex(l)
+	h := hostLabel().FindStringSubmatchIndex(l)
+	m := modemLabel().FindStringSubmatchIndex(l)
 	switch {
 	case h != nil && (m == nil || h[0] <= m[0]):
 		return marked{dir: Host, text: strings.TrimSpace(l[h[2]:h[3]])}, true
@@ -81,7 +80,7 @@ func cutLabel(l string) (marked, bool) {
 // words; detection counts them. A host label must carry a command, so
 // that a print such as "Data sent: 12 bytes" does not count.
 func isLabelLine(l string) bool {
-	if quotedSend.MatchString(l) || quotedReceive.MatchString(l) {
+	if quotedSend().MatchString(l) || quotedReceive().MatchString(l) {
 		return true
 	}
 	if m, ok := cutLabel(l); ok {

@@ -6,7 +6,7 @@ import "strings"
 // and reports whether it did. A print quoting a modem line the log does not
 // show elsewhere yields that line.
 func (c *classifier) noise(s string) bool {
-	if m := unhandled.FindStringSubmatch(s); m != nil && isPrint(s) {
+	if m := unhandled().FindStringSubmatch(s); m != nil && isPrint(s) {
 		inner := strings.TrimSpace(m[1])
 		if !c.seen(inner) && isModemShaped(inner) {
 			c.result(inner)

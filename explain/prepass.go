@@ -1,7 +1,6 @@
 package explain
 
 import (
-	"regexp"
 	"strings"
 	"time"
 )
@@ -48,14 +47,14 @@ func (s *shape) seeEcho(r record) {
 	case s.echoOff && unknownATLine(r):
 		s.copies = true
 	case isATLine(t):
-		s.offCmd = echoOffCommand.MatchString(t)
+		s.offCmd = echoOffCommand().MatchString(t)
 	case s.offCmd && strings.EqualFold(t, "OK"):
 		s.echoOff, s.offCmd = true, false
 	}
 }
 
 // echoOffCommand turns the modem's echo off: ATE0, AT&FZE0, ATE0V1.
-var echoOffCommand = regexp.MustCompile(`(?i)^AT(?:[A-Z&]\d?)*?E0(?:[A-Z&]\d?)*$`)
+var echoOffCommand = lazyRegexp(`(?i)^AT(?:[A-Z&]\d?)*?E0(?:[A-Z&]\d?)*$`)
 
 // isProbe reports a bare "AT": tools send it again and again while a
 // module boots, so two in a row without times say nothing about doubling.

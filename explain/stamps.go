@@ -12,17 +12,17 @@ import (
 var (
 	// bracketTime is "[16:30:44.029] " (serial terminals, u-blox m-center)
 	// or Zephyr's "[00:00:11.916,015] " with microseconds after a comma.
-	bracketTime = regexp.MustCompile(`^\[(\d{1,2}:\d{2}:\d{2}(?:\.\d{1,6}(?:,\d{3})?)?)\] ?`)
+	bracketTime = lazyRegexp(`^\[(\d{1,2}:\d{2}:\d{2}(?:\.\d{1,6}(?:,\d{3})?)?)\] ?`)
 	// arduinoTime is the Arduino IDE Serial Monitor's "hh:mm:ss.mmm -> ".
-	arduinoTime = regexp.MustCompile(`^(\d{2}:\d{2}:\d{2}\.\d{3}) -> ?`)
+	arduinoTime = lazyRegexp(`^(\d{2}:\d{2}:\d{2}\.\d{3}) -> ?`)
 	// traceTime is a library trace's "06:37:04.740 > " or "06:37:04 ".
-	traceTime = regexp.MustCompile(`^(\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)(?: >)? `)
+	traceTime = lazyRegexp(`^(\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)(?: >)? `)
 	// journalTime is a syslog or journald line: "Jan 03 15:35:42 host
 	// daemon[1614]: ", indented or not.
-	journalTime = regexp.MustCompile(`^\s*[A-Z][a-z]{2} +\d{1,2} (\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?) \S+ [^\s\[\]:]+(?:\[\d+\])?: `)
+	journalTime = lazyRegexp(`^\s*[A-Z][a-z]{2} +\d{1,2} (\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?) \S+ [^\s\[\]:]+(?:\[\d+\])?: `)
 	// millisClock is a library's millisecond counter after the text,
 	// "-> OK (20736)".
-	millisClock = regexp.MustCompile(` ?\((\d+)\)$`)
+	millisClock = lazyRegexp(` ?\((\d+)\)$`)
 )
 
 // stamp is the time a line carries, if any.
@@ -41,7 +41,7 @@ func cutTime(l string) (string, stamp) {
 		return cutBracketTime(l)
 	}
 	for _, re := range timeShapes(l[0]) {
-		if m := re.FindStringSubmatchIndex(l); m != nil {
+		if m := re().FindStringSubmatchIndex(l); m != nil {
 			if t, ok := parseTimeOfDay(strings.Replace(l[m[2]:m[3]], ",", "", 1)); ok {
 				return l[m[1]:], stamp{at: t, ok: true}
 			}
@@ -54,7 +54,7 @@ func cutTime(l string) (string, stamp) {
 // without a regular expression: most lines of such logs carry one.
 func cutBracketTime(l string) (string, stamp) {
 	end := strings.IndexByte(l[:min(len(l), 24)], ']')
-	if end < 0 || !bracketTime.MatchString(l[:end+1]) {
+	if end < 0 || !bracketTime().MatchString(l[:end+1]) {
 		return l, stamp{}
 	}
 	t, ok := parseTimeOfDay(strings.Replace(l[1:end], ",", "", 1))
@@ -66,7 +66,7 @@ func cutBracketTime(l string) (string, stamp) {
 }
 
 // timeShapes are the stamp patterns a line starting with c may carry.
-func timeShapes(c byte) []*regexp.Regexp {
+func timeShapes(c byte) []func() *regexp.Regexp {
 	switch {
 	case c >= '0' && c <= '9':
 		return digitShapes
@@ -75,8 +75,8 @@ func timeShapes(c byte) []*regexp.Regexp {
 }
 
 var (
-	digitShapes   = []*regexp.Regexp{arduinoTime, traceTime}
-	journalShapes = []*regexp.Regexp{journalTime}
+	digitShapes   = []func() *regexp.Regexp{arduinoTime, traceTime}
+	journalShapes = []func() *regexp.Regexp{journalTime}
 )
 
 // mayHaveTime is a cheap test that rules out most lines before the
@@ -90,7 +90,7 @@ func cutClock(l string) (string, stamp) {
 	if !strings.HasSuffix(l, ")") {
 		return l, stamp{}
 	}
-	m := millisClock.FindStringSubmatchIndex(l)
+	m := millisClock().FindStringSubmatchIndex(l)
 	if m == nil {
 		return l, stamp{}
 	}

@@ -1,7 +1,6 @@
 package explain
 
 import (
-	"regexp"
 	"strings"
 	"time"
 )
@@ -111,7 +110,7 @@ func (r *textReader) labels(n int, text string) {
 		r.add(record{line: n, dir: Modem, text: text})
 		return
 	}
-	if m := quotedReceive.FindStringSubmatch(text); m != nil {
+	if m := quotedReceive().FindStringSubmatch(text); m != nil {
 		r.quoted = true
 		r.add(record{line: n, dir: Modem, text: m[1]})
 		return
@@ -169,13 +168,13 @@ func cutTerminalMark(s string) (string, Dir) {
 
 // comment is a note the poster appended after the log text: a TAB or two
 // spaces, then "//".
-var comment = regexp.MustCompile(`(?:\t|  )\s*//.*$`)
+var comment = lazyRegexp(`(?:\t|  )\s*//.*$`)
 
 // undecorate removes what Markdown and posters add to a pasted line:
 // inline-code backticks and bold marks around it, appended comments.
 func undecorate(s string) string {
 	if strings.Contains(s, "//") {
-		s = comment.ReplaceAllString(s, "")
+		s = comment().ReplaceAllString(s, "")
 	}
 	t := strings.TrimSpace(s)
 	if t == "" || isFence(t) {
@@ -196,14 +195,14 @@ func isFence(s string) bool { return strings.HasPrefix(strings.TrimSpace(s), "``
 
 // gluedPrint is an application print that ends without a line break, so
 // the next command runs into it: "Modem starting...AT".
-var gluedPrint = regexp.MustCompile(`^([^+].*[.!])(AT\S*)$`)
+var gluedPrint = lazyRegexp(`^([^+].*[.!])(AT\S*)$`)
 
 // cutGluedPrint splits such a line into the print and the command.
 func cutGluedPrint(s string) (print, cmd string, ok bool) {
 	if !strings.Contains(s, ".AT") && !strings.Contains(s, "!AT") && !strings.Contains(s, ".at") && !strings.Contains(s, "!at") {
 		return "", "", false
 	}
-	m := gluedPrint.FindStringSubmatch(strings.TrimSpace(s))
+	m := gluedPrint().FindStringSubmatch(strings.TrimSpace(s))
 	if m == nil || !isATLine(m[2]) {
 		return "", "", false
 	}

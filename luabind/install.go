@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"path"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -328,7 +327,7 @@ func (r *Runner) positions(L *lua.LState) (at, inScript string) {
 	}
 }
 
-var positionRE = regexp.MustCompile(`^([^:\s]+):(\d+):\s*`)
+var positionRE = lazyRegexp(`^([^:\s]+):(\d+):\s*`)
 
 // scriptError turns what Lua returned from the run into a *ScriptError.
 func (r *Runner) scriptError(ctxErr error, name string, err error) error {
@@ -354,7 +353,7 @@ func (r *Runner) scriptError(ctxErr error, name string, err error) error {
 		}
 	default:
 		msg := lua.LVAsString(api.Object)
-		if m := positionRE.FindStringSubmatch(msg); m != nil {
+		if m := positionRE().FindStringSubmatch(msg); m != nil {
 			se.At = m[1] + ":" + m[2]
 			if m[1] == r.chunk {
 				se.Line, _ = strconv.Atoi(m[2])
@@ -378,7 +377,7 @@ func lineOf(where string) int {
 	return 0
 }
 
-var syntaxLineRE = regexp.MustCompile(`line:(\d+)`)
+var syntaxLineRE = lazyRegexp(`line:(\d+)`)
 
 // newSyntaxError describes a script that does not compile. gopher-lua
 // reports a script that ends inside an open block as "at EOF", with no
@@ -386,7 +385,7 @@ var syntaxLineRE = regexp.MustCompile(`line:(\d+)`)
 func newSyntaxError(name string, src []byte, err error) error {
 	msg := err.Error()
 	se := &SyntaxError{Script: name, Message: msg}
-	if m := syntaxLineRE.FindStringSubmatch(msg); m != nil {
+	if m := syntaxLineRE().FindStringSubmatch(msg); m != nil {
 		se.Line, _ = strconv.Atoi(m[1])
 	}
 	switch {

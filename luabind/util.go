@@ -153,7 +153,7 @@ func (r *Runner) tagStep(L *lua.LState, err error, name string, stop error) lua.
 	if !ok {
 		msg := lua.LVAsString(api.Object)
 		t = L.NewTable()
-		if m := positionRE.FindStringSubmatch(msg); m != nil {
+		if m := positionRE().FindStringSubmatch(msg); m != nil {
 			t.RawSetString("where", lua.LString(m[1]+":"+m[2]))
 			if m[1] == r.chunk {
 				t.RawSetString("script_where", lua.LString(m[1]+":"+m[2]))

@@ -7,7 +7,6 @@ import (
 	"io"
 	"maps"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -136,13 +135,13 @@ func ExpandParams(params map[string]string, index int, port string) map[string]s
 }
 
 // unsafeName matches what a file name should not hold.
-var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+var unsafeName = lazyRegexp(`[^A-Za-z0-9._-]+`)
 
 // RecordName is the transcript file of run i of n on port: the number
 // first, padded so that the files sort in the order of the ports, then
 // the port made a file name (rfc2217://lab1:4001 is 02-rfc2217_lab1_4001.atr).
 func RecordName(i, n int, port string) string {
-	name := strings.Trim(unsafeName.ReplaceAllString(port, "_"), "_.")
+	name := strings.Trim(unsafeName().ReplaceAllString(port, "_"), "_.")
 	if name == "" {
 		name = "port"
 	}

@@ -3,7 +3,6 @@ package session
 import (
 	"io/fs"
 	"maps"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -43,6 +42,17 @@ func HeaderParams(params map[string]string, src []byte, secrets *secret.Set, get
 	return out
 }
 
+// nameSecrets adds to secrets the given parameters whose names say they
+// hold a secret (password, pin): a run that records no transcript and
+// writes no trace skips the scan of HeaderParams, and still redacts them.
+func nameSecrets(params map[string]string, secrets *secret.Set) {
+	for k, v := range params {
+		if looksSecret(k) {
+			secrets.Add(v)
+		}
+	}
+}
+
 // EnvName is the environment variable a parameter is read from, as
 // param() reads it: ATRUN_ and the name in capitals, - and . made _.
 func EnvName(name string) string {
@@ -79,14 +89,14 @@ func looksSecret(name string) bool {
 }
 
 // secretNameRE finds the names a script reads with secret("name").
-var secretNameRE = regexp.MustCompile(`\bsecret\s*\(?\s*["']([^"']+)["']`)
+var secretNameRE = lazyRegexp(`\bsecret\s*\(?\s*["']([^"']+)["']`)
 
 // secretNames lists the parameters the script reads as secrets. The
 // transcript header is written before the script runs, so the values of
 // those parameters must be known secret before secret() is called.
 func secretNames(src []byte) map[string]bool {
 	out := map[string]bool{}
-	for _, m := range secretNameRE.FindAllSubmatch(src, -1) {
+	for _, m := range secretNameRE().FindAllSubmatch(src, -1) {
 		out[string(m[1])] = true
 	}
 	return out

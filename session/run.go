@@ -98,9 +98,17 @@ func Run(ctx context.Context, j Job) (*luabind.Result, error) {
 		Port: j.Port, Baud: j.Baud, QueueSize: j.Queue, Record: j.Record, Secrets: secrets, Start: j.Start, ResolvePort: j.ResolvePort,
 		Header: transcript.Header{
 			Script: j.Script.Name, Atrun: j.Version,
-			Params: HeaderParams(j.Params, j.Script.Source, secrets, j.Getenv),
 			Resync: !j.NoResync && j.Port != "",
 		},
+	}
+	nameSecrets(j.Params, secrets)
+	if j.Record != "" || j.Trace != nil {
+		// Finding the names read with secret() scans the script and every
+		// shipped module (about 0.5 ms of each start-up). The header is
+		// written, and the trace shows bytes, before secret() runs, so
+		// they need the values known at once; other output is redacted
+		// from the moment secret() reads a value, as before.
+		o.Header.Params = HeaderParams(j.Params, j.Script.Source, secrets, j.Getenv)
 	}
 	if j.Sim != nil {
 		o.BareErrorHint = lackingHint

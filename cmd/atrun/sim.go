@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -160,7 +159,7 @@ func simOptions(c *cli.Context) (sim.Options, error) {
 		return sim.Options{}, usagef("--broker-ca goes with --broker: the embedded broker makes its own CA")
 	case bo.URL != "" && bo.CAFile == "":
 		return sim.Options{}, usagef("--broker needs --broker-ca FILE: the modem must be given the CA that signed the broker's certificate")
-	case bo.URL != "" && !brokerURLRE.MatchString(bo.URL):
+	case bo.URL != "" && !brokerURLRE().MatchString(bo.URL):
 		return sim.Options{}, usagef("--broker %q: write it as mqtts://host:port", bo.URL)
 	}
 	model, err := modelOf(c)
@@ -171,7 +170,7 @@ func simOptions(c *cli.Context) (sim.Options, error) {
 }
 
 // brokerURLRE is the form of --broker: TLS, a host and a port.
-var brokerURLRE = regexp.MustCompile(`^(mqtts|ssl|tls)://[^/:]+:\d+/?$|^(mqtts|ssl|tls)://\[[^\]]+\]:\d+/?$`)
+var brokerURLRE = lazyRegexp(`^(mqtts|ssl|tls)://[^/:]+:\d+/?$|^(mqtts|ssl|tls)://\[[^\]]+\]:\d+/?$`)
 
 // passwordPlaceholder stands for a password the user gave in the line to
 // paste: what the user gave is theirs to repeat, not ours to print.
@@ -246,11 +245,11 @@ func orNone(s string) string {
 }
 
 // shellSafeRE matches words a POSIX shell takes as they are.
-var shellSafeRE = regexp.MustCompile(`^[A-Za-z0-9_./:@%+=,-]+$`)
+var shellSafeRE = lazyRegexp(`^[A-Za-z0-9_./:@%+=,-]+$`)
 
 // shellQuote makes s one word for a POSIX shell.
 func shellQuote(s string) string {
-	if shellSafeRE.MatchString(s) {
+	if shellSafeRE().MatchString(s) {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"

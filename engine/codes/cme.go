@@ -1,9 +1,14 @@
 package codes
 
+import (
+	"slices"
+	"sync"
+)
+
 // cmeTable holds every +CME ERROR number this package knows, in ascending
 // order. Sources: the EC2x AT manual's general table, 3GPP TS 27.007 for the
 // generic codes it omits, and Quectel's file, GNSS, socket and audio tables.
-var cmeTable = []Code{
+var cmeBase = []Code{
 	{0, "phone failure", Group3GPP, ""},
 	{1, "no connection to phone", Group3GPP, ""},
 	{2, "phone-adaptor link reserved", Group3GPP, ""},
@@ -135,15 +140,23 @@ var cmeRanges = []rangeNote{
 	{900, 999, "Quectel audio error"},
 }
 
-var cmeIndex = index(cmeTable)
+// cmeTable is cmeBase with the HTTP(S) codes, which are +CME ERROR numbers
+// too: after AT+QHTTPGET a request already running is "+CME ERROR: 703".
+var cmeTable = sync.OnceValue(func() []Code {
+	t := slices.Concat(cmeBase, httpErrors)
+	slices.SortStableFunc(t, func(a, b Code) int { return a.N - b.N })
+	return t
+})
+
+var cmeIndex = sync.OnceValue(func() map[int]Code { return index(cmeTable()) })
 
 // CME returns the meaning of +CME ERROR: <n>, or "" when n is not in the
 // tables.
-func CME(n int) string { return cmeIndex[n].Meaning }
+func CME(n int) string { return cmeIndex()[n].Meaning }
 
 // CMECode returns the table row for n and whether there is one.
 func CMECode(n int) (Code, bool) {
-	c, ok := cmeIndex[n]
+	c, ok := cmeIndex()[n]
 	return c, ok
 }
 
@@ -157,6 +170,12 @@ func CMERange(n int) string { return describeRange(cmeRanges, n) }
 func CMEByText(text string) (Code, bool) { return ErrorByText("CME", text, "") }
 
 // index builds the lookup map of a table.
+// lazyIndex indexes t on first use: the tables are read by explanations,
+// which most commands never give, so they are not built at start-up.
+func lazyIndex(t []Code) func() map[int]Code {
+	return sync.OnceValue(func() map[int]Code { return index(t) })
+}
+
 func index(t []Code) map[int]Code {
 	m := make(map[int]Code, len(t))
 	for _, c := range t {

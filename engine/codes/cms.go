@@ -34,15 +34,15 @@ var cmsRanges = []rangeNote{
 	{128, 255, "protocol cause (3GPP TS 23.040 TP failure cause)"},
 }
 
-var cmsIndex = index(cmsTable)
+var cmsIndex = lazyIndex(cmsTable)
 
 // CMS returns the meaning of +CMS ERROR: <n>, or "" when n is not in the
 // table.
-func CMS(n int) string { return cmsIndex[n].Meaning }
+func CMS(n int) string { return cmsIndex()[n].Meaning }
 
 // CMSCode returns the table row for n and whether there is one.
 func CMSCode(n int) (Code, bool) {
-	c, ok := cmsIndex[n]
+	c, ok := cmsIndex()[n]
 	return c, ok
 }
 

@@ -1,6 +1,9 @@
 package codes
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // Form is the shape of an AT command: execute, read, test or write.
 type Form int
@@ -81,24 +84,26 @@ func ResponsePrefix(command string) string {
 	return c.Name + ":"
 }
 
-// asyncResults names the commands whose outcome arrives as an unsolicited
+// asyncResults() names the commands whose outcome arrives as an unsolicited
 // line after OK, under the command's own name. Their write form answers OK
 // at once; the line with their prefix that follows is a URC, not a response.
-var asyncResults = map[string]bool{
-	"+QMTOPEN":  true,
-	"+QMTCLOSE": true,
-	"+QMTCONN":  true,
-	"+QMTDISC":  true,
-	"+QMTSUB":   true,
-	"+QMTUNS":   true,
-	"+QMTPUB":   true,
-	"+QMTPUBEX": true,
-	"+QIOPEN":   true,
-	"+QSSLOPEN": true,
-	"+QPING":    true,
-	"+QNTP":     true,
-	"+QHTTPGET": true,
-}
+var asyncResults = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"+QMTOPEN":  true,
+		"+QMTCLOSE": true,
+		"+QMTCONN":  true,
+		"+QMTDISC":  true,
+		"+QMTSUB":   true,
+		"+QMTUNS":   true,
+		"+QMTPUB":   true,
+		"+QMTPUBEX": true,
+		"+QIOPEN":   true,
+		"+QSSLOPEN": true,
+		"+QPING":    true,
+		"+QNTP":     true,
+		"+QHTTPGET": true,
+	}
+})
 
 // AsyncResult reports whether the line answering command with the command's
 // own prefix is an asynchronous result (a URC) rather than a response: true
@@ -106,5 +111,5 @@ var asyncResults = map[string]bool{
 // Read and test forms (AT+QMTCONN?) answer synchronously.
 func AsyncResult(command string) bool {
 	c, ok := ParseCommand(command)
-	return ok && c.Form == Write && asyncResults[c.Name]
+	return ok && c.Form == Write && asyncResults()[c.Name]
 }

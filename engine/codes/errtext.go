@@ -2,6 +2,7 @@ package codes
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -9,11 +10,13 @@ import (
 // "+CME ERROR: SIM not inserted" is 10. ErrorByText finds the number back,
 // so a script that tests err.code == 405 works in either mode.
 
-// verboseAliases are verbose texts seen on modems that differ in wording
+// verboseAliases() are verbose texts seen on modems that differ in wording
 // from the table's meaning, mapped to their number.
-var verboseAliases = map[string]int{
-	"file already existed": 407, // the wording of Quectel's file error table
-}
+var verboseAliases = sync.OnceValue(func() map[string]int {
+	return map[string]int{
+		"file already existed": 407, // the wording of Quectel's file error table
+	}
+})
 
 // commandGroups says which group of numbers a command's errors come from,
 // by the command's name prefix. It picks among rows that share a text:
@@ -39,7 +42,7 @@ var commandGroups = []struct {
 // When several rows share the text, the command's group wins, else the
 // 3GPP row, else the first in the table.
 func ErrorByText(kind, text, command string) (Code, bool) {
-	table := cmeTable
+	table := cmeTable()
 	switch kind {
 	case "CME":
 	case "CMS":
@@ -52,8 +55,8 @@ func ErrorByText(kind, text, command string) (Code, bool) {
 		return Code{}, false
 	}
 	if kind == "CME" {
-		if n, ok := verboseAliases[key]; ok {
-			return cmeIndex[n], true
+		if n, ok := verboseAliases()[key]; ok {
+			return cmeIndex()[n], true
 		}
 	}
 	var found []Code

@@ -1,43 +1,52 @@
 package codes
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
-// decoders maps an information line's name to the function that explains
+// decoders() maps an information line's name to the function that explains
 // it.
-var decoders = map[string]decoder{
-	"+CSQ":      decodeCSQ,
-	"+CREG":     decodeReg,
-	"+CGREG":    decodeReg,
-	"+CEREG":    decodeReg,
-	"+CPIN":     decodeCPIN,
-	"+CFUN":     decodeCFUN,
-	"+CGATT":    decodeCGATT,
-	"+COPS":     decodeCOPS,
-	"+CMEE":     decodeCMEE,
-	"+CGACT":    decodeCGACT,
-	"+QIACT":    decodeQIACT,
-	"+QIND":     decodeQIND,
-	"+QUSIM":    decodeUSIM,
-	"+USIM":     decodeUSIM,
-	"+QMTOPEN":  decodeQMTOPEN,
-	"+QMTCONN":  decodeQMTCONN,
-	"+QMTPUB":   decodeQMTPUB,
-	"+QMTPUBEX": decodeQMTPUB,
-	"+QMTSUB":   decodeQMTSUB,
-	"+QMTUNS":   decodeQMTSUB,
-	"+QMTSTAT":  decodeQMTSTAT,
-	"+QMTDISC":  decodeQMTClose,
-	"+QMTCLOSE": decodeQMTClose,
-	"+QMTRECV":  decodeQMTRECV,
-	"+QFUPL":    decodeQFUPL,
-	"+QFLST":    decodeQFLST,
-	"+QIURC":    decodeQIURC,
-	"+QSSLURC":  decodeQIURC,
-	"+QIOPEN":   decodeOpen,
-	"+QSSLOPEN": decodeOpen,
-	"+QPING":    decodeQPING,
-	"+QIRD":     decodeQIRD,
-}
+var decoders = sync.OnceValue(func() map[string]decoder {
+	m := map[string]decoder{
+		"+CSQ":      decodeCSQ,
+		"+CREG":     decodeReg,
+		"+CGREG":    decodeReg,
+		"+CEREG":    decodeReg,
+		"+CPIN":     decodeCPIN,
+		"+CFUN":     decodeCFUN,
+		"+CGATT":    decodeCGATT,
+		"+COPS":     decodeCOPS,
+		"+CMEE":     decodeCMEE,
+		"+CGACT":    decodeCGACT,
+		"+QIACT":    decodeQIACT,
+		"+QIND":     decodeQIND,
+		"+QUSIM":    decodeUSIM,
+		"+USIM":     decodeUSIM,
+		"+QMTOPEN":  decodeQMTOPEN,
+		"+QMTCONN":  decodeQMTCONN,
+		"+QMTPUB":   decodeQMTPUB,
+		"+QMTPUBEX": decodeQMTPUB,
+		"+QMTSUB":   decodeQMTSUB,
+		"+QMTUNS":   decodeQMTSUB,
+		"+QMTSTAT":  decodeQMTSTAT,
+		"+QMTDISC":  decodeQMTClose,
+		"+QMTCLOSE": decodeQMTClose,
+		"+QMTRECV":  decodeQMTRECV,
+		"+QFUPL":    decodeQFUPL,
+		"+QFLST":    decodeQFLST,
+		"+QIURC":    decodeQIURC,
+		"+QSSLURC":  decodeQIURC,
+		"+QIOPEN":   decodeOpen,
+		"+QSSLOPEN": decodeOpen,
+		"+QPING":    decodeQPING,
+		"+QIRD":     decodeQIRD,
+	}
+	addHTTPDecoders(m)
+	addCMQTTDecoders(m)
+	addUbloxDecoders(m)
+	return m
+})
 
 // Explain decodes an information, final or unsolicited line. command is
 // the AT command the line answers, "" for an unsolicited line: it decides
@@ -62,14 +71,14 @@ func Decode(line, command string) Note {
 	if s == ">" || strings.HasPrefix(s, "> ") {
 		return Note{Meaning: "data prompt: the modem waits for the payload"}
 	}
-	if n, ok := urcWords[strings.ToUpper(s)]; ok {
+	if n, ok := urcWords()[strings.ToUpper(s)]; ok {
 		return n
 	}
 	in, ok := parseInfo(s)
 	if !ok {
 		return Note{}
 	}
-	dec, ok := decoders[in.name]
+	dec, ok := decoders()[in.name]
 	if !ok {
 		return Note{}
 	}
@@ -104,9 +113,9 @@ func finalNote(f Final, command string) Note {
 // by its number, or for a verbose error (AT+CMEE=2) by its text. command is
 // the command it answered, "" when unknown.
 func ResolveError(f Final, command string) (Code, bool) {
-	table := cmeIndex
+	table := cmeIndex()
 	if f.Kind == "CMS" {
-		table = cmsIndex
+		table = cmsIndex()
 	}
 	if f.Code >= 0 {
 		c, ok := table[f.Code]

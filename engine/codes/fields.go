@@ -83,5 +83,5 @@ func (in info) isTestAnswer() bool {
 // atoi parses a trimmed decimal integer.
 func atoi(s string) (int, error) { return strconv.Atoi(strings.TrimSpace(s)) }
 
-// itoa is strconv.Itoa, short because the decoders use it often.
+// itoa is strconv.Itoa, short because the decoders() use it often.
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Final is a decoded final result line: the line that ends a command.
@@ -31,30 +32,34 @@ type finalWord struct {
 	success bool
 }
 
-// finalWords are the final results that are whole lines. SEND OK and SEND
+// finalWords() are the final results that are whole lines. SEND OK and SEND
 // FAIL end a socket send (AT+QISEND) the way OK ends other commands.
-var finalWords = map[string]finalWord{
-	"OK":          {"OK", "", true},
-	"ERROR":       {"ERROR", "command rejected (no error code: unknown command, bad syntax or value, or AT+CMEE=0)", false},
-	"CONNECT":     {"CONNECT", "entering data mode: the modem now takes raw bytes", true},
-	"NO CARRIER":  {"NO CARRIER", "the connection ended or could not be set up", false},
-	"BUSY":        {"BUSY", "the called party is busy", false},
-	"NO ANSWER":   {"NO ANSWER", "no answer from the called party", false},
-	"NO DIALTONE": {"NO DIALTONE", "no dial tone", false},
-	"SEND OK":     {"SEND OK", "", true},
-	"SEND FAIL":   {"SEND FAIL", "the data could not be sent: the connection is broken or its buffer is full", false},
-}
+var finalWords = sync.OnceValue(func() map[string]finalWord {
+	return map[string]finalWord{
+		"OK":          {"OK", "", true},
+		"ERROR":       {"ERROR", "command rejected (no error code: unknown command, bad syntax or value, or AT+CMEE=0)", false},
+		"CONNECT":     {"CONNECT", "entering data mode: the modem now takes raw bytes", true},
+		"NO CARRIER":  {"NO CARRIER", "the connection ended or could not be set up", false},
+		"BUSY":        {"BUSY", "the called party is busy", false},
+		"NO ANSWER":   {"NO ANSWER", "no answer from the called party", false},
+		"NO DIALTONE": {"NO DIALTONE", "no dial tone", false},
+		"SEND OK":     {"SEND OK", "", true},
+		"SEND FAIL":   {"SEND FAIL", "the data could not be sent: the connection is broken or its buffer is full", false},
+	}
+})
 
-// numericFinals maps ATV0 result digits to their verbose words.
-var numericFinals = map[string]string{
-	"0": "OK",
-	"1": "CONNECT",
-	"3": "NO CARRIER",
-	"4": "ERROR",
-	"6": "NO DIALTONE",
-	"7": "BUSY",
-	"8": "NO ANSWER",
-}
+// numericFinals() maps ATV0 result digits to their verbose words.
+var numericFinals = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"0": "OK",
+		"1": "CONNECT",
+		"3": "NO CARRIER",
+		"4": "ERROR",
+		"6": "NO DIALTONE",
+		"7": "BUSY",
+		"8": "NO ANSWER",
+	}
+})
 
 // ParseFinal recognises a final result line. It accepts the line with or
 // without its CR/LF and surrounding spaces. "CONNECT" may carry a rate
@@ -62,7 +67,7 @@ var numericFinals = map[string]string{
 // intermediate lines and URCs.
 func ParseFinal(line string) (Final, bool) {
 	text := strings.TrimSpace(line)
-	if w, ok := finalWords[text]; ok {
+	if w, ok := finalWords()[text]; ok {
 		return Final{Kind: w.kind, Code: -1, Text: text, Meaning: w.meaning, Success: w.success}, true
 	}
 	if rate, ok := strings.CutPrefix(text, "CONNECT "); ok && isDigits(rate) {
@@ -81,7 +86,7 @@ func ParseFinal(line string) (Final, bool) {
 // apart from ParseFinal because a bare digit is only a result code when the
 // caller knows the modem is in numeric mode.
 func ParseNumericFinal(line string) (Final, bool) {
-	word, ok := numericFinals[strings.TrimSpace(line)]
+	word, ok := numericFinals()[strings.TrimSpace(line)]
 	if !ok {
 		return Final{}, false
 	}
@@ -147,29 +152,30 @@ const (
 	Connect                // CONNECT [<n>]: the modem enters data mode
 )
 
-// finalFirst marks the bytes a final result can start with, so that
+// finalFirst() marks the bytes a final result can start with, so that
 // ResultOf, which a router runs on every line, rejects most lines at once.
-var finalFirst = func() (t [256]bool) {
-	for w := range finalWords {
+var finalFirst = sync.OnceValue(func() *[256]bool {
+	var t [256]bool
+	for w := range finalWords() {
 		t[w[0]] = true
 	}
 	t['+'] = true
-	return t
-}()
+	return &t
+})
 
 // ResultOf tells how line ends a command: the same decision as ParseFinal,
 // without decoding the meaning. The line is taken as it is (a router's
 // lines carry no CR/LF); surrounding spaces are tolerated as ParseFinal
 // does.
 func ResultOf(line string) Result {
-	if line == "" || !finalFirst[line[0]] && line[0] != ' ' && line[0] != '\t' {
+	if line == "" || !finalFirst()[line[0]] && line[0] != ' ' && line[0] != '\t' {
 		return NotFinal
 	}
 	text := strings.TrimSpace(line)
 	if text == "" {
 		return NotFinal
 	}
-	if w, ok := finalWords[text]; ok {
+	if w, ok := finalWords()[text]; ok {
 		switch {
 		case w.kind == "CONNECT":
 			return Connect
@@ -200,12 +206,12 @@ func ConnectCount(line string) (int, bool) {
 	return count(rest)
 }
 
-// gluedFinals are the final results a modem may send with the next
+// gluedFinals() are the final results a modem may send with the next
 // command's echo glued to them (`SEND OKAT+QIRD=0,0`), longest first so that
 // SEND OK is not taken for a shorter word.
-var gluedFinals = func() []string {
+var gluedFinals = sync.OnceValue(func() []string {
 	var out []string
-	for w := range finalWords {
+	for w := range finalWords() {
 		out = append(out, w)
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -215,15 +221,15 @@ var gluedFinals = func() []string {
 		return out[i] < out[j]
 	})
 	return out
-}()
+})
 
 // SplitGlued splits a line that is a final result word followed at once by
 // the next command's echo ("OKAT+CSQ" -> "OK", "AT+CSQ").
 func SplitGlued(line string) (final, rest string, ok bool) {
-	if len(line) < 4 || !finalFirst[line[0]] || line[0] == '+' {
+	if len(line) < 4 || !finalFirst()[line[0]] || line[0] == '+' {
 		return "", "", false
 	}
-	for _, w := range gluedFinals {
+	for _, w := range gluedFinals() {
 		r, found := strings.CutPrefix(line, w)
 		if found && len(r) >= 2 && strings.EqualFold(r[:2], "AT") {
 			return w, r, true
@@ -234,4 +240,4 @@ func SplitGlued(line string) (final, rest string, ok bool) {
 
 // FinalWords returns the final results that are whole lines (OK, ERROR,
 // CONNECT, NO CARRIER ...).
-func FinalWords() []string { return append([]string(nil), gluedFinals...) }
+func FinalWords() []string { return append([]string(nil), gluedFinals()...) }

@@ -1,7 +1,6 @@
 package codes
 
 import (
-	"slices"
 	"strconv"
 )
 
@@ -76,32 +75,26 @@ var httpStatuses = []Code{
 }
 
 var (
-	httpErrIndex    = index(httpErrors)
-	httpStatusIndex = index(httpStatuses)
+	httpErrIndex    = lazyIndex(httpErrors)
+	httpStatusIndex = lazyIndex(httpStatuses)
 )
 
-func init() {
-	// The HTTP(S) codes are +CME ERROR numbers too: after AT+QHTTPGET a
-	// request already running is "+CME ERROR: 703".
-	for _, c := range httpErrors {
-		cmeIndex[c.N] = c
-	}
-	cmeTable = append(cmeTable, httpErrors...)
-	slices.SortStableFunc(cmeTable, func(a, b Code) int { return a.N - b.N })
+// addHTTPDecoders adds the HTTP(S) result lines to the decoders table.
+func addHTTPDecoders(m map[string]decoder) {
 	for _, name := range []string{"+QHTTPGET", "+QHTTPPOST", "+QHTTPPUT", "+QHTTPPOSTFILE", "+QHTTPPUTFILE", "+QHTTPGETEX", "+QHTTPREAD", "+QHTTPREADFILE"} {
-		decoders[name] = decodeQHTTP
+		m[name] = decodeQHTTP
 	}
 }
 
 // HTTPError returns the meaning of an HTTP(S) error code (701..730), or "".
-func HTTPError(n int) string { return httpErrIndex[n].Meaning }
+func HTTPError(n int) string { return httpErrIndex()[n].Meaning }
 
 // HTTPStatus words an HTTP status code: "404 Not Found", "418 client error".
 func HTTPStatus(n int) string { return httpStatus(n).Meaning }
 
 func httpStatus(n int) Note {
 	s := strconv.Itoa(n)
-	if c, ok := httpStatusIndex[n]; ok {
+	if c, ok := httpStatusIndex()[n]; ok {
 		return Note{Meaning: s + " " + c.Meaning, Hint: c.Hint}
 	}
 	switch n / 100 {
@@ -131,7 +124,7 @@ func decodeQHTTP(in info, _ lineCtx) Note {
 		what = "read"
 	}
 	if res != 0 {
-		n := lookup(httpErrIndex, res, "HTTP(S) error")
+		n := lookup(httpErrIndex(), res, "HTTP(S) error")
 		n.Meaning = "HTTP(S) " + what + " failed: " + n.Meaning + " (" + itoa(res) + ")"
 		return n
 	}

@@ -72,9 +72,9 @@ func TestHTTPErrorsAsCME(t *testing.T) {
 	if c, ok := ResolveError(f, "AT+QFUPL=\"a\",1"); ok && c.Group == GroupHTTP {
 		t.Errorf("invalid parameter after AT+QFUPL resolved to the HTTP code %d", c.N)
 	}
-	for i := 1; i < len(cmeTable); i++ {
-		if cmeTable[i-1].N >= cmeTable[i].N {
-			t.Fatalf("the CME table is out of order at %d after %d", cmeTable[i].N, cmeTable[i-1].N)
+	for i := 1; i < len(cmeTable()); i++ {
+		if cmeTable()[i-1].N >= cmeTable()[i].N {
+			t.Fatalf("the CME table is out of order at %d after %d", cmeTable()[i].N, cmeTable()[i-1].N)
 		}
 	}
 }

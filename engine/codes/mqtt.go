@@ -1,6 +1,9 @@
 package codes
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // qmtOpenResults are the <result> values of the +QMTOPEN URC.
 var qmtOpenResults = []Code{
@@ -73,41 +76,43 @@ var qmtCloseResults = []Code{
 }
 
 var (
-	qmtOpenIndex   = index(qmtOpenResults)
-	qmtConnIndex   = index(qmtConnResults)
-	qmtRetIndex    = index(qmtConnReturns)
-	qmtStateIndex  = index(qmtConnStates)
-	qmtPubIndex    = index(qmtPubResults)
-	qmtQoSIndex    = index(qmtSubQoS)
-	qmtStatIndex   = index(qmtStats)
-	qmtCloseIndex  = index(qmtCloseResults)
-	mqttResultText = map[string]string{"+QMTDISC": "disconnect", "+QMTCLOSE": "close"}
+	qmtOpenIndex   = lazyIndex(qmtOpenResults)
+	qmtConnIndex   = lazyIndex(qmtConnResults)
+	qmtRetIndex    = lazyIndex(qmtConnReturns)
+	qmtStateIndex  = lazyIndex(qmtConnStates)
+	qmtPubIndex    = lazyIndex(qmtPubResults)
+	qmtQoSIndex    = lazyIndex(qmtSubQoS)
+	qmtStatIndex   = lazyIndex(qmtStats)
+	qmtCloseIndex  = lazyIndex(qmtCloseResults)
+	mqttResultText = sync.OnceValue(func() map[string]string {
+		return map[string]string{"+QMTDISC": "disconnect", "+QMTCLOSE": "close"}
+	})
 )
 
 // QMTOpenResult returns the meaning of a +QMTOPEN result (-1..5), or "".
-func QMTOpenResult(n int) string { return qmtOpenIndex[n].Meaning }
+func QMTOpenResult(n int) string { return qmtOpenIndex()[n].Meaning }
 
 // QMTConnResult returns the meaning of a +QMTCONN result (0..2), or "".
-func QMTConnResult(n int) string { return qmtConnIndex[n].Meaning }
+func QMTConnResult(n int) string { return qmtConnIndex()[n].Meaning }
 
 // QMTConnReturn returns the meaning of a CONNACK return code (0..5), or "".
-func QMTConnReturn(n int) string { return qmtRetIndex[n].Meaning }
+func QMTConnReturn(n int) string { return qmtRetIndex()[n].Meaning }
 
 // QMTConnState returns the meaning of an AT+QMTCONN? state (1..4), or "".
-func QMTConnState(n int) string { return qmtStateIndex[n].Meaning }
+func QMTConnState(n int) string { return qmtStateIndex()[n].Meaning }
 
 // QMTPubResult returns the meaning of a +QMTPUB/+QMTPUBEX/+QMTSUB/+QMTUNS
 // result (0..2), or "".
-func QMTPubResult(n int) string { return qmtPubIndex[n].Meaning }
+func QMTPubResult(n int) string { return qmtPubIndex()[n].Meaning }
 
 // QMTSubQoS returns the meaning of a granted QoS in +QMTSUB (0..2, 128).
-func QMTSubQoS(n int) string { return qmtQoSIndex[n].Meaning }
+func QMTSubQoS(n int) string { return qmtQoSIndex()[n].Meaning }
 
 // QMTStat returns the meaning of a +QMTSTAT code (1..8), or "".
-func QMTStat(n int) string { return qmtStatIndex[n].Meaning }
+func QMTStat(n int) string { return qmtStatIndex()[n].Meaning }
 
 // QMTCloseResult returns the meaning of a +QMTDISC/+QMTCLOSE result.
-func QMTCloseResult(n int) string { return qmtCloseIndex[n].Meaning }
+func QMTCloseResult(n int) string { return qmtCloseIndex()[n].Meaning }
 
 // client words the client index that starts every MQTT line.
 func client(in info) string { return "client " + in.param(0) + ": " }
@@ -125,7 +130,7 @@ func decodeQMTOPEN(in info, _ lineCtx) Note {
 	if !ok {
 		return Note{}
 	}
-	n := lookup(qmtOpenIndex, res, "open result")
+	n := lookup(qmtOpenIndex(), res, "open result")
 	n.Meaning = client(in) + n.Meaning
 	return n
 }
@@ -142,13 +147,13 @@ func decodeQMTCONN(in info, c lineCtx) Note {
 		return Note{}
 	}
 	if len(in.params) == 2 && (c.answers && c.form == Read || v > 2) {
-		return Note{Meaning: client(in) + lookup(qmtStateIndex, v, "state").Meaning + " (state " + itoa(v) + ")"}
+		return Note{Meaning: client(in) + lookup(qmtStateIndex(), v, "state").Meaning + " (state " + itoa(v) + ")"}
 	}
-	n := lookup(qmtConnIndex, v, "connect result")
+	n := lookup(qmtConnIndex(), v, "connect result")
 	if ret, ok := in.intParam(2); ok && v == 0 {
-		n = lookup(qmtRetIndex, ret, "CONNACK code")
+		n = lookup(qmtRetIndex(), ret, "CONNACK code")
 	} else if ok {
-		n.Meaning += "; " + lookup(qmtRetIndex, ret, "CONNACK code").Meaning
+		n.Meaning += "; " + lookup(qmtRetIndex(), ret, "CONNACK code").Meaning
 	}
 	n.Meaning = client(in) + n.Meaning
 	return n
@@ -160,7 +165,7 @@ func decodeQMTPUB(in info, _ lineCtx) Note {
 	if !ok || in.isTestAnswer() {
 		return Note{}
 	}
-	n := lookup(qmtPubIndex, res, "publish result")
+	n := lookup(qmtPubIndex(), res, "publish result")
 	if count, ok := in.intParam(3); ok && res == 1 {
 		n.Meaning += " (" + itoa(count) + " retransmissions)"
 	}
@@ -179,7 +184,7 @@ func decodeQMTSUB(in info, _ lineCtx) Note {
 	if in.name == "+QMTUNS" {
 		what = "unsubscribe"
 	}
-	n := lookup(qmtPubIndex, res, what+" result")
+	n := lookup(qmtPubIndex(), res, what+" result")
 	if res == 0 && len(in.params) > 3 {
 		n = grantedQoS(in.params[3:])
 	}
@@ -196,7 +201,7 @@ func grantedQoS(values []string) Note {
 		if err != nil {
 			continue
 		}
-		n := lookup(qmtQoSIndex, q, "granted QoS")
+		n := lookup(qmtQoSIndex(), q, "granted QoS")
 		parts = append(parts, n.Meaning)
 		if n.Hint != "" {
 			out.Hint = n.Hint
@@ -212,7 +217,7 @@ func decodeQMTSTAT(in info, _ lineCtx) Note {
 	if !ok {
 		return Note{}
 	}
-	n := lookup(qmtStatIndex, code, "link state code")
+	n := lookup(qmtStatIndex(), code, "link state code")
 	n.Meaning = client(in) + n.Meaning
 	return n
 }
@@ -223,7 +228,7 @@ func decodeQMTClose(in info, _ lineCtx) Note {
 	if !ok || in.isTestAnswer() {
 		return Note{}
 	}
-	return Note{Meaning: client(in) + mqttResultText[in.name] + " " + lookup(qmtCloseIndex, res, "result").Meaning}
+	return Note{Meaning: client(in) + mqttResultText()[in.name] + " " + lookup(qmtCloseIndex(), res, "result").Meaning}
 }
 
 // decodeQMTRECV explains an incoming message. Without a payload it is the

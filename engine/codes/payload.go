@@ -3,6 +3,7 @@ package codes
 import (
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Some answers and URCs carry bytes that are not lines: a payload whose
@@ -191,17 +192,19 @@ func (s *scanner) quoted() bool {
 	return true
 }
 
-// dataCommands answer CONNECT and then send data rather than lines.
-var dataCommands = map[string]bool{
-	"+QFDWL":     true, // a file: CONNECT, the bytes, +QFDWL: <size>,<checksum>, OK
-	"+QFREAD":    true, // part of an open file: CONNECT <n>, n bytes, OK
-	"+QHTTPREAD": true, // an HTTP body: CONNECT, the body, OK, then +QHTTPREAD: <err>
-}
+// dataCommands() answer CONNECT and then send data rather than lines.
+var dataCommands = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"+QFDWL":     true, // a file: CONNECT, the bytes, +QFDWL: <size>,<checksum>, OK
+		"+QFREAD":    true, // part of an open file: CONNECT <n>, n bytes, OK
+		"+QHTTPREAD": true, // an HTTP body: CONNECT, the body, OK, then +QHTTPREAD: <err>
+	}
+})
 
 // SendsData reports whether cmd's CONNECT starts data the modem sends
 // (AT+QFDWL=..., AT+QFREAD=..., AT+QHTTPREAD[=...]), so that a framer reads
 // it as data, not as lines.
 func SendsData(cmd string) bool {
 	c, ok := ParseCommand(cmd)
-	return ok && dataCommands[c.Name] && (c.Form == Write || c.Form == Exec)
+	return ok && dataCommands()[c.Name] && (c.Form == Write || c.Form == Exec)
 }

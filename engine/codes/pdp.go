@@ -9,7 +9,7 @@ var cfunLevels = []Code{
 	{4, "radio off (flight mode), SIM on", "", "switch the radio on with AT+CFUN=1"},
 }
 
-var cfunIndex = index(cfunLevels)
+var cfunIndex = lazyIndex(cfunLevels)
 
 // decodeCFUN explains "+CFUN: <fun>".
 func decodeCFUN(in info, _ lineCtx) Note {
@@ -17,7 +17,7 @@ func decodeCFUN(in info, _ lineCtx) Note {
 	if !ok {
 		return Note{}
 	}
-	return lookup(cfunIndex, fun, "functionality level")
+	return lookup(cfunIndex(), fun, "functionality level")
 }
 
 // decodeCGATT explains "+CGATT: <state>".

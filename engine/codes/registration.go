@@ -48,18 +48,18 @@ var copsModes = []Code{
 }
 
 var (
-	regStatIndex = index(regStats)
-	regModeIndex = index(regModes)
-	actIndex     = index(accessTechs)
-	copsIndex    = index(copsModes)
+	regStatIndex = lazyIndex(regStats)
+	regModeIndex = lazyIndex(regModes)
+	actIndex     = lazyIndex(accessTechs)
+	copsIndex    = lazyIndex(copsModes)
 )
 
 // RegStat returns the meaning of a registration <stat> ("registered,
 // roaming"), or "".
-func RegStat(stat int) string { return regStatIndex[stat].Meaning }
+func RegStat(stat int) string { return regStatIndex()[stat].Meaning }
 
 // AcT returns the name of an access technology number, or "".
-func AcT(n int) string { return actIndex[n].Meaning }
+func AcT(n int) string { return actIndex()[n].Meaning }
 
 // decodeReg explains +CREG/+CGREG/+CEREG. The read answer starts with <n>,
 // the URC with <stat>: the pending command decides, and without one a
@@ -78,7 +78,7 @@ func decodeReg(in info, c lineCtx) Note {
 	mode := ""
 	if read {
 		n, _ := in.intParam(0)
-		mode = regModeIndex[n].Meaning
+		mode = regModeIndex()[n].Meaning
 		fields = fields[1:]
 	}
 	return regNote(fields, mode, read)
@@ -90,7 +90,7 @@ func regNote(fields []string, mode string, read bool) Note {
 	if err != nil {
 		return Note{}
 	}
-	n := lookup(regStatIndex, stat, "registration state")
+	n := lookup(regStatIndex(), stat, "registration state")
 	if len(fields) >= 3 && fields[1] != "" {
 		n.Meaning += "; area " + unquote(fields[1]) + ", cell " + unquote(fields[2])
 	}
@@ -114,7 +114,7 @@ func decodeCOPS(in info, _ lineCtx) Note {
 	if !ok || in.isTestAnswer() {
 		return Note{}
 	}
-	n := lookup(copsIndex, mode, "selection mode")
+	n := lookup(copsIndex(), mode, "selection mode")
 	if len(in.params) < 3 {
 		n.Meaning += ", no operator yet"
 		return n

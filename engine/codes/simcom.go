@@ -1,5 +1,7 @@
 package codes
 
+import "sync"
+
 // SIMCom A76xx/SIM7600 MQTT(S): the <err> of +CMQTTCONNECT, +CMQTTSUB,
 // +CMQTTPUB, +CMQTTDISC ... (the A76xx MQTT(S) application note's table,
 // docs/at-reference/simcom.md).
@@ -50,32 +52,50 @@ var cmqttConnLost = []Code{
 }
 
 var (
-	cmqttIndex     = index(cmqttResults)
-	cmqttLostIndex = index(cmqttConnLost)
+	cmqttIndex     = lazyIndex(cmqttResults)
+	cmqttLostIndex = lazyIndex(cmqttConnLost)
 )
 
 // CMQTTResult returns the meaning of a SIMCom CMQTT <err> (0..35), or "".
-func CMQTTResult(n int) string { return cmqttIndex[n].Meaning }
+func CMQTTResult(n int) string { return cmqttIndex()[n].Meaning }
 
-// cmqttWhat names the operation each result line reports.
-var cmqttWhat = map[string]string{
-	"+CMQTTSTART": "start", "+CMQTTSTOP": "stop", "+CMQTTACCQ": "acquire", "+CMQTTREL": "release",
-	"+CMQTTCONNECT": "connect", "+CMQTTDISC": "disconnect", "+CMQTTSUB": "subscribe",
-	"+CMQTTUNSUB": "unsubscribe", "+CMQTTPUB": "publish", "+CMQTTPING": "ping",
+// cmqttWhat() names the operation each result line reports.
+var cmqttWhat = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"+CMQTTSTART": "start", "+CMQTTSTOP": "stop", "+CMQTTACCQ": "acquire", "+CMQTTREL": "release",
+		"+CMQTTCONNECT": "connect", "+CMQTTDISC": "disconnect", "+CMQTTSUB": "subscribe",
+		"+CMQTTUNSUB": "unsubscribe", "+CMQTTPUB": "publish", "+CMQTTPING": "ping",
+	}
+})
+
+// addCMQTTURCs adds SIMCom's MQTT result lines and URCs to the URC names.
+func addCMQTTURCs(names map[string]urcShape) {
+	for name := range cmqttWhat() {
+		names[name] = cmqttResultShape
+	}
+	for _, name := range cmqttRXLines {
+		names[name] = nil
+	}
 }
 
-func init() {
-	for name := range cmqttWhat {
-		urcNames[name] = cmqttResultShape
-		decoders[name] = decodeCMQTT
+// addSIMComWords adds SIMCom's fixed URC lines to the URC words.
+func addSIMComWords(words map[string]Note) {
+	words["SMS DONE"] = Note{Meaning: "SMS initialisation finished"}
+	words["PB DONE"] = Note{Meaning: "phonebook initialisation finished"}
+	words["+CMQTTNONET"] = Note{Meaning: "MQTT: the network is gone", Hint: "restart the service with AT+CMQTTSTART once registered"}
+}
+
+// cmqttRXLines are SIMCom's unsolicited MQTT lines that are not results.
+var cmqttRXLines = []string{"+CMQTTCONNLOST", "+CMQTTRXSTART", "+CMQTTRXTOPIC", "+CMQTTRXPAYLOAD", "+CMQTTRXEND"}
+
+// addCMQTTDecoders adds SIMCom's MQTT lines to the decoders table.
+func addCMQTTDecoders(m map[string]decoder) {
+	for name := range cmqttWhat() {
+		m[name] = decodeCMQTT
 	}
-	for _, name := range []string{"+CMQTTCONNLOST", "+CMQTTRXSTART", "+CMQTTRXTOPIC", "+CMQTTRXPAYLOAD", "+CMQTTRXEND"} {
-		urcNames[name] = nil
-		decoders[name] = decodeCMQTTRX
+	for _, name := range cmqttRXLines {
+		m[name] = decodeCMQTTRX
 	}
-	urcWords["SMS DONE"] = Note{Meaning: "SMS initialisation finished"}
-	urcWords["PB DONE"] = Note{Meaning: "phonebook initialisation finished"}
-	urcWords["+CMQTTNONET"] = Note{Meaning: "MQTT: the network is gone", Hint: "restart the service with AT+CMQTTSTART once registered"}
 }
 
 // cmqttResultShape accepts "+CMQTTSTART: <err>" and "+CMQTT...: <client>,<err>":
@@ -98,15 +118,15 @@ func decodeCMQTT(in info, _ lineCtx) Note {
 	if !cmqttResultShape(in) {
 		return Note{}
 	}
-	what := cmqttWhat[in.name]
+	what := cmqttWhat()[in.name]
 	if len(in.params) == 1 {
 		v, _ := in.intParam(0)
-		n := lookup(cmqttIndex, v, "MQTT result")
+		n := lookup(cmqttIndex(), v, "MQTT result")
 		n.Meaning = "MQTT " + what + ": " + n.Meaning
 		return n
 	}
 	v, _ := in.intParam(1)
-	n := lookup(cmqttIndex, v, "MQTT result")
+	n := lookup(cmqttIndex(), v, "MQTT result")
 	n.Meaning = client(in) + what + ": " + n.Meaning
 	return n
 }
@@ -119,7 +139,7 @@ func decodeCMQTTRX(in info, _ lineCtx) Note {
 		if !ok {
 			return Note{}
 		}
-		n := lookup(cmqttLostIndex, v, "cause")
+		n := lookup(cmqttLostIndex(), v, "cause")
 		n.Meaning = client(in) + "connection lost: " + n.Meaning
 		return n
 	case "+CMQTTRXSTART":

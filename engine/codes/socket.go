@@ -1,26 +1,31 @@
 package codes
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
-// qiurcKinds are the first field of +QIURC (and +QSSLURC), the socket
+// qiurcKinds() are the first field of +QIURC (and +QSSLURC), the socket
 // layer's unsolicited reports.
-var qiurcKinds = map[string]Note{
-	"recv":          {"data received on connection %s", "read it with AT+QIRD (buffer mode) unless the data came inline"},
-	"closed":        {"connection %s closed by the peer", "close it on this side too with AT+QICLOSE before reusing the id"},
-	"incoming full": {"incoming connection refused: no free connection id", "close unused connections"},
-	"incoming":      {"incoming connection %s on a listening socket", ""},
-	"pdpdeact":      {"PDP context %s deactivated by the network", "close its sockets (AT+QICLOSE) and reactivate with AT+QIACT"},
-	"dnsgip":        {"DNS lookup result %s", ""},
-}
+var qiurcKinds = sync.OnceValue(func() map[string]Note {
+	return map[string]Note{
+		"recv":          {"data received on connection %s", "read it with AT+QIRD (buffer mode) unless the data came inline"},
+		"closed":        {"connection %s closed by the peer", "close it on this side too with AT+QICLOSE before reusing the id"},
+		"incoming full": {"incoming connection refused: no free connection id", "close unused connections"},
+		"incoming":      {"incoming connection %s on a listening socket", ""},
+		"pdpdeact":      {"PDP context %s deactivated by the network", "close its sockets (AT+QICLOSE) and reactivate with AT+QIACT"},
+		"dnsgip":        {"DNS lookup result %s", ""},
+	}
+})
 
 // QIURCKind returns the meaning of a +QIURC kind ("pdpdeact"), or "".
 func QIURCKind(kind string) string {
-	return strings.ReplaceAll(qiurcKinds[strings.ToLower(kind)].Meaning, " %s", "")
+	return strings.ReplaceAll(qiurcKinds()[strings.ToLower(kind)].Meaning, " %s", "")
 }
 
 // decodeQIURC explains `+QIURC: "<kind>"[,<id>...]`.
 func decodeQIURC(in info, _ lineCtx) Note {
-	n, ok := qiurcKinds[strings.ToLower(unquote(in.param(0)))]
+	n, ok := qiurcKinds()[strings.ToLower(unquote(in.param(0)))]
 	if !ok {
 		return Note{}
 	}

@@ -1,8 +1,11 @@
 package codes
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
-// The one set of rules for splitting parameters, used by the decoders of
+// The one set of rules for splitting parameters, used by the decoders() of
 // this package, the secret learner (engine/secret) and the scripts'
 // fields():
 //
@@ -117,16 +120,18 @@ func CommandArgs(cmd string) (string, []string, bool) {
 	return c.Name, args, true
 }
 
-// secretArgs lists, per command, the indexes of its arguments that are
+// secretArgs() lists, per command, the indexes of its arguments that are
 // secrets: passwords and PINs.
-var secretArgs = map[string][]int{
-	"+QMTCONN": {3},    // AT+QMTCONN=<client>,<id>,<user>,<password>
-	"+QICSGP":  {4},    // AT+QICSGP=<ctx>,<type>,<apn>,<user>,<password>,<auth>
-	"+CGAUTH":  {3},    // AT+CGAUTH=<cid>,<auth>,<user>,<password>
-	"+CPIN":    {0, 1}, // AT+CPIN=<pin>[,<new pin>] (a PUK and the new PIN)
-	"+CPWD":    {1, 2}, // AT+CPWD=<fac>,<old>,<new>
-	"+CLCK":    {2},    // AT+CLCK=<fac>,<mode>,<password>
-}
+var secretArgs = sync.OnceValue(func() map[string][]int {
+	return map[string][]int{
+		"+QMTCONN": {3},    // AT+QMTCONN=<client>,<id>,<user>,<password>
+		"+QICSGP":  {4},    // AT+QICSGP=<ctx>,<type>,<apn>,<user>,<password>,<auth>
+		"+CGAUTH":  {3},    // AT+CGAUTH=<cid>,<auth>,<user>,<password>
+		"+CPIN":    {0, 1}, // AT+CPIN=<pin>[,<new pin>] (a PUK and the new PIN)
+		"+CPWD":    {1, 2}, // AT+CPWD=<fac>,<old>,<new>
+		"+CLCK":    {2},    // AT+CLCK=<fac>,<mode>,<password>
+	}
+})
 
 // SecretArgs returns the values of cmd's arguments that are secrets, in
 // order, empty ones left out.
@@ -136,7 +141,7 @@ func SecretArgs(cmd string) []string {
 		return nil
 	}
 	var out []string
-	for _, i := range secretArgs[name] {
+	for _, i := range secretArgs()[name] {
 		if i < len(args) && args[i] != "" {
 			out = append(out, args[i])
 		}

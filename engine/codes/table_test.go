@@ -7,7 +7,7 @@ import (
 
 // allTables lists every numeric table so the shape checks cover them all.
 var allTables = map[string][]Code{
-	"cme":       cmeTable,
+	"cme":       cmeTable(),
 	"cms":       cmsTable,
 	"regStat":   regStats,
 	"regMode":   regModes,

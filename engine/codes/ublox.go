@@ -1,16 +1,21 @@
 package codes
 
-import "strconv"
+import (
+	"strconv"
+	"sync"
+)
 
 // u-blox SARA-R5 (and SARA-R4) MQTT: AT+UMQTTC actions answer
 // +UMQTTC: <op>,<result> and report their outcome as +UUMQTTC: <op>,...
 // (docs/at-reference/ublox.md).
 
-// umqttOps names the AT+UMQTTC operations.
-var umqttOps = map[int]string{
-	0: "logout", 1: "login", 2: "publish", 3: "publish a file", 4: "subscribe",
-	5: "unsubscribe", 6: "read", 7: "message format", 8: "ping", 9: "binary publish",
-}
+// umqttOps() names the AT+UMQTTC operations.
+var umqttOps = sync.OnceValue(func() map[int]string {
+	return map[int]string{
+		0: "logout", 1: "login", 2: "publish", 3: "publish a file", 4: "subscribe",
+		5: "unsubscribe", 6: "read", 7: "message format", 8: "ping", 9: "binary publish",
+	}
+})
 
 // uumqttLinkEnds are the +UUMQTTC: 0,<n> values: how the link ended (ubxlib's
 // handling of SARA-R5/R422; 0 on the R410M's old syntax is a failed logout).
@@ -33,23 +38,28 @@ var umqttErrClasses = []Code{
 }
 
 var (
-	uumqttLinkIndex  = index(uumqttLinkEnds)
-	umqttErrClassIdx = index(umqttErrClasses)
+	uumqttLinkIndex  = lazyIndex(uumqttLinkEnds)
+	umqttErrClassIdx = lazyIndex(umqttErrClasses)
 )
 
-func init() {
-	urcNames["+UUMQTTC"] = nil
-	urcNames["+UUMQTTCM"] = nil // SARA-R4 old syntax: message block
-	decoders["+UUMQTTC"] = decodeUUMQTTC
-	decoders["+UUMQTTCM"] = decodeUUMQTTC
-	decoders["+UMQTTC"] = decodeUMQTTC
-	decoders["+UMQTTER"] = decodeUMQTTER
-	decoders["+USECMNG"] = decodeUSECMNG
+// addUbloxURCs adds u-blox's MQTT URCs to the URC table.
+func addUbloxURCs(names map[string]urcShape) {
+	names["+UUMQTTC"] = nil
+	names["+UUMQTTCM"] = nil // SARA-R4 old syntax: message block
+}
+
+// addUbloxDecoders adds u-blox's MQTT and certificate lines to the decoders table.
+func addUbloxDecoders(m map[string]decoder) {
+	m["+UUMQTTC"] = decodeUUMQTTC
+	m["+UUMQTTCM"] = decodeUUMQTTC
+	m["+UMQTTC"] = decodeUMQTTC
+	m["+UMQTTER"] = decodeUMQTTER
+	m["+USECMNG"] = decodeUSECMNG
 }
 
 func umqttOp(in info) (int, string) {
 	op, _ := in.intParam(0)
-	if name, ok := umqttOps[op]; ok {
+	if name, ok := umqttOps()[op]; ok {
 		return op, "MQTT " + name
 	}
 	return op, "MQTT operation " + in.param(0)
@@ -83,7 +93,7 @@ func decodeUUMQTTC(in info, _ lineCtx) Note {
 	}
 	switch op {
 	case 0:
-		n := lookup(uumqttLinkIndex, v, "link result")
+		n := lookup(uumqttLinkIndex(), v, "link result")
 		n.Meaning = "MQTT link: " + n.Meaning
 		return n
 	case 6:
@@ -110,10 +120,10 @@ func decodeUMQTTER(in info, _ lineCtx) Note {
 	if !ok1 || !ok2 {
 		return Note{}
 	}
-	n := lookup(umqttErrClassIdx, class, "MQTT error class")
+	n := lookup(umqttErrClassIdx(), class, "MQTT error class")
 	switch class {
 	case 1:
-		n.Meaning += ": " + lookup(qmtRetIndex, code, "CONNACK code").Meaning
+		n.Meaning += ": " + lookup(qmtRetIndex(), code, "CONNACK code").Meaning
 	case 2:
 		if w, ok := map[int]string{1: "the name did not resolve", 2: "TCP connect failed", 3: "TLS handshake failed", 4: "no answer in time", 5: "no PDP context"}[code]; ok {
 			n.Meaning += ": " + w

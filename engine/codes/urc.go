@@ -3,75 +3,85 @@ package codes
 import (
 	"sort"
 	"strings"
+	"sync"
 )
 
-// urcWords are the unsolicited lines that are whole words, with what they
+// urcWords() are the unsolicited lines that are whole words, with what they
 // mean.
-var urcWords = map[string]Note{
-	"RDY":                      {"the module has started and accepts AT commands", "a reset happened here: echo, AT+CMEE, PDP contexts and MQTT sessions are back to their defaults"},
-	"APP RDY":                  {"the module's application layer is ready", ""},
-	"POWERED DOWN":             {"the module powered down", ""},
-	"NORMAL POWER DOWN":        {"the module is powering down", ""},
-	"RING":                     {"incoming call", ""},
-	"UNDER-VOLTAGE POWER DOWN": {"the supply voltage is too low: powering down", "check the power supply under load"},
-	"UNDER-VOLTAGE WARNING":    {"the supply voltage is low", "check the power supply under load"},
-	"OVER-VOLTAGE POWER DOWN":  {"the supply voltage is too high: powering down", "check the power supply"},
-	"OVER-VOLTAGE WARNING":     {"the supply voltage is high", "check the power supply"},
-	"OVER-TEMPERATURE WARNING": {"the module is too hot", ""},
-	"CALL READY":               {"the call service is ready", ""},
-	"SMS READY":                {"the SMS service is ready", ""},
-}
+var urcWords = sync.OnceValue(func() map[string]Note {
+	m := map[string]Note{
+		"RDY":                      {"the module has started and accepts AT commands", "a reset happened here: echo, AT+CMEE, PDP contexts and MQTT sessions are back to their defaults"},
+		"APP RDY":                  {"the module's application layer is ready", ""},
+		"POWERED DOWN":             {"the module powered down", ""},
+		"NORMAL POWER DOWN":        {"the module is powering down", ""},
+		"RING":                     {"incoming call", ""},
+		"UNDER-VOLTAGE POWER DOWN": {"the supply voltage is too low: powering down", "check the power supply under load"},
+		"UNDER-VOLTAGE WARNING":    {"the supply voltage is low", "check the power supply under load"},
+		"OVER-VOLTAGE POWER DOWN":  {"the supply voltage is too high: powering down", "check the power supply"},
+		"OVER-VOLTAGE WARNING":     {"the supply voltage is high", "check the power supply"},
+		"OVER-TEMPERATURE WARNING": {"the module is too hot", ""},
+		"CALL READY":               {"the call service is ready", ""},
+		"SMS READY":                {"the SMS service is ready", ""},
+	}
+	addSIMComWords(m)
+	return m
+})
 
 // urcShape decides whether a line with a known URC name has the URC's shape;
 // nil accepts every shape.
 type urcShape func(in info) bool
 
-// urcNames are the information-line names that arrive unsolicited. Some of
+// urcNames() are the information-line names that arrive unsolicited. Some of
 // them (+CPIN, +CFUN, +CREG ...) also answer their read command: the
 // engine's router gives such a line to the pending command first.
-var urcNames = map[string]urcShape{
-	"+QMTRECV":       nil,
-	"+QMTSTAT":       nil,
-	"+QMTPING":       nil,
-	"+QMTOPEN":       qmtResultShape,
-	"+QMTCONN":       qmtResultShape,
-	"+QMTSUB":        qmtResultShape,
-	"+QMTUNS":        qmtResultShape,
-	"+QMTPUB":        qmtResultShape,
-	"+QMTPUBEX":      qmtResultShape,
-	"+QMTDISC":       qmtResultShape,
-	"+QMTCLOSE":      qmtResultShape,
-	"+QIURC":         nil,
-	"+QSSLURC":       nil,
-	"+QIOPEN":        qmtResultShape,
-	"+QSSLOPEN":      qmtResultShape,
-	"+QPING":         nil,
-	"+QNTP":          nil,
-	"+QHTTPGET":      nil,
-	"+QHTTPPOST":     nil,
-	"+QHTTPPUT":      nil,
-	"+QHTTPREAD":     nil,
-	"+QHTTPREADFILE": nil,
-	"+QIND":          nil,
-	"+QUSIM":         nil,
-	"+USIM":          nil,
-	"+CPIN":          nil,
-	"+CFUN":          nil,
-	"+CREG":          regURCShape,
-	"+CGREG":         regURCShape,
-	"+CEREG":         regURCShape,
-	"+CMTI":          nil,
-	"+CMT":           nil,
-	"+CDS":           nil,
-	"+CRING":         nil,
-	"+CLIP":          nil,
-	"+CTZV":          nil,
-	"+CTZE":          nil,
-	"+CBM":           nil,
-	"+CUSD":          nil,
-	"+CGEV":          nil,
-	"+QSIMSTAT":      nil,
-}
+var urcNames = sync.OnceValue(func() map[string]urcShape {
+	m := map[string]urcShape{
+		"+QMTRECV":       nil,
+		"+QMTSTAT":       nil,
+		"+QMTPING":       nil,
+		"+QMTOPEN":       qmtResultShape,
+		"+QMTCONN":       qmtResultShape,
+		"+QMTSUB":        qmtResultShape,
+		"+QMTUNS":        qmtResultShape,
+		"+QMTPUB":        qmtResultShape,
+		"+QMTPUBEX":      qmtResultShape,
+		"+QMTDISC":       qmtResultShape,
+		"+QMTCLOSE":      qmtResultShape,
+		"+QIURC":         nil,
+		"+QSSLURC":       nil,
+		"+QIOPEN":        qmtResultShape,
+		"+QSSLOPEN":      qmtResultShape,
+		"+QPING":         nil,
+		"+QNTP":          nil,
+		"+QHTTPGET":      nil,
+		"+QHTTPPOST":     nil,
+		"+QHTTPPUT":      nil,
+		"+QHTTPREAD":     nil,
+		"+QHTTPREADFILE": nil,
+		"+QIND":          nil,
+		"+QUSIM":         nil,
+		"+USIM":          nil,
+		"+CPIN":          nil,
+		"+CFUN":          nil,
+		"+CREG":          regURCShape,
+		"+CGREG":         regURCShape,
+		"+CEREG":         regURCShape,
+		"+CMTI":          nil,
+		"+CMT":           nil,
+		"+CDS":           nil,
+		"+CRING":         nil,
+		"+CLIP":          nil,
+		"+CTZV":          nil,
+		"+CTZE":          nil,
+		"+CBM":           nil,
+		"+CUSD":          nil,
+		"+CGEV":          nil,
+		"+QSIMSTAT":      nil,
+	}
+	addCMQTTURCs(m)
+	addUbloxURCs(m)
+	return m
+})
 
 // qmtResultShape accepts result lines: numbers only, no ranges, no quoted
 // host (which marks a read answer).
@@ -104,14 +114,14 @@ func regURCShape(in info) bool {
 // command is the router's call, made before this one.
 func IsURC(line string) bool {
 	s := strings.TrimSpace(line)
-	if _, ok := urcWords[strings.ToUpper(s)]; ok {
+	if _, ok := urcWords()[strings.ToUpper(s)]; ok {
 		return true
 	}
 	in, ok := parseInfo(s)
 	if !ok {
 		return false
 	}
-	shape, known := urcNames[in.name]
+	shape, known := urcNames()[in.name]
 	return known && (shape == nil || shape(in))
 }
 
@@ -138,11 +148,11 @@ func decodeQIND(in info, _ lineCtx) Note {
 // answer "+CREG: 0,5" is not a URC) are the router's to settle by the
 // pending command.
 func URCCodes() []string {
-	out := make([]string, 0, len(urcNames)+len(urcWords))
-	for name := range urcNames {
+	out := make([]string, 0, len(urcNames())+len(urcWords()))
+	for name := range urcNames() {
 		out = append(out, name+":")
 	}
-	for w := range urcWords {
+	for w := range urcWords() {
 		out = append(out, w)
 	}
 	sort.Strings(out)
