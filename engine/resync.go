@@ -13,8 +13,10 @@ import (
 // ResyncOptions tune Resync; the zero value works.
 type ResyncOptions struct {
 	// Quiet is how long the line must stay silent before what came is taken
-	// as all that was pending (100 ms when 0); at most MaxDrain is spent
-	// waiting for it (1 s when 0), for a modem that never stops talking.
+	// as all that was pending (20 ms when 0: what a modem left pending comes
+	// in the first reads after the open, and a later leftover is caught by
+	// the clean-OK loop); at most MaxDrain is spent waiting for it (1 s when
+	// 0), for a modem that never stops talking.
 	Quiet, MaxDrain time.Duration
 	// Attempt is how long each AT waits for its answer (1 s when 0), and
 	// Budget how long Resync tries in all (10 s when 0): long enough for a
@@ -138,7 +140,7 @@ func (o ResyncOptions) withDefaults() ResyncOptions {
 			*d = v
 		}
 	}
-	def(&o.Quiet, 100*time.Millisecond)
+	def(&o.Quiet, 20*time.Millisecond)
 	def(&o.MaxDrain, time.Second)
 	def(&o.Attempt, time.Second)
 	def(&o.Budget, 10*time.Second)

@@ -5,10 +5,10 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"regexp"
+	"strings"
 	"time"
 
-	"github.com/atrun/atrun/engine"
-	"github.com/atrun/atrun/engine/codes"
 	"github.com/atrun/atrun/engine/secret"
 	"github.com/atrun/atrun/engine/tap"
 	"github.com/atrun/atrun/engine/transcript"
@@ -32,7 +32,9 @@ var importBase = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 // writes, the modem's lines modem bytes with their line ends restored. The
 // comments at the top say what was inferred: the format, where the times
 // come from, the log's start, and the outcome. The outcome is recorded
-// when the log shows it: the last command failed and nothing followed it.
+// only when the log shows it: the program's own report that it failed,
+// printed after its last AT traffic, ends the transcript as a failure with
+// that message; otherwise there is no end line.
 func Import(w io.Writer, data []byte, opts ImportOptions) error {
 	body, skipped := StripHeader(data)
 	log := View(body)
@@ -85,22 +87,25 @@ type summary struct {
 	traffic  int    // entries that are AT traffic
 	timed    int    // of them, with a time from the log
 	inferred int    // responses whose command was guessed
-	failure  string // the failure the log ends with, if it shows one
+	failure  string // the program's report of its failure the log ends with, if any
 	notes    []string
 }
 
 // summarise scans the log for what the transcript's comments say.
 func summarise(log string, format Format) (summary, error) {
 	var s summary
-	var last Entry // the last final result
-	var after bool // a command came after it
+	var report string // the program's last print after the last AT traffic
 	info, err := Scan(log, Options{Format: format}, func(e Entry) error {
 		if !traffic(e) {
 			if e.Meaning != "" && len(s.notes) < 10 {
 				s.notes = append(s.notes, fmt.Sprintf("line %d: %s", e.Line, e.Meaning))
 			}
+			if t := strings.TrimSpace(e.Text); t != "" {
+				report = t
+			}
 			return nil
 		}
+		report = ""
 		s.traffic++
 		if e.HasTime {
 			s.timed++
@@ -108,35 +113,20 @@ func summarise(log string, format Format) (summary, error) {
 		if e.Inferred {
 			s.inferred++
 		}
-		switch e.Kind {
-		case KindFinal:
-			last, after = e, false
-		case KindCommand, KindEcho:
-			after = true
-		}
 		return nil
 	})
 	s.info = info
-	if last.Kind == KindFinal && !after {
-		s.failure = failureOf(last)
+	if failureReport.MatchString(report) {
+		s.failure = report
 	}
 	return s, err
 }
 
-// failureOf is the failure a run reports when its command gets the final
-// result e, or "" for a success: the engine's own ModemError message, so
-// that a script failing the same way replays as the log ended.
-func failureOf(e Entry) string {
-	f, ok := codes.ParseFinal(e.Text)
-	if !ok || f.Success || e.Command == "" {
-		return ""
-	}
-	me := &engine.ModemError{Command: e.Command, Result: f.Text, Kind: f.Kind, Code: f.Code, Meaning: f.Meaning}
-	if c, ok := codes.ResolveError(f, e.Command); ok {
-		me.Code = c.N
-	}
-	return me.Error()
-}
+// failureReport is a program's own report that it failed, printed after
+// the last AT traffic ("Connection failed", "ERROR! 866"). Only such a
+// report shows how the session ended: a modem's ERROR to the last command
+// says nothing of how the program took it.
+var failureReport = regexp.MustCompile(`(?i)\b(?:fail(?:ed|ure|s)?|error|abort(?:ed)?|timed? ?out|giving up)\b`)
 
 // writeNotes writes the comments that open an imported transcript.
 func writeNotes(w io.Writer, name string, skipped int, s summary) {
@@ -163,9 +153,9 @@ func writeNotes(w io.Writer, name string, skipped int, s summary) {
 		fmt.Fprintf(w, "# The log shows no commands: %d answers name the command they probably answer, and no host write stands for it.\n", s.inferred)
 	}
 	if s.failure != "" {
-		fmt.Fprintf(w, "# The log ends with a failed command: the end line records it, and a replay expects the script to fail the same way.\n")
+		fmt.Fprintf(w, "# The log ends with the program's own report that it failed: the end line records it, and a replay expects the script to fail with the same message.\n")
 	} else {
-		fmt.Fprintln(w, "# The log shows no outcome (it ends without a failure or is cut short): there is no end line, and a replay does not judge the outcome.")
+		fmt.Fprintln(w, "# The log shows no outcome (no report of the program's after its last AT traffic; a modem's ERROR says nothing of how the program took it): there is no end line, and a replay holds the script to succeeding.")
 	}
 	fmt.Fprintln(w, "# The script that ran is unknown: replay with 'atrun replay SCRIPT FILE'.")
 }

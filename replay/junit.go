@@ -2,6 +2,7 @@ package replay
 
 import (
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -109,11 +110,22 @@ func junitCaseOf(class string, r FileResult) junitCase {
 	case StatusMismatch, StatusFail, StatusTimeout, StatusOverrun:
 		c.Failure = &junitProblem{Message: first, Type: strings.ToLower(string(r.Status)), Text: msg}
 	case StatusError:
-		c.Error = &junitProblem{Message: first, Type: "unreadable", Text: msg}
+		c.Error = &junitProblem{Message: first, Type: junitErrorType(r.Err), Text: msg}
 	case StatusSkipped:
 		c.Skipped = &junitSkipped{Message: "interrupted"}
 	}
 	return c
+}
+
+// junitErrorType is the type of an <error>: what the error names with a
+// JUnitType method (a port that would not open, for atrun run), else an
+// unreadable transcript.
+func junitErrorType(err error) string {
+	var typed interface{ JUnitType() string }
+	if errors.As(err, &typed) {
+		return typed.JUnitType()
+	}
+	return "unreadable"
 }
 
 func junitSeconds(d time.Duration) string { return fmt.Sprintf("%.6f", d.Seconds()) }

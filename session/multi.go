@@ -31,7 +31,7 @@ type Many struct {
 	// each.
 	Sims []*sim.Sim
 	// RecordDir, when set, receives one transcript per run, named by
-	// RecordName.
+	// RecordName; else Job.Record, if set, is the one run's transcript.
 	RecordDir string
 	// Each sets what differs per run before it starts (its reporter, its
 	// trace); i counts from 1, port is the run's label.
@@ -96,7 +96,6 @@ func (m Many) job(i int) Job {
 	} else {
 		j.Port, j.Sim = "", m.simOf(m.Sims[i-len(m.Ports)], j.Params, i+1)
 	}
-	j.Record = ""
 	if m.RecordDir != "" {
 		j.Record = filepath.Join(m.RecordDir, RecordName(i+1, m.Size(), port))
 	}

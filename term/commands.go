@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/atrun/atrun/engine"
-	"github.com/atrun/atrun/engine/codes"
 )
 
 // metaCommand is one of the terminal's own commands, typed with a colon.
@@ -18,6 +17,10 @@ type metaCommand struct {
 	name, args, help string
 	run              func(s *Session, ctx context.Context, args []string) error
 }
+
+// doHook, when set (by tests), sees each line before it runs: a test
+// makes it panic to check that the terminal is restored on a crash.
+var doHook func(line string)
 
 // errQuit is :quit.
 var errQuit = errors.New("quit")
@@ -43,6 +46,9 @@ func init() {
 // the modem. ask reads a prompt's payload. It returns errQuit for :quit;
 // other errors were printed already.
 func (s *Session) Do(ctx context.Context, line string, ask payloadFunc) error {
+	if doHook != nil {
+		doHook(line)
+	}
 	line = strings.TrimRight(line, "\r\n")
 	trimmed := strings.TrimSpace(line)
 	switch {
@@ -248,15 +254,6 @@ func (s *Session) arrived(prefix string) bool {
 		}
 	}
 	return false
-}
-
-// commandName is the upper-case name of an AT command line, for messages.
-func commandName(cmd string) string {
-	c, ok := codes.ParseCommand(cmd)
-	if !ok {
-		return cmd
-	}
-	return "AT" + c.Name
 }
 
 // unwrapPath drops the operation from a *PathError.

@@ -147,7 +147,16 @@ func luaScript(name, trans, port string, start time.Time, steps []step, known []
 		b.WriteString("\n")
 	}
 	last := start
-	for i, st := range steps {
+	// URCs that came before the first command are the modem's own news
+	// (RDY after a restart): no command of the script waits for them, and
+	// a modem that did not just restart would never send them again.
+	first := 0
+	for first < len(steps) && steps[first].kind == stepURC {
+		fmt.Fprintf(&b, "-- before the first command the modem sent %s\n", luaWithSecrets(steps[first].cmd, known))
+		first++
+	}
+	for i := first; i < len(steps); i++ {
+		st := steps[i]
 		b.WriteString(luaStep(st, known, last))
 		b.WriteString("\n")
 		if !st.at.IsZero() {

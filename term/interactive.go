@@ -8,7 +8,9 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
+	"syscall"
 
 	"github.com/chzyer/readline"
 	"golang.org/x/sys/unix"
@@ -84,6 +86,11 @@ func (e *escReader) Read(p []byte) (int, error) {
 
 func (e *escReader) Close() error { return nil }
 
+// SignalError is a session ended by SIGTERM or SIGHUP.
+type SignalError struct{ Signal os.Signal }
+
+func (e *SignalError) Error() string { return "stopped by " + e.Signal.String() }
+
 // interactive runs the session on a terminal with a line editor.
 func (s *Session) interactive(ctx context.Context, o Options) (err error) {
 	in, ok1 := o.In.(*os.File)
@@ -96,6 +103,7 @@ func (s *Session) interactive(ctx context.Context, o Options) (err error) {
 		return err
 	}
 	// The terminal is put back on every way out, a panic included.
+	s.restore = modes.restore
 	defer func() {
 		modes.restore()
 		if p := recover(); p != nil {
@@ -108,19 +116,22 @@ func (s *Session) interactive(ctx context.Context, o Options) (err error) {
 	}
 	var prompted atomic.Bool
 	rl, err := readline.NewEx(&readline.Config{
-		Prompt:          "AT> ",
-		HistoryFile:     o.History,
-		HistoryLimit:    1000,
-		AutoComplete:    &completer{s: s},
-		InterruptPrompt: "^C",
-		EOFPrompt:       "",
-		Stdin:           &escReader{r: in, prompted: &prompted},
-		Stdout:          out,
-		Stderr:          out,
-		FuncIsTerminal:  func() bool { return true },
-		FuncMakeRaw:     modes.editing,
-		FuncExitRaw:     modes.waiting,
-		FuncGetWidth:    modes.width,
+		Prompt:       "AT> ",
+		HistoryFile:  o.History,
+		HistoryLimit: 1000,
+		// Lines are saved by hand: a prompt's payload is no command to
+		// recall (and switching history off and on races in the library).
+		DisableAutoSaveHistory: true,
+		AutoComplete:           &completer{s: s},
+		InterruptPrompt:        "^C",
+		EOFPrompt:              "",
+		Stdin:                  &escReader{r: in, prompted: &prompted},
+		Stdout:                 out,
+		Stderr:                 out,
+		FuncIsTerminal:         func() bool { return true },
+		FuncMakeRaw:            modes.editing,
+		FuncExitRaw:            modes.waiting,
+		FuncGetWidth:           modes.width,
 	})
 	if err != nil {
 		return fmt.Errorf("cannot start the line editor: %w", err)
@@ -138,13 +149,26 @@ func (s *Session) interactive(ctx context.Context, o Options) (err error) {
 		s.out.mu.Unlock()
 	}()
 
-	// Ctrl+C while a command runs arrives as a signal (see waiting).
+	// Ctrl+C while a command runs arrives as a signal (see waiting): it
+	// cancels the command. SIGTERM and SIGHUP end the session, through
+	// the same restoring defers as any other way out.
 	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
+	var stoppedBy atomic.Value
 	go func() {
-		for range sigs {
+		for sig := range sigs {
 			s.CancelPending()
+			if sig != os.Interrupt {
+				stoppedBy.Store(sig)
+				rl.Close()
+				return
+			}
+		}
+	}()
+	defer func() {
+		if sig, ok := stoppedBy.Load().(os.Signal); ok {
+			err = &SignalError{Signal: sig}
 		}
 	}()
 
@@ -154,8 +178,6 @@ func (s *Session) interactive(ctx context.Context, o Options) (err error) {
 		defer prompted.Store(false)
 		rl.SetPrompt("> ")
 		defer rl.SetPrompt("AT> ")
-		rl.HistoryDisable()
-		defer rl.HistoryEnable()
 		line, err := rl.Readline()
 		if err != nil {
 			return "", errCancelled
@@ -183,6 +205,12 @@ func (s *Session) interactive(ctx context.Context, o Options) (err error) {
 			return err
 		}
 		interrupted = false
+		if strings.TrimSpace(line) != "" {
+			// The history file is output too: a password typed in a
+			// command is kept as ***.
+			s.learn(strings.TrimSpace(line))
+			_ = rl.SaveHistory(s.secrets.Redact(line))
+		}
 		if ctx.Err() != nil {
 			return nil
 		}

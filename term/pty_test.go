@@ -99,6 +99,8 @@ func TestInteractiveOverPTY(t *testing.T) {
 		}
 	}
 	at := scr.waitFor(t, 0, "AT> ")
+	typeKeys("AT+CPIN=9876\r")
+	at = scr.waitFor(t, at, "+CME ERROR")
 	typeKeys("AT+CSQ\r")
 	at = scr.waitFor(t, at, "dBm")
 	at = scr.waitFor(t, at, "= OK")
@@ -189,6 +191,8 @@ func TestInteractiveOverPTY(t *testing.T) {
 	}
 	if h, err := os.ReadFile(history); err != nil || !strings.Contains(string(h), "AT+CSQ") {
 		t.Errorf("history not kept in %s: %q %v", history, h, err)
+	} else if strings.Contains(string(h), "9876") {
+		t.Errorf("the PIN is in the history: %q", h)
 	}
 	src := mustRead(t, script)
 	if !strings.Contains(src, "wait_urc('+CMTI:") || !strings.Contains(src, "upload('UFS:note.txt'") {
@@ -196,4 +200,160 @@ func TestInteractiveOverPTY(t *testing.T) {
 	}
 	replayGreen(t, script, filepath.Join(dir, "s.atr"))
 	_ = at
+}
+
+// TestPanicRestoresTerminal: a crash while a line runs leaves the
+// terminal as it was found, and the crash still surfaces.
+func TestPanicRestoresTerminal(t *testing.T) {
+	v := startSim(t)
+	master, tty, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer master.Close()
+	defer tty.Close()
+	before, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doHook = func(line string) {
+		if line == "crash" {
+			panic("crash typed")
+		}
+	}
+	defer func() { doHook = nil }()
+	scr := &screen{changed: make(chan struct{})}
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := master.Read(buf)
+			scr.Write(buf[:n])
+			if err != nil {
+				return
+			}
+		}
+	}()
+	crashed := make(chan any, 1)
+	go func() {
+		defer func() { crashed <- recover() }()
+		Run(context.Background(), Options{Port: v.DevicePath, In: tty, Out: tty, Interactive: true})
+	}()
+	scr.waitFor(t, 0, "AT> ")
+	master.Write([]byte("crash\r"))
+	select {
+	case p := <-crashed:
+		if p != "crash typed" {
+			t.Fatalf("the panic became %v", p)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the session did not end")
+	}
+	after, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Lflag != before.Lflag || after.Iflag != before.Iflag {
+		t.Errorf("the terminal was not restored after a panic: lflag %#x iflag %#x, was %#x %#x", after.Lflag, after.Iflag, before.Lflag, before.Iflag)
+	}
+}
+
+// ptySession is an interactive session on a fresh pty, driven from the
+// master side.
+type ptySession struct {
+	t      *testing.T
+	master *os.File
+	scr    *screen
+	at     int
+	done   chan error
+}
+
+func startPTYSession(t *testing.T, port string) *ptySession {
+	t.Helper()
+	master, tty, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { master.Close(); tty.Close() })
+	p := &ptySession{t: t, master: master, scr: &screen{changed: make(chan struct{})}, done: make(chan error, 1)}
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := master.Read(buf)
+			p.scr.Write(buf[:n])
+			if err != nil {
+				return
+			}
+		}
+	}()
+	go func() {
+		p.done <- Run(context.Background(), Options{Port: port, In: tty, Out: tty, Interactive: true})
+	}()
+	p.see("AT> ")
+	return p
+}
+
+// typeLine types a line and Enter.
+func (p *ptySession) typeLine(s string) {
+	p.t.Helper()
+	if _, err := p.master.Write([]byte(s + "\r")); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+// see waits until the screen shows want, after what was seen before.
+func (p *ptySession) see(want string) {
+	p.t.Helper()
+	p.at = p.scr.waitFor(p.t, p.at, want)
+}
+
+// TestMQTTSessionOnTerminal types the whole MQTT-over-TLS sequence as a
+// person would, reading each answer and URC before going on, and exports
+// a script that replays: from an empty terminal to a script with no Lua
+// written by hand.
+func TestMQTTSessionOnTerminal(t *testing.T) {
+	v := startSim(t)
+	p := startPTYSession(t, v.DevicePath)
+	host, port := hostOf(v.BrokerAddr), portOf(v.BrokerAddr)
+	for _, step := range [][2]string{
+		{"AT", "= OK"},
+		{"AT+CMEE=1", "= OK"},
+		{"AT+CPIN?", "SIM ready"},
+		{"AT+CSQ", "dBm"},
+		{"AT+CEREG?", "registered"},
+		{":upload " + v.CAFile + " UFS:ca.pem", "verified"},
+		{`AT+QMTCFG="recv/mode",0,0,1`, "= OK"},
+		{`AT+QMTCFG="ssl",0,1,2`, "= OK"},
+		{`AT+QMTCFG="version",0,4`, "= OK"},
+		{`AT+QSSLCFG="cacert",2,"UFS:ca.pem"`, "= OK"},
+		{`AT+QSSLCFG="seclevel",2,1`, "= OK"},
+		{`AT+QSSLCFG="sslversion",2,4`, "= OK"},
+		{`AT+QSSLCFG="ciphersuite",2,0xFFFF`, "= OK"},
+		{`AT+QMTOPEN=0,"` + host + `",` + port, "URC +QMTOPEN: 0,0"},
+		{`AT+QMTCONN=0,"dev1","` + v.Username + `","` + v.Password + `"`, "URC +QMTCONN: 0,0,0"},
+		{`AT+QMTSUB=0,1,"atrun/down",1`, "URC +QMTSUB: 0,1,0,1"},
+	} {
+		p.typeLine(step[0])
+		p.see(step[1])
+	}
+	p.typeLine(`AT+QMTPUB=0,2,1,0,"atrun/up"`)
+	p.see("\x1b[2K\r> ")
+	p.typeLine(`{"t":21.5}`)
+	p.see("URC +QMTPUB: 0,2,0")
+	p.at = 0
+	p.see("URC +QMTRECV: 0,1,\"atrun/down\"")
+	p.typeLine("AT+QMTDISC=0")
+	p.see("URC +QMTDISC: 0,0")
+	dir := t.TempDir()
+	script := filepath.Join(dir, "mqtt.lua")
+	p.typeLine(":export " + script)
+	p.see("wrote " + script)
+	p.typeLine(":quit")
+	if err := <-p.done; err != nil {
+		t.Fatal(err)
+	}
+	src := mustRead(t, script)
+	if strings.Contains(src, v.Password) || !strings.Contains(src, `secret("password")`) {
+		t.Errorf("the password is not a secret() parameter:\n%s", src)
+	}
+	replayGreen(t, script, filepath.Join(dir, "mqtt.atr"))
 }

@@ -22,28 +22,28 @@ import (
 // types, prints each answer decoded, and keeps what happened so that it
 // can be exported as a script and its transcript.
 type Session struct {
+	// Set before the session starts, read-only after.
 	conn    *engine.Conn
-	out     *printer
+	out     *printer // safe for any goroutine
 	secrets *secret.Set
 	port    string
-	start   time.Time
 	timeout time.Duration // per command, 0: the command's documented maximum
+	restore func() error  // puts the user's terminal back; nil when piped
 
-	trace atomic.Bool // print every byte both ways
-
-	mu       sync.Mutex // guards the fields below; taken by the URC printers too
-	steps    []step     // what happened since recording began, for :export
-	known    []secretUse
-	failed   int // commands that failed (error result, no answer)
-	sent     int
-	cancel   context.CancelFunc // cancels the pending command; nil when none
-	pending  string             // the pending command, for messages
-	prompted bool               // a `>` prompt waits for its payload
-	// urcPrinted is closed (and replaced) each time a URC is printed.
-	urcPrinted chan struct{}
-
-	mem    *memRecorder                 // the whole session since it began, for :export
+	trace  atomic.Bool                  // print every byte both ways; :trace flips it
 	record atomic.Pointer[fileRecorder] // :record, nil when not recording
+
+	// mu guards the fields below: the command loop, the URC printers and
+	// the engine's tap all take it.
+	mu         sync.Mutex
+	start      time.Time    // when recording began
+	mem        *memRecorder // the whole session since it began, for :export
+	steps      []step       // what happened since recording began, for :export
+	known      []secretUse  // secrets typed so far, with their parameters
+	failed     int          // commands that failed (error result, no answer)
+	sent       int
+	cancel     context.CancelFunc // cancels the pending command; nil when none
+	urcPrinted chan struct{}      // closed (and replaced) each time a URC is printed
 }
 
 // stepKind says what a step of the session was.
@@ -80,11 +80,11 @@ type secretUse struct {
 
 // newSession wraps an open port. It records from now on: what was before
 // (a resync) is no part of an export.
-func newSession(rw io.ReadWriteCloser, port string, out *printer, secrets *secret.Set, timeout time.Duration) (*Session, error) {
+func newSession(rw io.ReadWriteCloser, port string, out *printer, secrets *secret.Set, timeout time.Duration) *Session {
 	s := &Session{out: out, secrets: secrets, port: port, start: time.Now(), timeout: timeout, urcPrinted: make(chan struct{})}
 	s.conn = engine.New(rw, engine.Config{Name: port, Secrets: secrets, Tap: tap.Func(s.tap)})
 	s.conn.OnURC(engine.Matcher{}, s.showURC)
-	return s, nil
+	return s
 }
 
 // beginRecording starts the session's own recording, from which :export
@@ -174,10 +174,11 @@ func (s *Session) addStep(st step) {
 	}
 }
 
-// setPending makes cancel the way to stop the command now running.
-func (s *Session) setPending(cmd string, cancel context.CancelFunc) {
+// setPending makes cancel the way to stop the command now running (nil:
+// none runs).
+func (s *Session) setPending(_ string, cancel context.CancelFunc) {
 	s.mu.Lock()
-	s.pending, s.cancel = cmd, cancel
+	s.cancel = cancel
 	s.mu.Unlock()
 }
 
@@ -191,13 +192,6 @@ func (s *Session) CancelPending() bool {
 	}
 	s.cancel()
 	return true
-}
-
-// Pending reports whether a command is running.
-func (s *Session) Pending() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.cancel != nil
 }
 
 // Close stops recording and closes the port.
@@ -230,10 +224,6 @@ func (s *Session) runCommand(ctx context.Context, cmd string, askPayload payload
 		st.kind, st.fixed = stepPrompt, fixed
 		var typed []byte
 		ask := func(ctx context.Context) ([]byte, error) {
-			s.mu.Lock()
-			s.prompted = true
-			s.mu.Unlock()
-			defer func() { s.mu.Lock(); s.prompted = false; s.mu.Unlock() }()
 			p, err := askPayload(ctx)
 			typed = []byte(p)
 			return typed, err

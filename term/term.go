@@ -61,11 +61,7 @@ func Run(ctx context.Context, o Options) error {
 		return err
 	}
 	defer closeSim()
-	s, err := newSession(rw, port, out, secrets, o.Timeout)
-	if err != nil {
-		rw.Close()
-		return err
-	}
+	s := newSession(rw, port, out, secrets, o.Timeout)
 	defer s.Close()
 	s.trace.Store(o.Trace)
 	if err := resync(ctx, s, o.Err); err != nil {
@@ -221,11 +217,24 @@ func (s *Session) whileIdle(ctx context.Context) (stop func()) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
+		defer s.crashed()
 		s.watchURCs(ictx)
 	}()
 	return func() {
 		cancel()
 		<-done
+	}
+}
+
+// crashed, deferred in the session's own goroutines, puts the terminal
+// back before a panic there ends the program: the defers of the main
+// goroutine would not run.
+func (s *Session) crashed() {
+	if p := recover(); p != nil {
+		if s.restore != nil {
+			s.restore()
+		}
+		panic(p)
 	}
 }
 

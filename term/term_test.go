@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/atrun/atrun/engine/enginetest"
 	"github.com/atrun/atrun/engine/transcript"
 	"github.com/atrun/atrun/luabind"
 	"github.com/atrun/atrun/replay"
@@ -37,7 +38,7 @@ func (s *syncBuffer) String() string {
 }
 
 // startSim starts a virtual EC20 for one test.
-func startSim(t *testing.T) *sim.Sim {
+func startSim(t testing.TB) *sim.Sim {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	v, err := sim.Start(ctx, sim.Options{Reply: SimReply, Dir: t.TempDir()})
@@ -61,7 +62,7 @@ func runPipe(t *testing.T, o Options, lines ...string) (string, error) {
 }
 
 func TestPipeDecodesAnswers(t *testing.T) {
-	out, err := runPipe(t, Options{Sim: true}, "AT", "AT+CSQ", "AT+CPIN?", "AT+QMTCONN=9", "AT+CMEE=1", "AT+QFDEL=\"UFS:none.txt\"")
+	out, err := runPipe(t, Options{Sim: true}, ":help", "AT", "AT+CSQ", "AT+CPIN?", "AT+QMTCONN=9", "AT+CMEE=1", "AT+QFDEL=\"UFS:none.txt\"")
 	var fe *FailedError
 	if !errors.As(err, &fe) || fe.Failed != 2 || fe.Total != 6 {
 		t.Fatalf("want 2 of 6 failed, got %v\n%s", err, out)
@@ -75,6 +76,8 @@ func TestPipeDecodesAnswers(t *testing.T) {
 		"= ERROR  (",
 		"= +CME ERROR: 405", // the file error
 		"meaning: ",
+		":export FILE.lua", // :help lists the terminal's commands
+		":upload FILE [NAME]",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
@@ -207,4 +210,46 @@ func TestMQTTSessionToScript(t *testing.T) {
 		t.Errorf("the broker password is in the export")
 	}
 	replayGreen(t, script, filepath.Join(dir, "mqtt.atr"))
+}
+
+func TestRecord(t *testing.T) {
+	v := startSim(t)
+	rec := filepath.Join(t.TempDir(), "r.atr")
+	// AT+QMTCONN fails (no connection is open): one failed command.
+	out, err := runPipe(t, Options{Port: v.DevicePath}, "AT", ":record "+rec, `AT+QMTCONN=0,"c","u","hunter22"`, "AT+CSQ", ":record off", "ATI")
+	var fe *FailedError
+	if !errors.As(err, &fe) || fe.Failed != 1 {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	tr, err := transcript.ReadFile(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := mustRead(t, rec)
+	if !strings.Contains(text, `"AT+CSQ\r"`) || strings.Contains(text, `"AT\r"`) || strings.Contains(text, "ATI") {
+		t.Errorf("the transcript does not hold exactly what came between :record and :record off:\n%s", text)
+	}
+	if strings.Contains(text, "hunter22") || strings.Contains(out, "hunter22") {
+		t.Errorf("a password typed in AT+QMTCONN shows:\n%s\n%s", text, out)
+	}
+	if end := tr.Ending(); end.Kind != transcript.Succeeded {
+		t.Errorf("the transcript ends as %v", end)
+	}
+}
+
+// TestPortKinds: the terminal opens the network ports atrun run opens, a
+// modem exported by ser2net as raw TCP and as RFC 2217.
+func TestPortKinds(t *testing.T) {
+	for _, rfc := range []bool{false, true} {
+		v := startSim(t)
+		s := enginetest.StartSer2netWith(context.Background(), t, v.DevicePath, enginetest.Ser2netOptions{RFC2217: rfc})
+		port := "tcp://" + s.Addr
+		if rfc {
+			port = "rfc2217://" + s.Addr
+		}
+		out, err := runPipe(t, Options{Port: port}, "AT+CSQ")
+		if err != nil || !strings.Contains(out, "dBm") {
+			t.Errorf("%s: %v\n%s", port, err, out)
+		}
+	}
 }

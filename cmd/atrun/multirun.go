@@ -54,7 +54,8 @@ func (p *manyPlan) size() int { return len(p.ports) + p.sims }
 // always has.
 func manyFromFlags(c *cli.Context) (*manyPlan, error) {
 	p := &manyPlan{sims: c.Int("sims")}
-	if portGiven(c) || !c.IsSet("sims") {
+	// ATRUN_PORT alone is the everyday modem: --sims and --ports replace it.
+	if portGiven(c) || !c.IsSet("sims") && !c.IsSet("ports") {
 		p.ports = c.StringSlice("port")
 	}
 	if file := c.String("ports"); file != "" {
@@ -310,7 +311,7 @@ func writeManyJUnit(file, script string, outcomes []session.Outcome, wall time.D
 	for i, o := range outcomes {
 		results[i] = replay.FileResult{File: o.Port, Status: status[resultOf(o.Err)], Wall: o.Elapsed}
 		if o.Err != nil {
-			results[i].Err = errors.New(classify(o.Err).message)
+			results[i].Err = junitError(classify(o.Err).message)
 		}
 	}
 	data, err := replay.JUnitSuite("atrun run", script, results, replay.Summarise(results, wall), time.Now())
@@ -322,6 +323,13 @@ func writeManyJUnit(file, script string, outcomes []session.Outcome, wall time.D
 	}
 	return nil
 }
+
+// junitError is a run's error in the JUnit report: a run that did not
+// start is a setup error there, not an unreadable transcript.
+type junitError string
+
+func (e junitError) Error() string     { return string(e) }
+func (e junitError) JUnitType() string { return "setup" }
 
 // manyError is a run on several modems where some did not succeed; it
 // unwraps to the worst run's error, which decides the exit code.
@@ -355,6 +363,11 @@ func worstOf(outcomes []session.Outcome) error {
 	}
 	if len(outcomes) == 1 {
 		return e.worst.Err
+	}
+	var usage *usageError
+	if errors.As(e.worst.Err, &usage) {
+		// A usage error's message is taken as it is: keep the count in it.
+		return &usageError{msg: e.Error(), hint: usage.hint}
 	}
 	return e
 }

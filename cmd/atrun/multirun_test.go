@@ -53,7 +53,9 @@ type junitDoc struct {
 		Cases []struct {
 			Name    string    `xml:"name,attr"`
 			Failure *struct{} `xml:"failure"`
-			Error   *struct{} `xml:"error"`
+			Error   *struct {
+				Type string `xml:"type,attr"`
+			} `xml:"error"`
 		} `xml:"testcase"`
 	} `xml:"testsuite"`
 }
@@ -105,7 +107,7 @@ end
 			}
 			checkTable(t, o.stderr, tc.rows)
 			checkRecords(t, rec, tc.ports, tc.rows)
-			checkJUnit(t, junit, tc.ports, tc.rows)
+			checkJUnit(t, junit, "atrun run s", tc.ports, tc.rows)
 		})
 	}
 }
@@ -151,7 +153,7 @@ func checkRecords(t *testing.T, dir string, ports []string, rows map[string]stri
 }
 
 // checkJUnit reads the report: one case per port, failures where due.
-func checkJUnit(t *testing.T, file string, ports []string, rows map[string]string) {
+func checkJUnit(t *testing.T, file, suite string, ports []string, rows map[string]string) {
 	t.Helper()
 	raw, err := os.ReadFile(file)
 	if err != nil {
@@ -161,13 +163,16 @@ func checkJUnit(t *testing.T, file string, ports []string, rows map[string]strin
 	if err := xml.Unmarshal(raw, &doc); err != nil {
 		t.Fatalf("%v\n%s", err, raw)
 	}
-	if len(doc.Suites) != 1 || len(doc.Suites[0].Cases) != len(ports) || doc.Suites[0].Name != "atrun run s" {
-		t.Fatalf("want one suite 'atrun run s' of %d cases:\n%s", len(ports), raw)
+	if len(doc.Suites) != 1 || len(doc.Suites[0].Cases) != len(ports) || doc.Suites[0].Name != suite {
+		t.Fatalf("want one suite %q of %d cases:\n%s", suite, len(ports), raw)
 	}
 	for i, c := range doc.Suites[0].Cases {
 		ok := rows[ports[i]] == "ok"
 		if c.Name != ports[i] || ok != (c.Failure == nil && c.Error == nil) {
 			t.Errorf("case %d: %s, failure %v error %v; want %s %s", i, c.Name, c.Failure != nil, c.Error != nil, ports[i], rows[ports[i]])
+		}
+		if setup := strings.HasPrefix(rows[ports[i]], "setup error"); setup != (c.Error != nil && c.Error.Type == "setup") {
+			t.Errorf("case %d (%s): a port that did not open must be an <error type=\"setup\">, and only it:\n%s", i, c.Name, raw)
 		}
 	}
 }
@@ -300,5 +305,56 @@ func TestSimCount(t *testing.T) {
 	checkTable(t, o.stderr, map[string]string{imeis[0][1]: "ok", imeis[1][1]: "ok", imeis[2][1]: "ok"})
 	if r := p.interrupt(t); r.code != exitOK {
 		t.Errorf("Ctrl+C: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// With one --port, --junit writes one test case (the form of a CI matrix
+// job) and --record names the transcript file, as without --junit.
+func TestRunOnePortWithJUnit(t *testing.T) {
+	devs := startTestFleet(t, 1)
+	dir := t.TempDir()
+	rec, junit := filepath.Join(dir, "modem.atr"), filepath.Join(dir, "junit.xml")
+	o := atrun(t, dir, "run", "selftest", "--port", devs[0], "--record", rec, "--junit", junit)
+	if o.code != exitOK {
+		t.Fatalf("exit %d\n%s", o.code, o.stderr)
+	}
+	if strings.Contains(o.stderr, "["+devs[0]+"]") || strings.Contains(o.stderr, "\nPORT ") {
+		t.Errorf("one port's output is tagged or tabled:\n%s", o.stderr)
+	}
+	tr, err := transcript.ReadFile(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if end := tr.Ending(); end.Kind != transcript.Succeeded {
+		t.Errorf("the transcript ends %+v", end)
+	}
+	checkJUnit(t, junit, "atrun run selftest", devs, map[string]string{devs[0]: "ok"})
+}
+
+// --timeout bounds the whole run: every run still waiting is stopped,
+// its row says it timed out and its transcript ends so; ATRUN_PORT does
+// not join a --ports list.
+func TestRunOnManyPortsTimeout(t *testing.T) {
+	devs := startTestFleet(t, 2)
+	dir := t.TempDir()
+	writeFile(t, dir, "wait.lua", "send('AT')\nwait_urc('+NEVER:', '1h')\n")
+	writeFile(t, dir, "ports.txt", devs[0]+"\n"+devs[1]+"\n")
+	o := call{dir: dir, env: []string{"ATRUN_PORT=/nonexistent/ttyUSB9"},
+		args: []string{"run", "wait.lua", "--ports", "ports.txt", "--timeout", "300ms", "--record", "rec"}}.run(t)
+	if o.code != exitFailed {
+		t.Fatalf("exit %d, want 1\n%s", o.code, o.stderr)
+	}
+	checkTable(t, o.stderr, map[string]string{devs[0]: "timed out", devs[1]: "timed out"})
+	if strings.Contains(o.stderr, "ttyUSB9") {
+		t.Errorf("ATRUN_PORT joined the list:\n%s", o.stderr)
+	}
+	for i, d := range devs {
+		tr, err := transcript.ReadFile(filepath.Join(dir, "rec", session.RecordName(i+1, 2, d)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if end := tr.Ending(); end.Kind != transcript.TimedOut {
+			t.Errorf("%s: the transcript ends %+v, want timeout", d, end)
+		}
 	}
 }

@@ -87,9 +87,15 @@ func termAction(c *cli.Context) error {
 		Interactive: interactive, History: history, Trace: c.Bool("trace"),
 		Timeout: c.Duration("timeout"), Colour: useColour(c.App.Writer),
 	})
-	var fe *term.FailedError
-	if errors.As(err, &fe) {
+	var (
+		fe *term.FailedError
+		se *term.SignalError
+	)
+	switch {
+	case errors.As(err, &fe):
 		err = &failedCommandsError{failed: fe.Failed, total: fe.Total}
+	case errors.As(err, &se):
+		err = &interruptedError{signal: se.Signal}
 	}
 	return stopped(ctx, err)
 }

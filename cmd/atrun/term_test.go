@@ -162,3 +162,49 @@ func TestTermCtrlC(t *testing.T) {
 		t.Errorf("no history in the state directory: %v", err)
 	}
 }
+
+// TestTermSIGTERM: a session ended by SIGTERM while a command waits exits
+// 130 and leaves the terminal as it was.
+func TestTermSIGTERM(t *testing.T) {
+	master, tty, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer master.Close()
+	defer tty.Close()
+	before, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := call{args: []string{"term", "--sim", "--no-history"}}
+	cmd, _, _ := c.command(t)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	scr := &ptyScreen{more: make(chan struct{})}
+	go scr.read(master)
+	at := scr.waitFor(t, 0, "AT> ")
+	master.Write([]byte(":wait +NEVER 60s\r"))
+	scr.waitFor(t, at, "(Ctrl+C cancels)")
+	cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("SIGTERM did not end the session")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 130 {
+		t.Errorf("exit %d, want 130", code)
+	}
+	after, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Lflag != before.Lflag || after.Iflag != before.Iflag {
+		t.Errorf("the terminal was not restored: lflag %#x iflag %#x, was %#x %#x", after.Lflag, after.Iflag, before.Lflag, before.Iflag)
+	}
+}

@@ -25,10 +25,11 @@ say which applied):
    line; elsewhere typical delays are made up;
  - the date: the header has no start; a comment gives the log's first
    time of day, if it has one;
- - the outcome: when the log ends with a command that failed, the end
-   line records that failure and a replay expects the script to fail the
-   same way; otherwise there is no end line and a replay does not judge
-   the outcome;
+ - the outcome: when the program's own report that it failed follows
+   its last AT traffic ("Connection failed"), the end line records that
+   failure and a replay expects the script to fail with the same message;
+   otherwise (a modem's ERROR says nothing of how the program took it)
+   there is no end line, and a replay holds the script to succeeding;
  - the script, the port and its speed: the port is "imported";
  - the host's bytes where the log shows only the modem's echo: the echo
    is taken as what the host wrote; after a prompt, the payload shown is

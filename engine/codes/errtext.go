@@ -26,7 +26,7 @@ var commandGroups = []struct {
 	{"+QGPS", GroupGNSS},
 	{"+QI", GroupSocket},
 	{"+QSSL", GroupSocket},
-	{"+QHTTP", GroupSocket},
+	{"+QHTTP", GroupHTTP},
 	{"+QPING", GroupSocket},
 	{"+QNTP", GroupSocket},
 	{"+QMT", GroupSocket},

@@ -9,7 +9,7 @@ import (
 var fuzzSeeds = []string{
 	"OK", "ERROR", "+CME ERROR: 407", "+CME ERROR: SIM not inserted", "+CMS ERROR: 304", "CONNECT 115200",
 	"+QMTOPEN: 0,-1", "+QMTCONN: 0,0,4", "+CSQ: 19,99", "+CEREG: 0,5", "+QMTSTAT: 0,1", "+QFUPL: 1163,2d13",
-	`+QMTRECV: 0,1,"t","{"a":1}"`, `+QIURC: "dnsgip",0,1,600`, "+QPING: 0", "+QMTSUB: 0,1,0", "+CREG:",
+	`+QMTRECV: 0,1,"t","{"a":1}"`, `+QIURC: "dnsgip",0,1,600`, "+QPING: 0", "+QHTTPGET: 0,200,12", "+QHTTPREAD: 717", "+QHTTPPOST: 0,404", "+QMTSUB: 0,1,0", "+CREG:",
 	"+CREG: ,", "+QIACT: 1,1", "+QMTCONN: 0", "> ", "+\"", "+A:\"", "\x00\xff", "+QCSCON:0,0",
 }
 

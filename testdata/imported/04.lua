@@ -40,4 +40,6 @@ write_raw("AT+QICSGP=1,1,\226\128\156Orange F\226\128\157,\"\",\"\",1\013")
 expect("OK", "60s")
 send("AT+QIACT=1", {timeout = "60s"})
 send("AT+QIACT?", {timeout = "60s"})
-send("AT+QMTOPEN=0,\"********-ats.iot.us-east-1.amazonaws.com\",8883", {timeout = "60s"})
+-- The poster shows +QMTOPEN: 0,-1 and then ERROR for the open.
+local r = send("AT+QMTOPEN=0,\"********-ats.iot.us-east-1.amazonaws.com\",8883", {allow_error = true, timeout = "60s"})
+assert(not r.ok and r.error.result == "ERROR", "the open should fail")

@@ -7,4 +7,6 @@ send("AT+QIACT=1", {timeout = "60s"})
 send("AT+CGATT=1", {timeout = "60s"})
 send("AT+CGATT?", {timeout = "60s"})
 send("AT+QILOCIP", {allow_error = true, timeout = "60s"})
-send("AT+QILOCIP", {timeout = "60s"})
+-- AT+QILOCIP is not a BG96 command: ERROR both times.
+local r = send("AT+QILOCIP", {allow_error = true, timeout = "60s"})
+assert(not r.ok, "AT+QILOCIP should be refused")
