@@ -137,8 +137,8 @@ func (f *framer) line(p []byte, emit func(Frame)) []byte {
 // insidePayload reports whether line, which met a line end, is in the middle
 // of a payload it announced, and how many payload bytes are still to come.
 func insidePayload(line string) (int, bool) {
-	if len(line) < 10 || line[0] != '+' || line[1]|0x20 != 'q' {
-		return 0, false // the cheap test first: this runs on every line
+	if len(line) < 10 || line[0] != '+' || line[1]|0x20 != 'q' && line[1]|0x20 != 'u' {
+		return 0, false // the cheap test first (+QMTRECV, +UMQTTC): this runs on every line
 	}
 	start, n, ok := codes.InlinePayload(line)
 	if !ok || len(line) >= start+n {

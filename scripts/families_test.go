@@ -7,9 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/atrun/atrun/engine"
 	"github.com/atrun/atrun/engine/transcript"
 	"github.com/atrun/atrun/luabind"
 	"github.com/atrun/atrun/replay"
@@ -201,4 +203,65 @@ func recordFamily(t *testing.T, b *broker.Embedded, out, ca, model, faults strin
 		return runErr.Error()
 	}
 	return ""
+}
+
+// prints keeps what a script prints.
+type prints struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (p *prints) Log(string, string, string)                {}
+func (p *prints) Step(string, string, time.Duration, error) {}
+func (p *prints) Progress(string, int, int)                 {}
+func (p *prints) Notice(string)                             {}
+func (p *prints) Dropped(engine.DropReport)                 {}
+func (p *prints) Print(text string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.lines = append(p.lines, text)
+}
+
+// TestFamiliesLongMessage: a downlink longer than one +CMQTTRXPAYLOAD
+// part, holding what a line framer would cut at (CR LF, OK, a prompt, a
+// quote), arrives whole on both families: the engine reads the parts and
+// the u-blox read answer by their announced lengths.
+func TestFamiliesLongMessage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("talks to a broker over TLS")
+	}
+	payload := strings.Repeat(`x"y,z`, 400) + "\r\nOK\r\n> \r\nERROR\r\n" + strings.Repeat("0123456789", 80)
+	for _, model := range []string{sim.ModelSIMCom, sim.ModelUblox} {
+		t.Run(model, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			virt := &session.Sim{Options: sim.Options{Model: model}, Ready: func(ctx context.Context, s *sim.Sim) {
+				go func() {
+					sub, err := s.Broker.Subscribe(ctx, "dev1/up")
+					if err != nil {
+						return
+					}
+					if _, err := sub.Next(ctx); err == nil {
+						s.Broker.Publish(ctx, "dev1/down", []byte(payload), 1, false)
+					}
+				}()
+			}}
+			src, full, _ := scripts.Lookup(familyScript[model])
+			out := &prints{}
+			_, err := session.Run(ctx, session.Job{
+				Script: luabind.Script{Name: full, Source: src}, Sim: virt, Baud: 115200, Report: out,
+				Params: map[string]string{"client_id": "dev1", "pub_topic": "dev1/up", "sub_topic": "dev1/down",
+					"listen": "10s", "sub_qos": "1"},
+				Getenv: func(string) string { return "" },
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out.mu.Lock()
+			defer out.mu.Unlock()
+			if len(out.lines) != 1 || out.lines[0] != "dev1/down "+payload {
+				t.Fatalf("printed %d lines (first %d bytes: %.80q ... %.80q); want the %d-byte message whole", len(out.lines), len(out.lines[0]), out.lines[0], out.lines[0][max(0, len(out.lines[0])-80):], len(payload))
+			}
+		})
+	}
 }
