@@ -16,8 +16,7 @@ import (
 // says what it found, records the clean start, and the recording replays.
 func TestRunCleanStart(t *testing.T) {
 	stale := "\r\n+CME ERROR: 421\r\n\r\n+CSQ: 5,99\r\n\r\nOK\r\n"
-	_, slave := startStaleModem(t,
-		enginetest.Step{Reply: stale},
+	_, slave := startStaleModem(t, stale,
 		enginetest.Step{Expect: "AT\r", Reply: "AT\r\r\nOK\r\n"},
 		enginetest.Step{Expect: "AT+CSQ\r", Reply: "AT+CSQ\r\r\n+CSQ: 19,99\r\n\r\nOK\r\n"},
 		enginetest.Step{Expect: "AT+CPIN?\r", Reply: "AT+CPIN?\r\r\n+CPIN: READY\r\n\r\nOK\r\n"},
@@ -85,9 +84,10 @@ func TestRunCleanStartAfterUnfinishedUpload(t *testing.T) {
 }
 
 // startStaleModem is startModem on a line already in raw mode, as an
-// earlier program leaves it, so the bytes the modem sends before atrun
-// opens the port wait in its input, neither echoed nor changed.
-func startStaleModem(t *testing.T, steps ...enginetest.Step) (*enginetest.Fake, string) {
+// earlier program leaves it, holding stale: bytes the modem sent before
+// atrun opens the port, waiting in its input, neither echoed nor changed.
+// They are written before the fake starts, so they are there at the open.
+func startStaleModem(t *testing.T, stale string, steps ...enginetest.Step) (*enginetest.Fake, string) {
 	t.Helper()
 	master, slave := enginetest.OpenPTY(t)
 	f, err := os.OpenFile(slave, os.O_RDWR|unix.O_NOCTTY, 0)
@@ -103,6 +103,9 @@ func startStaleModem(t *testing.T, steps ...enginetest.Step) (*enginetest.Fake, 
 	tio.Iflag &^= unix.ICRNL | unix.INLCR | unix.IGNCR | unix.IXON
 	tio.Oflag &^= unix.OPOST
 	if err := unix.IoctlSetTermios(int(f.Fd()), unix.TCSETS, tio); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := master.Write([]byte(stale)); err != nil {
 		t.Fatal(err)
 	}
 	return enginetest.Run(t, master, 3, steps...), slave
