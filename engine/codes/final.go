@@ -168,7 +168,10 @@ var finalFirst = sync.OnceValue(func() *[256]bool {
 // lines carry no CR/LF); surrounding spaces are tolerated as ParseFinal
 // does.
 func ResultOf(line string) Result {
-	if line == "" || !finalFirst()[line[0]] && line[0] != ' ' && line[0] != '\t' {
+	// The quick refusal looks at the first byte only when it cannot be
+	// space that TrimSpace removes (ASCII control or space, or the first
+	// byte of U+0085/U+00A0), so it agrees with ParseFinal.
+	if line == "" || !finalFirst()[line[0]] && line[0] > ' ' && line[0] < 0x80 {
 		return NotFinal
 	}
 	text := strings.TrimSpace(line)
