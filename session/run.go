@@ -38,6 +38,7 @@ type Job struct {
 	// NoResync skips the clean start: by default, before the script runs,
 	// what an earlier program left pending is drained and AT is sent until
 	// a clean OK, so no leftover is taken for the script's first answer.
+	// A run on a virtual modem started for it (Sim) never needs one.
 	NoResync bool
 	Record   string // the transcript file, "" for none
 	// Version is atrun's, written in the transcript's header.
@@ -84,6 +85,9 @@ func Run(ctx context.Context, j Job) (*luabind.Result, error) {
 		}
 		defer j.Sim.close()
 		j.Port, j.ResolvePort = dev, nil
+		// A virtual modem started for this run holds nothing an earlier
+		// program left: its boot URCs are the script's.
+		j.NoResync = true
 	}
 	// The trace asks for the script line from the engine's reader, while
 	// the runner is made after the connection it needs.
