@@ -125,21 +125,11 @@ func runMany(c *cli.Context, p *manyPlan, start time.Time) error {
 
 // runManyJobs checks the script and the flags, then runs.
 func runManyJobs(c *cli.Context, p *manyPlan, jr *jsonReport, start time.Time) ([]session.Outcome, error) {
-	if n := c.Int("urc-queue"); n < 1 {
-		return nil, usagef("--urc-queue %d: the queue must hold at least 1 URC", n)
-	}
 	if c.NArg() != 1 {
 		return nil, usagef("atrun run needs one SCRIPT: a .lua file or a shipped script's name (run 'atrun scripts')")
 	}
-	params, err := parseSets(c.StringSlice("set"))
+	script, params, err := scriptAndParams(c)
 	if err != nil {
-		return nil, err
-	}
-	script, err := loadScript(c.Args().First())
-	if err != nil {
-		return nil, err
-	}
-	if err := checkSyntax(script); err != nil {
 		return nil, err
 	}
 	m := session.Many{Ports: p.ports, Job: session.Job{

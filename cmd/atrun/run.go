@@ -101,6 +101,23 @@ func runAction(c *cli.Context) error {
 	return err
 }
 
+// scriptAndParams checks what every run shares (the URC queue, the --set
+// parameters) and loads the script, checking its syntax.
+func scriptAndParams(c *cli.Context) (luabind.Script, map[string]string, error) {
+	if n := c.Int("urc-queue"); n < 1 {
+		return luabind.Script{}, nil, usagef("--urc-queue %d: the queue must hold at least 1 URC", n)
+	}
+	params, err := parseSets(c.StringSlice("set"))
+	if err != nil {
+		return luabind.Script{}, nil, err
+	}
+	script, err := loadScript(c.Args().First())
+	if err != nil {
+		return luabind.Script{}, nil, err
+	}
+	return script, params, checkSyntax(script)
+}
+
 // runScript checks the command line, then runs the script it names.
 func runScript(c *cli.Context, rep runReporter, start time.Time) (*luabind.Result, error) {
 	switch c.NArg() {
@@ -110,22 +127,12 @@ func runScript(c *cli.Context, rep runReporter, start time.Time) (*luabind.Resul
 	default:
 		return nil, usagef("atrun run takes one SCRIPT, got %d arguments: %s", c.NArg(), strings.Join(c.Args().Slice(), " "))
 	}
-	if n := c.Int("urc-queue"); n < 1 {
-		return nil, usagef("--urc-queue %d: the queue must hold at least 1 URC", n)
-	}
-	params, err := parseSets(c.StringSlice("set"))
+	script, params, err := scriptAndParams(c)
 	if err != nil {
 		return nil, err
 	}
 	virt, err := simFromFlags(c)
 	if err != nil {
-		return nil, err
-	}
-	script, err := loadScript(c.Args().First())
-	if err != nil {
-		return nil, err
-	}
-	if err := checkSyntax(script); err != nil {
 		return nil, err
 	}
 	job := session.Job{
