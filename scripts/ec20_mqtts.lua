@@ -7,43 +7,19 @@
 -- secret: it never reaches a log, a trace or a transcript.
 
 local q = require("quectel")
+local mqtt = require("mqtt_params")
 
-local P = {
-  host        = param("host"),
-  port        = tonumber(param("port", "8883")),
-  client_id   = param("client_id", "atrun"),
-  username    = param("username"),
-  password    = secret("password"),
-  ca_cert     = param("ca_cert"),
-  ca_name     = param("ca_name", "RAM:cacert.pem"),
-  client_cert = param("client_cert"),
-  client_key  = param("client_key"),
-  pub_topic   = param("pub_topic", "atrun/up"),
-  sub_topic   = param("sub_topic", "atrun/down"),
-  payload     = param("payload", '{"params":{"IndoorTemperature":55,"mhumi":55}}'),
-  client      = tonumber(param("client", "0")),
-  ssl_ctx     = tonumber(param("ssl_ctx", "2")),
-  pub_qos     = tonumber(param("pub_qos", "1")),
-  sub_qos     = tonumber(param("sub_qos", "0")),
-  sslversion  = param("sslversion", "4"),
-  ciphersuite = param("ciphersuite", "0xFFFF"),
-  seclevel    = param("seclevel"),
-  ignorelocaltime = param("ignorelocaltime", "1"),
-  sni         = param("sni", "0"),
-  apn         = param("apn"),
-  apn_user    = param("apn_user", ""),
-  apn_password = secret("apn_password", ""),
-  pin         = secret("pin"),
-  keepalive   = param("keepalive", "120"),
-  clean_session = param("clean_session", "1"),
-  publish     = param("publish", "auto"), -- auto, qmtpub (prompt + Ctrl+Z) or qmtpubex (length)
-  listen      = param("listen", "10s"),
-  count       = tonumber(param("count", "1")),
-  reg_timeout = param("reg_timeout", "120s"),
-  open_timeout = param("open_timeout", "120s"),
-  urcport     = param("urcport"),
-  fix_urcport = param("fix_urcport", "0") == "1",
-}
+local P = mqtt.read({ca_name = "RAM:cacert.pem", ssl_ctx = "2"})
+P.client = tonumber(param("client", "0"))
+P.sslversion = param("sslversion", "4")
+P.ciphersuite = param("ciphersuite", "0xFFFF")
+P.seclevel = param("seclevel")
+P.ignorelocaltime = param("ignorelocaltime", "1")
+P.apn_user = param("apn_user", "")
+P.apn_password = secret("apn_password", "")
+P.publish = param("publish", "auto")  -- auto, qmtpub (prompt + Ctrl+Z) or qmtpubex (length)
+P.urcport = param("urcport")
+P.fix_urcport = param("fix_urcport", "0") == "1"
 
 if not P.host then fail("no broker: pass --set host=<name or address>") end
 if not P.ca_cert then fail("no CA certificate: pass --set ca_cert=<PEM file> (the broker's CA, uploaded to the modem)") end

@@ -8,36 +8,12 @@
 -- trace or a transcript.
 
 local s = require("simcom")
+local mqtt = require("mqtt_params")
 
-local P = {
-  host        = param("host"),
-  port        = tonumber(param("port", "8883")),
-  client_id   = param("client_id", "atrun"),
-  username    = param("username"),
-  password    = secret("password"),
-  ca_cert     = param("ca_cert"),
-  ca_name     = param("ca_name", "ca.pem"),
-  client_cert = param("client_cert"),
-  client_key  = param("client_key"),
-  pub_topic   = param("pub_topic", "atrun/up"),
-  sub_topic   = param("sub_topic", "atrun/down"),
-  payload     = param("payload", '{"params":{"IndoorTemperature":55,"mhumi":55}}'),
-  client      = tonumber(param("client", "0")),
-  ssl_ctx     = tonumber(param("ssl_ctx", "0")),
-  pub_qos     = tonumber(param("pub_qos", "1")),
-  sub_qos     = tonumber(param("sub_qos", "0")),
-  sslversion  = param("sslversion", "4"),
-  ignorelocaltime = param("ignorelocaltime", "1"),
-  sni         = param("sni", "0"),
-  apn         = param("apn"),
-  pin         = secret("pin"),
-  keepalive   = param("keepalive", "120"),
-  clean_session = param("clean_session", "1"),
-  listen      = param("listen", "10s"),
-  count       = tonumber(param("count", "1")),
-  reg_timeout = param("reg_timeout", "120s"),
-  open_timeout = param("open_timeout", "120s"),
-}
+local P = mqtt.read({ca_name = "ca.pem", ssl_ctx = "0"})
+P.client = tonumber(param("client", "0"))
+P.sslversion = param("sslversion", "4")
+P.ignorelocaltime = param("ignorelocaltime", "1")
 
 if not P.host then fail("no broker: pass --set host=<name or address>") end
 if not P.ca_cert then fail("no CA certificate: pass --set ca_cert=<PEM file> (the broker's CA, downloaded to the modem)") end
