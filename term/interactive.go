@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 
@@ -18,9 +19,17 @@ import (
 
 // ttyModes switches the user's terminal between the modes a session
 // needs, and back to how it was.
+//
+// The line editor switches modes from its own goroutines (closing it
+// from the signal handler switches to waiting), so a switch may come
+// after the session has put the terminal back; once restored, the
+// terminal stays as it was found.
 type ttyModes struct {
 	fd    int
 	saved unix.Termios
+
+	mu       sync.Mutex // held across each switch, so restore is last
+	restored bool       // guarded by mu
 }
 
 func newTTYModes(f *os.File) (*ttyModes, error) {
@@ -39,7 +48,7 @@ func (m *ttyModes) editing() error {
 	t.Lflag &^= unix.ICANON | unix.ECHO | unix.ISIG | unix.IEXTEN
 	t.Iflag &^= unix.IXON | unix.ICRNL | unix.INLCR | unix.IGNCR
 	t.Cc[unix.VMIN], t.Cc[unix.VTIME] = 1, 0
-	return unix.IoctlSetTermios(m.fd, unix.TCSETS, &t)
+	return m.set(&t)
 }
 
 // waiting is the mode while a command runs: keys typed meanwhile are kept
@@ -51,11 +60,24 @@ func (m *ttyModes) waiting() error {
 	t.Lflag |= unix.ISIG
 	t.Iflag &^= unix.IXON | unix.ICRNL
 	t.Cc[unix.VMIN], t.Cc[unix.VTIME] = 1, 0
-	return unix.IoctlSetTermios(m.fd, unix.TCSETS, &t)
+	return m.set(&t)
 }
 
-// restore puts the terminal back as it was found.
+// set switches to t unless the terminal has been put back.
+func (m *ttyModes) set(t *unix.Termios) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.restored {
+		return nil
+	}
+	return unix.IoctlSetTermios(m.fd, unix.TCSETS, t)
+}
+
+// restore puts the terminal back as it was found, for good.
 func (m *ttyModes) restore() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.restored = true
 	return unix.IoctlSetTermios(m.fd, unix.TCSETS, &m.saved)
 }
 

@@ -357,3 +357,38 @@ func TestMQTTSessionOnTerminal(t *testing.T) {
 	}
 	replayGreen(t, script, filepath.Join(dir, "mqtt.atr"))
 }
+
+// TestModesStayRestored: once the terminal is put back, a late mode
+// switch (the line editor closing from the signal handler while the
+// session returns) must not undo it. SIGTERM left the user's terminal
+// without echo when it did.
+func TestModesStayRestored(t *testing.T) {
+	master, tty, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer master.Close()
+	defer tty.Close()
+	before, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	modes, err := newTTYModes(tty)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, late := range []func() error{modes.waiting, modes.editing} {
+		if err := modes.editing(); err != nil {
+			t.Fatal(err)
+		}
+		modes.restore()
+		late()
+		after, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after.Lflag != before.Lflag || after.Iflag != before.Iflag {
+			t.Errorf("a mode switch after restore changed the terminal: lflag %#x iflag %#x, was %#x %#x", after.Lflag, after.Iflag, before.Lflag, before.Iflag)
+		}
+	}
+}

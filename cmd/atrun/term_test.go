@@ -139,6 +139,9 @@ func TestTermCtrlC(t *testing.T) {
 	at = scr.waitFor(t, at, "AT> ")
 	master.Write([]byte("\x03"))
 	at = scr.waitFor(t, at, "Ctrl+C again")
+	// As a user does: the second Ctrl+C after the prompt is back (a key
+	// pressed before the line editor has the terminal is a signal).
+	scr.waitFor(t, at, "AT> ")
 	master.Write([]byte("\x03"))
 	select {
 	case err := <-done:
