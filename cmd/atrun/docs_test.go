@@ -21,6 +21,7 @@ import (
 	"github.com/atrun/atrun/scripts"
 	"github.com/atrun/atrun/session"
 	"github.com/atrun/atrun/sim"
+	"github.com/atrun/atrun/simproc/inproc"
 )
 
 // docExample is a ```lua block of docs/scripting.md and what the HTML
@@ -154,7 +155,7 @@ func TestScriptingDocExamplesOnSim(t *testing.T) {
 			job := session.Job{
 				Script: luabind.Script{Name: "example.lua", Source: []byte(ex.source)},
 				Params: map[string]string{},
-				Sim:    &session.Sim{Options: sim.Options{Model: ex.simModel, Reply: simReply}},
+				Sim:    &session.Sim{Start: inproc.Starter(sim.Options{Model: ex.simModel, Reply: simReply})},
 				Baud:   115200, Report: rep, Start: time.Now(), Getenv: func(string) string { return "" },
 			}
 			if _, err := session.Run(ctx, job); err != nil {

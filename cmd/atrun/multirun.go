@@ -17,7 +17,7 @@ import (
 	"github.com/atrun/atrun/luabind"
 	"github.com/atrun/atrun/replay"
 	"github.com/atrun/atrun/session"
-	"github.com/atrun/atrun/sim"
+	"github.com/atrun/atrun/simproc"
 )
 
 // runPortFlags are portFlags with --port repeatable: atrun run takes
@@ -149,7 +149,7 @@ func runManyJobs(c *cli.Context, p *manyPlan, jr *jsonReport, start time.Time) (
 			return nil, err
 		}
 		defer fleet.Close()
-		m.Sims, m.Job.Sim = fleet.Sims, &session.Sim{}
+		m.Sims, m.Job.Sim = fleet.Modems, &session.Sim{}
 	}
 	reps := make([]runReporter, m.Size())
 	errws := make([]io.Writer, m.Size())
@@ -168,7 +168,7 @@ func runManyJobs(c *cli.Context, p *manyPlan, jr *jsonReport, start time.Time) (
 			j.Trace = traceTo(errw, start)
 		}
 		if j.Sim != nil {
-			j.Sim.Ready = announce(errw, j.Sim.Options.Model)
+			j.Sim.Ready = announce(errw)
 		}
 	}
 	m.Done = func(o session.Outcome) {
@@ -206,24 +206,15 @@ func recordFlag(rec string, p *manyPlan, m *session.Many) error {
 
 // startFleet starts the virtual EC20s of --sims with one broker. A user
 // name or password the script is given becomes the broker's, as with --sim.
-func startFleet(c *cli.Context, n int, params map[string]string) (*sim.Fleet, error) {
-	faults, err := parseFaults(c.StringSlice("fault"))
-	if err != nil {
-		return nil, err
-	}
+func startFleet(c *cli.Context, n int, params map[string]string) (*simproc.Child, error) {
 	given := func(name string) string {
 		if v, ok := params[name]; ok {
 			return v
 		}
 		return os.Getenv(session.EnvName(name))
 	}
-	opts := sim.Options{Faults: faults, Reply: simReply, Log: simRunLog(c.App.ErrWriter),
-		Broker: sim.BrokerOptions{Username: given("username"), Password: given("password")}}
-	f, err := sim.StartFleet(c.Context, n, opts)
-	if err != nil {
-		return nil, &usageError{msg: "cannot start the virtual EC20s: " + err.Error()}
-	}
-	return f, nil
+	return startChild(c.Context, simproc.Options{Count: n, Faults: c.StringSlice("fault"), Reply: simReply,
+		Log: simLogTo(c.App.ErrWriter), Username: given("username"), Password: given("password")})
 }
 
 // reportMany prints the table of the runs, writes the JUnit report and
