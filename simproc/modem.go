@@ -48,16 +48,18 @@ func (m Modem) Lacks(line string) bool {
 }
 
 // commandName is the name of the first command of line as the simulator
-// reads it: "+CSQ", "E", "&F"; false for none, an S-register or a line it
-// would refuse.
+// reads it: "+CSQ", "E", "&F"; false for none, an S-register or a first
+// command it would refuse. (The simulator also refuses a line whose later
+// commands it cannot read, "ATD*99#"; the first command is the one that
+// answers, so its name is what the hint needs.)
 func commandName(line string) (string, bool) {
 	s := strings.TrimLeft(strings.TrimRight(line, "\r\n"), " ")
 	if len(s) < 2 || !strings.EqualFold(s[:2], "AT") {
 		return "", false
 	}
-	s = strings.TrimLeft(s[2:], " ")
+	s = strings.TrimLeft(s[2:], " ;")
 	switch {
-	case s == "" || s[0] == ';':
+	case s == "":
 		return "", false
 	case s[0] == '+':
 		n := 1

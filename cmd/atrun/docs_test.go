@@ -137,7 +137,8 @@ func TestScriptingDocExamples(t *testing.T) {
 }
 
 // Every Lua example in docs/scripting.md runs as written on the virtual
-// EC20, as `atrun run example.lua --sim` runs it: in-process, over a pty,
+// EC20, as `atrun run example.lua --sim` runs it (here in this process,
+// through simproc/inproc, where atrun runs atrun-sim): over a pty,
 // with the parameters the simulator fills in. An example that fails there
 // (a URC the simulator never sends, a session it needs and does not open)
 // fails here.
