@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -143,8 +144,9 @@ func runManyJobs(c *cli.Context, p *manyPlan, jr *jsonReport, start time.Time) (
 	defer stop()
 	ctx, cancel := withRunTimeout(ctx, c.Duration("timeout"))
 	defer cancel()
+	flog := &fleetLog{w: c.App.ErrWriter}
 	if p.sims > 0 {
-		fleet, err := startFleet(c, p.sims, params)
+		fleet, err := startFleet(c, p.sims, params, flog.line)
 		if err != nil {
 			return nil, err
 		}
@@ -169,6 +171,7 @@ func runManyJobs(c *cli.Context, p *manyPlan, jr *jsonReport, start time.Time) (
 		}
 		if j.Sim != nil {
 			j.Sim.Ready = announce(errw)
+			flog.setRun(j.Sim.Running.Index, errw)
 		}
 	}
 	m.Done = func(o session.Outcome) {
@@ -206,7 +209,7 @@ func recordFlag(rec string, p *manyPlan, m *session.Many) error {
 
 // startFleet starts the virtual EC20s of --sims with one broker. A user
 // name or password the script is given becomes the broker's, as with --sim.
-func startFleet(c *cli.Context, n int, params map[string]string) (*simproc.Child, error) {
+func startFleet(c *cli.Context, n int, params map[string]string, log func(string)) (*simproc.Child, error) {
 	given := func(name string) string {
 		if v, ok := params[name]; ok {
 			return v
@@ -214,7 +217,44 @@ func startFleet(c *cli.Context, n int, params map[string]string) (*simproc.Child
 		return os.Getenv(session.EnvName(name))
 	}
 	return startChild(c.Context, simproc.Options{Count: n, Faults: c.StringSlice("fault"), Reply: simReply,
-		Log: simLogTo(c.App.ErrWriter), Username: given("username"), Password: given("password")})
+		Log: log, Username: given("username"), Password: given("password")})
+}
+
+// fleetLog passes the log lines of the virtual modems of --sims to the
+// run of the modem each names ("virtual EC20: modem 2: ..."), which tags
+// it with its port as it does its other lines; a line that names no
+// running modem goes to w as it is.
+type fleetLog struct {
+	mu   sync.Mutex
+	w    io.Writer
+	runs map[int]io.Writer // by the modem's index; set as the runs start
+}
+
+// memberLineRE is a log line of a fleet's member: the modem's name, its
+// index, the note.
+var memberLineRE = lazyRegexp(`^(virtual [^:]+: )modem (\d+): (.*)$`)
+
+func (f *fleetLog) line(text string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if m := memberLineRE().FindStringSubmatch(text); m != nil {
+		n, _ := strconv.Atoi(m[2])
+		if w, ok := f.runs[n]; ok {
+			fmt.Fprintln(w, m[1]+m[3])
+			return
+		}
+	}
+	fmt.Fprintln(f.w, text)
+}
+
+// setRun sends the lines of modem index to w.
+func (f *fleetLog) setRun(index int, w io.Writer) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.runs == nil {
+		f.runs = map[int]io.Writer{}
+	}
+	f.runs[index] = w
 }
 
 // reportMany prints the table of the runs, writes the JUnit report and
