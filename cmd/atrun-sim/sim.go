@@ -78,9 +78,10 @@ Example:
 			&cli.BoolFlag{Name: "json", Usage: "for atrun: describe each modem as a JSON line on stdout, take commands as JSON lines on stdin, stop when stdin ends"},
 			&cli.StringSliceFlag{Name: "watch", Usage: "with --json: report each message the broker receives on `TOPIC` (repeatable)"},
 		},
-		Action:       simAction,
-		HideVersion:  true,
-		OnUsageError: usageFailure,
+		Action:               simAction,
+		HideVersion:          true,
+		EnableBashCompletion: true,
+		OnUsageError:         usageFailure,
 		// --sms '+49170:a,b' is one message: a comma is data.
 		DisableSliceFlagSeparator: true,
 		// Exit codes are decided by reportFailure alone.
