@@ -93,7 +93,13 @@ func (e *ResyncError) Error() string {
 	if s := e.Report.String(); s != "" {
 		msg += ": " + s
 	}
-	return msg + " (if it is in data mode after CONNECT, it may need its own timeout to pass, +++ or a power cycle; check the port and the baud rate)"
+	return msg
+}
+
+// Hint says what to check: Describe gives it apart from the message, as
+// for the other errors.
+func (e *ResyncError) Hint() string {
+	return "if it is in data mode after CONNECT, it may need its own timeout to pass, +++ or a power cycle; check the port and the baud rate"
 }
 
 // Resync brings the session to a known start: it waits for the line to go
