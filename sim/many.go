@@ -15,16 +15,19 @@ type Identity struct {
 	IMEI, ICCID, IMSI string
 }
 
-// withDefaults fills what is empty with the single simulator's identity.
+// withDefaults fills what is empty with the single simulator's identity,
+// which is a fleet's first member's: IMEI 860000000000017, ICCID
+// 89860000000000000019, IMSI 001010000000018.
 func (id Identity) withDefaults() Identity {
+	first := IdentityOf(1)
 	if id.IMEI == "" {
-		id.IMEI = imei
+		id.IMEI = first.IMEI
 	}
 	if id.ICCID == "" {
-		id.ICCID = iccid
+		id.ICCID = first.ICCID
 	}
 	if id.IMSI == "" {
-		id.IMSI = imsi
+		id.IMSI = first.IMSI
 	}
 	return id
 }
@@ -82,6 +85,7 @@ func StartFleet(ctx context.Context, n int, opts Options) (*Fleet, error) {
 		return nil, fmt.Errorf("sim: a fleet needs at least 1 modem, not %d", n)
 	}
 	opts.Link = ""
+	opts.tlsSessions = newSessionCache()
 	first := opts
 	first.Identity = IdentityOf(1)
 	s, err := Start(ctx, first)
