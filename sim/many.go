@@ -75,6 +75,9 @@ type Fleet struct {
 	// first owns the shared servers; closing any one member alone closes
 	// only its modem and pseudo-terminal.
 	Sims []*Sim
+
+	seeded     <-chan struct{} // closed once the TLS session seeding is over
+	cancelSeed func()
 }
 
 // StartFleet starts n virtual EC20s with opts (Link and Identity are
@@ -93,6 +96,9 @@ func StartFleet(ctx context.Context, n int, opts Options) (*Fleet, error) {
 		return nil, err
 	}
 	f := &Fleet{Sims: []*Sim{s}}
+	if n > 1 {
+		f.seeded, f.cancelSeed = seedSessions(ctx, s, opts.tlsSessions)
+	}
 	for i := 2; i <= n; i++ {
 		m, err := s.member(ctx, opts, i)
 		if err != nil {
@@ -140,6 +146,10 @@ func (s *Sim) member(ctx context.Context, opts Options, n int) (*Sim, error) {
 
 // Close stops every member, then the shared broker and servers.
 func (f *Fleet) Close() error {
+	if f.cancelSeed != nil {
+		f.cancelSeed()
+		<-f.seeded
+	}
 	var errs []error
 	for i := len(f.Sims) - 1; i >= 0; i-- {
 		errs = append(errs, f.Sims[i].Close())

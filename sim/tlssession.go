@@ -1,9 +1,14 @@
 package sim
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/tls"
 	"encoding/hex"
+	"net"
+	"time"
+
+	"github.com/atrun/atrun/sim/broker"
 )
 
 // sessionCacheSize bounds the TLS sessions one cache keeps: one per server
@@ -48,4 +53,42 @@ func (c prefixedCache) Get(key string) (*tls.ClientSessionState, bool) {
 
 func (c prefixedCache) Put(key string, cs *tls.ClientSessionState) {
 	c.ClientSessionCache.Put(c.prefix+key, cs)
+}
+
+// seedWait bounds the handshake that seeds a fleet's session cache.
+const seedWait = 5 * time.Second
+
+// seedSessions puts a session with the fleet's embedded broker into cache,
+// in the background, while the members boot. A fleet's modems reach
+// AT+QMTOPEN at about the same moment, before any of them has a session
+// to share; with the seed each resumes it instead of making a full
+// handshake of its own (the members of a 32-modem fleet spent about 0.4 ms
+// of CPU each on theirs). The seeding connection makes no MQTT session:
+// it closes after the handshake, before any CONNECT, so the broker's
+// event log does not show it. Nothing is trusted on its word: each modem
+// checks the session's certificate against its own CA when it resumes.
+// An external broker is left alone. done is closed when the seeding is
+// over; cancel cuts it short.
+func seedSessions(ctx context.Context, s *Sim, cache tls.ClientSessionCache) (done <-chan struct{}, cancel func()) {
+	over := make(chan struct{})
+	if _, ok := s.Broker.(*broker.Embedded); !ok || cache == nil {
+		close(over)
+		return over, func() {}
+	}
+	ctx, cancel = context.WithTimeout(ctx, seedWait)
+	go func() {
+		defer close(over)
+		raw, err := (&net.Dialer{}).DialContext(ctx, "tcp", s.BrokerAddr)
+		if err != nil {
+			return
+		}
+		defer raw.Close()
+		// What a modem offers with sslversion 4 (the EC20 tops out at
+		// TLS 1.2, and a TLS 1.3 session would not serve it); the
+		// verification is each resuming modem's (VerifyConnection).
+		tc := tls.Client(raw, &tls.Config{MinVersion: tls.VersionTLS12, MaxVersion: tls.VersionTLS12,
+			InsecureSkipVerify: true, ClientSessionCache: cache})
+		_ = tc.HandshakeContext(ctx)
+	}()
+	return over, cancel
 }

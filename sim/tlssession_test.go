@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"crypto/tls"
+	"os"
 	"testing"
 	"time"
 
@@ -104,5 +105,26 @@ func TestTLSSessionsKeepClientIdentity(t *testing.T) {
 	}
 	if ok, resumed := open(t, one, b.Addr()); !ok || !resumed {
 		t.Fatalf("modem-1 again: ok %v, resumed %v; want its own session resumed", ok, resumed)
+	}
+}
+
+// A fleet holds a session with its broker before its members connect, so
+// that even the first of them to reach AT+QMTOPEN resumes it: they all
+// connect at about the same moment.
+func TestFleetSeedsTLSSession(t *testing.T) {
+	f, err := StartFleet(context.Background(), 2, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	<-f.seeded
+	s := f.Sims[1]
+	caPEM, err := os.ReadFile(s.CAFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := tlsModem(t, s.Modem.opts.tlsSessions, caPEM, nil)
+	if ok, resumed := open(t, m, s.BrokerAddr); !ok || !resumed {
+		t.Fatalf("a member's first connection: ok %v, resumed %v; want the seeded session resumed", ok, resumed)
 	}
 }
