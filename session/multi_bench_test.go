@@ -10,6 +10,7 @@ import (
 	"github.com/atrun/atrun/luabind"
 	"github.com/atrun/atrun/scripts"
 	"github.com/atrun/atrun/sim"
+	"github.com/atrun/atrun/simproc/inproc"
 )
 
 // BenchmarkRunManyMQTTS runs the shipped ec20_mqtts (the whole TLS MQTT
@@ -29,17 +30,17 @@ func BenchmarkRunManyMQTTS(b *testing.B) {
 			b.ReportAllocs()
 			user, sys := cpuTimes(b)
 			for i := 0; i < b.N; i++ {
-				f, err := sim.StartFleet(context.Background(), n, sim.Options{Reply: `{"led":"on"}`})
+				sims, stop, err := inproc.StartFleet(context.Background(), n, sim.Options{Reply: `{"led":"on"}`})
 				if err != nil {
 					b.Fatal(err)
 				}
-				m := Many{Sims: f.Sims, Job: Job{Script: script, Baud: 115200, Start: time.Now(), Sim: &Sim{}}}
+				m := Many{Sims: sims, Job: Job{Script: script, Baud: 115200, Start: time.Now(), Sim: &Sim{}}}
 				for _, o := range RunMany(context.Background(), m) {
 					if o.Err != nil {
 						b.Fatalf("%s: %v", o.Port, o.Err)
 					}
 				}
-				f.Close()
+				stop()
 			}
 			user2, sys2 := cpuTimes(b)
 			ops := float64(b.N)

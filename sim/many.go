@@ -90,7 +90,7 @@ func StartFleet(ctx context.Context, n int, opts Options) (*Fleet, error) {
 	opts.Link = ""
 	opts.tlsSessions = newSessionCache()
 	first := opts
-	first.Identity = IdentityOf(1)
+	first.Identity, first.Log = IdentityOf(1), memberLog(opts.Log, 1)
 	s, err := Start(ctx, first)
 	if err != nil {
 		return nil, err
@@ -117,7 +117,7 @@ func (s *Sim) member(ctx context.Context, opts Options, n int) (*Sim, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts.Identity = IdentityOf(n)
+	opts.Identity, opts.Log = IdentityOf(n), memberLog(opts.Log, n)
 	if opts.Seed != 0 {
 		// Repeatable, but not the same random choices on every member.
 		opts.Seed += int64(n - 1)
@@ -142,6 +142,15 @@ func (s *Sim) member(ctx context.Context, opts Options, n int) (*Sim, error) {
 		m.serveErr = m.Modem.Serve(runCtx, p)
 	}()
 	return m, nil
+}
+
+// memberLog starts the log lines of member n with "modem n: ", so that
+// the lines of modems sharing one log say which modem they come from.
+func memberLog(log func(string), n int) func(string) {
+	if log == nil {
+		return nil
+	}
+	return func(line string) { log(fmt.Sprintf("modem %d: %s", n, line)) }
 }
 
 // Close stops every member, then the shared broker and servers.
