@@ -19,6 +19,8 @@ import (
 	"github.com/atrun/atrun/session"
 	"github.com/atrun/atrun/sim"
 	"github.com/atrun/atrun/sim/broker"
+	"github.com/atrun/atrun/simproc"
+	"github.com/atrun/atrun/simproc/inproc"
 )
 
 // familyRecordings are the sessions of the SIMCom and u-blox scripts kept
@@ -175,10 +177,12 @@ func recordFamily(t *testing.T, b *broker.Embedded, out, ca, model, faults strin
 			params[k] = v
 		}
 	}
-	virt := &session.Sim{Options: sim.Options{Model: model, Faults: f, Broker: sim.BrokerOptions{
-		URL: b.URL(), CAFile: b.CAFile(), Username: b.Username(), Password: b.Password()}}}
+	var running *sim.Sim
+	virt := &session.Sim{Start: inproc.StarterKeeping(sim.Options{Model: model, Faults: f, Broker: sim.BrokerOptions{
+		URL: b.URL(), CAFile: b.CAFile(), Username: b.Username(), Password: b.Password()}},
+		func(s *sim.Sim) { running = s })}
 	if downlink {
-		virt.Ready = func(ctx context.Context, s *sim.Sim) { go answerUplink(ctx, s) }
+		virt.Ready = func(ctx context.Context, _ simproc.Modem) { go answerUplink(ctx, running) }
 	}
 	script := familyScript[model]
 	src, full, _ := scripts.Lookup(script)
@@ -235,7 +239,8 @@ func TestFamiliesLongMessage(t *testing.T) {
 		t.Run(model, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
-			virt := &session.Sim{Options: sim.Options{Model: model}, Ready: func(ctx context.Context, s *sim.Sim) {
+			var s *sim.Sim
+			virt := &session.Sim{Start: inproc.StarterKeeping(sim.Options{Model: model}, func(r *sim.Sim) { s = r }), Ready: func(ctx context.Context, _ simproc.Modem) {
 				go func() {
 					sub, err := s.Broker.Subscribe(ctx, "dev1/up")
 					if err != nil {

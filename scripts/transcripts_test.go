@@ -18,6 +18,8 @@ import (
 	"github.com/atrun/atrun/session"
 	"github.com/atrun/atrun/sim"
 	"github.com/atrun/atrun/sim/broker"
+	"github.com/atrun/atrun/simproc"
+	"github.com/atrun/atrun/simproc/inproc"
 )
 
 // update re-records testdata/transcripts from the virtual EC20:
@@ -155,10 +157,12 @@ func record(t *testing.T, b *broker.Embedded, name, faults string, extra map[str
 			params[k] = v
 		}
 	}
-	virt := &session.Sim{Options: sim.Options{Faults: f, Broker: sim.BrokerOptions{
-		URL: b.URL(), CAFile: b.CAFile(), Username: b.Username(), Password: b.Password()}}}
+	var running *sim.Sim
+	virt := &session.Sim{Start: inproc.StarterKeeping(sim.Options{Faults: f, Broker: sim.BrokerOptions{
+		URL: b.URL(), CAFile: b.CAFile(), Username: b.Username(), Password: b.Password()}},
+		func(s *sim.Sim) { running = s })}
 	if downlink {
-		virt.Ready = func(ctx context.Context, s *sim.Sim) { go answerUplink(ctx, s) }
+		virt.Ready = func(ctx context.Context, _ simproc.Modem) { go answerUplink(ctx, running) }
 	}
 	src, full, _ := scripts.Lookup("ec20_mqtts")
 	file := filepath.Join("testdata/transcripts", name+".atr")
