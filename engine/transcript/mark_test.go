@@ -100,3 +100,26 @@ func TestRecorderMark(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A replay offers its drain mark only when the transcript holds one: a v2
+// transcript's replay ends its drain as before, on the quiet line.
+func TestAtDrainEndNeedsTheMark(t *testing.T) {
+	for _, tt := range []struct {
+		src  string
+		want bool
+	}{
+		{"atrun-transcript v2\nresync on\n0 modem \"\\r\\nRDY\\r\\n\"\n0.02 host \"AT\\r\"\n", false},
+		{"atrun-transcript v3\nresync on\n0 modem \"\\r\\nRDY\\r\\n\"\n0.02 mark \"drained\"\n0.02 host \"AT\\r\"\n", true},
+		{"atrun-transcript v3\nresync on\n0.02 mark \"other\"\n0.02 host \"AT\\r\"\n", false},
+	} {
+		tr, err := Parse([]byte(tt.src), "m.atr")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := NewReplay(tr, Options{})
+		if got := r.AtDrainEnd(func() {}); got != tt.want {
+			t.Errorf("%q: AtDrainEnd = %v, want %v", tt.src, got, tt.want)
+		}
+		r.Close()
+	}
+}
