@@ -123,3 +123,17 @@ func TestAtDrainEndNeedsTheMark(t *testing.T) {
 		r.Close()
 	}
 }
+
+// A mark after a write is no drain's end (the drain writes nothing): the
+// replay does not offer it.
+func TestDrainMarkAfterAWriteIgnored(t *testing.T) {
+	tr, err := Parse([]byte("atrun-transcript v3\nresync on\n0 host \"AT\\r\"\n0.01 modem \"\\r\\nOK\\r\\n\"\n0.02 mark \"drained\"\n"), "m.atr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := NewReplay(tr, Options{})
+	defer r.Close()
+	if r.AtDrainEnd(func() {}) {
+		t.Error("a mark after a write was offered as the drain's end")
+	}
+}
