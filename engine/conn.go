@@ -185,9 +185,11 @@ func (c *Conn) readLoop() {
 // It reports whether it woke a waiting caller.
 func (c *Conn) receive(p []byte) (woke bool) {
 	at := c.clk.Now()
-	c.observe(tap.FromModem, at, p)
+	// Tapped under c.mu, so that a mark the resync writes while holding it
+	// falls between reads exactly as the framer saw them.
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.observe(tap.FromModem, at, p)
 	c.remember(p)
 	c.lastRead = at
 	c.woke = false

@@ -188,7 +188,9 @@ func Run(ctx context.Context, script luabind.Script, t *transcript.Transcript, o
 	// it, so the drained bytes and the resync's ATs line up as recorded.
 	var scriptErr error
 	if t.Header.Resync {
-		_, scriptErr = conn.Resync(runCtx, engine.ResyncOptions{KeepURCs: true})
+		// Its drain ends where the recording's mark says, not on a quiet
+		// line: what was drained does not depend on timing.
+		_, scriptErr = conn.Resync(runCtx, engine.ResyncOptions{KeepURCs: true, Recorded: rp})
 	}
 	if scriptErr == nil {
 		_, scriptErr = r.Run(runCtx, script)
