@@ -262,3 +262,45 @@ func TestMismatchExplains(t *testing.T) {
 		})
 	}
 }
+
+// lateStale is a clean start recorded on a busy machine: the bytes an
+// earlier program left were read 21 ms after the port opened, later than
+// the 20 ms the clean start waits for a quiet line. Live, its timer fired
+// late and the bytes were drained before the first AT.
+const lateStale = `atrun-transcript v2
+script "s.lua"
+resync on
+start 2026-12-01T15:09:26.242629Z
+
+0.021205 modem "\r\n+CME ERROR: 421\r\n"
+0.021205 modem "\r\n+CSQ: 5,99\r\n"
+0.021205 modem "\r\nOK\r\n"
+0.048197 host  "AT\r"
+0.048605 modem "AT\r"
+0.048605 modem "\r\nOK\r\n"
+0.049601 host  "AT+CSQ\r"
+0.050050 modem "AT+CSQ\r"
+0.050050 modem "\r\n+CSQ: 19,99\r\n"
+0.050312 modem "\r\nOK\r\n"
+0.050910 end
+`
+
+// A clean start replays as recorded whenever the drained bytes came: the
+// replay drains every byte recorded before the first AT, as the live run
+// did, rather than deciding on virtual time that the line was quiet before
+// they came and taking them for the AT's answer.
+func TestCleanStartWithLateStaleBytes(t *testing.T) {
+	tr, err := transcript.Parse([]byte(lateStale), "late.atr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, chunk := range []int{0, 1, 5} {
+		res, err := Run(context.Background(), luabind.Script{Name: "s.lua", Source: []byte(`assert(send("AT+CSQ").lines[1] == "+CSQ: 19,99")`)}, tr, Options{Chunk: chunk})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Verdict != Pass {
+			t.Fatalf("chunk %d: %v: %v", chunk, res.Verdict, res.Err)
+		}
+	}
+}
