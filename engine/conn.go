@@ -52,6 +52,10 @@ type Conn struct {
 	// bareHint is Config.BareErrorHint; set once by New, read by the
 	// waiting goroutine.
 	bareHint func(command string) string
+	// role, set once by New, lets a waiting caller read its own answer
+	// (direct.go); nil when the port's reads cannot be bounded in time or
+	// the clock is virtual.
+	role *readRole
 
 	tapMu sync.Mutex // keeps tap calls in wire order
 
@@ -130,6 +134,11 @@ func New(port io.ReadWriteCloser, cfg Config) *Conn {
 	if c.name == "" {
 		c.name = "(unnamed)"
 	}
+	if tp, ok := port.(timedPort); ok {
+		if _, wall := c.clk.(clock.Real); wall {
+			c.role = newReadRole(tp)
+		}
+	}
 	go c.readLoop()
 	return c
 }
@@ -137,13 +146,28 @@ func New(port io.ReadWriteCloser, cfg Config) *Conn {
 // Clock returns the clock the Conn waits on.
 func (c *Conn) Clock() clock.Clock { return c.clk }
 
-// readLoop is the only reader of the port.
+// readLoop reads the port whenever no waiting caller does (direct.go).
 func (c *Conn) readLoop() {
 	defer close(c.done)
 	buf := make([]byte, 4096)
 	for {
+		if c.role != nil {
+			if !c.role.takeForReader(c.callerParked) {
+				return
+			}
+			// A caller's read may have left a timeout set.
+			_ = c.role.port.SetReadTimeout(noTimeout)
+		}
 		n, err := c.port.Read(buf)
-		if n > 0 && c.receive(buf[:n]) {
+		woke := n > 0 && c.receive(buf[:n])
+		if c.role != nil {
+			// Routed before the token is given back, so that frames keep
+			// wire order whoever reads next; an answer handed over counts
+			// as the caller's use of the port, so that its next command
+			// finds the port free.
+			c.role.give(woke)
+		}
+		if woke {
 			// Let the woken caller run now, on this thread, rather than
 			// leave it queued behind a reader that goes straight back into
 			// a blocking read: it halves a command's round trip.
@@ -161,14 +185,38 @@ func (c *Conn) readLoop() {
 // It reports whether it woke a waiting caller.
 func (c *Conn) receive(p []byte) (woke bool) {
 	at := c.clk.Now()
-	c.observe(tap.FromModem, at, p)
+	// Tapped under c.mu, so that a mark the resync writes while holding it
+	// falls between reads exactly as the framer saw them.
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.observe(tap.FromModem, at, p)
 	c.remember(p)
 	c.lastRead = at
 	c.woke = false
 	c.fr.feed(p, func(f Frame) { c.route(f, at) })
 	return c.woke
+}
+
+// callerParked reports whether a caller sleeps waiting for the reader.
+func (c *Conn) callerParked() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.waiter != nil
+}
+
+// readDirect is one read of the port by a waiting caller holding the read
+// token, bounded by deadline and by directSlice.
+func (c *Conn) readDirect(deadline time.Time) {
+	d := min(time.Until(deadline), directSlice)
+	_ = c.role.port.SetReadTimeout(max(d, time.Microsecond))
+	n, err := c.port.Read(c.role.buf)
+	if n > 0 {
+		c.receive(c.role.buf[:n])
+	}
+	c.role.give(true)
+	if err != nil {
+		c.fail(&PortError{Port: c.name, Op: "read", Err: err})
+	}
 }
 
 func (c *Conn) remember(p []byte) {
@@ -303,6 +351,9 @@ func (c *Conn) Close() error {
 	if closed {
 		return nil
 	}
+	if c.role != nil {
+		close(c.role.stop)
+	}
 	err := c.port.Close()
 	<-c.done
 	return err
@@ -371,9 +422,17 @@ func (c *Conn) await(ctx context.Context, what string, timeout time.Duration, re
 			c.mu.Unlock()
 			return err
 		}
+		if c.role != nil && c.role.tryTake() {
+			c.mu.Unlock()
+			c.readDirect(deadline)
+			continue
+		}
 		w := clock.NewWaiter[struct{}](c.clk)
 		c.waiter = w
 		c.mu.Unlock()
+		if c.role != nil {
+			c.role.parked()
+		}
 		w.Wait(ctx, deadline.Sub(c.clk.Now()))
 		c.mu.Lock()
 		if c.waiter == w {

@@ -37,7 +37,8 @@ func explain(line, command string) string { return codes.Explain(line, command) 
 // CLI) and to a script (the error table Lua sees).
 type Description struct {
 	// Kind names the error's type: "modem", "timeout", "abort", "port",
-	// "command", "upload", "download", "cancelled", or "error" for anything else.
+	// "command", "upload", "download", "cancelled", "resync" (the clean start
+	// got no clean OK), or "error" for anything else.
 	Kind    string
 	Message string // the error's text
 	Meaning string // the modem's answer decoded, "" when none
@@ -59,6 +60,7 @@ func Describe(err error) Description {
 		ue *UploadError
 		de *DownloadError
 		xe *CancelledError
+		re *ResyncError
 	)
 	switch {
 	case errors.As(err, &me):
@@ -75,6 +77,8 @@ func Describe(err error) Description {
 		d.Kind = "upload"
 	case errors.As(err, &de):
 		d.Kind = "download"
+	case errors.As(err, &re):
+		d.Kind, d.Hint = "resync", re.Hint()
 	case errors.As(err, &xe), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		d.Kind = "cancelled"
 	}

@@ -116,6 +116,7 @@ func TestDescribe(t *testing.T) {
 		{&CommandError{Command: "AT", Reason: "x"}, "command"},
 		{&UploadError{}, "upload"},
 		{&CancelledError{Awaited: "AT", Err: context.Canceled}, "cancelled"},
+		{&ResyncError{After: time.Second, Report: &ResyncReport{Silent: 3, Attempts: 3}}, "resync"},
 		{context.DeadlineExceeded, "cancelled"},
 		{errors.New("x"), "error"},
 	}
@@ -126,6 +127,12 @@ func TestDescribe(t *testing.T) {
 	}
 	if d := Describe(&AbortError{Line: "+QMTSTAT: 0,1", Meaning: "closed"}); d.Meaning != "closed" {
 		t.Errorf("abort meaning %q", d.Meaning)
+	}
+	// A modem that never answered the clean start cleanly: the kind names
+	// it, and the advice is the hint, not part of the message.
+	re := &ResyncError{After: 10 * time.Second, Report: &ResyncReport{Silent: 10, Attempts: 10}}
+	if d := Describe(fmt.Errorf("clean start: %w", re)); d.Kind != "resync" || !strings.Contains(d.Hint, "+++") || strings.Contains(d.Message, "+++") {
+		t.Errorf("resync: %+v", d)
 	}
 	if d := Describe(nil); d != (Description{}) {
 		t.Errorf("nil: %+v", d)

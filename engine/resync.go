@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/atrun/atrun/engine/codes"
+	"github.com/atrun/atrun/engine/tap"
 )
 
 // ResyncOptions tune Resync; the zero value works.
@@ -27,6 +28,21 @@ type ResyncOptions struct {
 	// may be waiting for the RDY or +CPIN: READY the modem sent while the
 	// port was being opened. Stale answers and partial lines still go.
 	KeepURCs bool
+	// Recorded, when set (a replay), says where the recorded drain ended:
+	// the drain ends exactly there instead of on a quiet line, so that the
+	// same bytes are drained as live whatever their timing.
+	Recorded RecordedDrain
+}
+
+// RecordedDrain is a recording that knows where its clean start's drain
+// ended (a transcript's tap.MarkDrained mark): a replay.
+type RecordedDrain interface {
+	// AtDrainEnd arranges for reached to be called once every modem byte
+	// recorded before the drain's end has been read and handled, and
+	// before any byte recorded after it is read. It reports false when the
+	// recording holds no such point (it was made before marks existed):
+	// reached is then never called.
+	AtDrainEnd(reached func()) bool
 }
 
 // ResyncReport says what Resync found before the modem answered cleanly.
@@ -93,7 +109,13 @@ func (e *ResyncError) Error() string {
 	if s := e.Report.String(); s != "" {
 		msg += ": " + s
 	}
-	return msg + " (if it is in data mode after CONNECT, it may need its own timeout to pass, +++ or a power cycle; check the port and the baud rate)"
+	return msg
+}
+
+// Hint says what to check: Describe gives it apart from the message, as
+// for the other errors.
+func (e *ResyncError) Hint() string {
+	return "if it is in data mode after CONNECT, it may need its own timeout to pass, +++ or a power cycle; check the port and the baud rate"
 }
 
 // Resync brings the session to a known start: it waits for the line to go
@@ -177,8 +199,12 @@ func (c *Conn) drain(ctx context.Context, o ResyncOptions, rep *ResyncReport) er
 		return err
 	}
 	defer c.end()
+	recorded, err := c.awaitRecordedDrain(ctx, o)
+	if err != nil {
+		return err
+	}
 	deadline := c.clk.Now().Add(o.MaxDrain)
-	for {
+	for !recorded {
 		c.mu.Lock()
 		quietFor := c.clk.Now().Sub(c.lastRead)
 		if c.lastRead.Before(c.born) {
@@ -213,5 +239,48 @@ func (c *Conn) drain(ctx context.Context, o ResyncOptions, rep *ResyncReport) er
 	}
 	c.fr = framer{}
 	c.orphan, c.late = nil, nil
+	// Under c.mu, in wire order with the reader's taps: every byte recorded
+	// before the mark was handled above, and none after it was.
+	c.mark(tap.MarkDrained)
 	return nil
+}
+
+// awaitRecordedDrain waits, in a replay, until the recording's drain mark
+// is reached; it reports false when there is none to wait for.
+func (c *Conn) awaitRecordedDrain(ctx context.Context, o ResyncOptions) (bool, error) {
+	if o.Recorded == nil {
+		return false, nil
+	}
+	reached := false // guarded by c.mu
+	ok := o.Recorded.AtDrainEnd(func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		reached = true
+		c.notify()
+	})
+	if !ok {
+		return false, nil
+	}
+	// The recording's own bytes and times bring the mark; the bound only
+	// keeps a hand-edited recording (a write before the mark) from waiting
+	// forever.
+	err := c.await(ctx, "the end of the recorded drain", o.MaxDrain+o.Budget, func() bool { return reached })
+	var te *TimeoutError
+	if err != nil && !errors.As(err, &te) {
+		return false, err
+	}
+	return true, nil
+}
+
+// mark records a named point between bytes through the tap, in wire
+// order with the bytes: the caller holds c.mu, which the reader holds while
+// it taps and frames a read.
+func (c *Conn) mark(name string) {
+	m, ok := c.tap.(tap.Marker)
+	if !ok {
+		return
+	}
+	c.tapMu.Lock()
+	defer c.tapMu.Unlock()
+	m.Mark(c.clk.Now(), name)
 }

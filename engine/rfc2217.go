@@ -138,7 +138,14 @@ type RFC2217Port struct {
 	lineState  int   // the last NOTIFY-LINESTATE, -1 before any
 	failure    error // why the stream can no longer be trusted, or nil
 	wake       chan struct{}
+	// resumed is open while the server has suspended our data
+	// (FLOWCONTROL-SUSPEND) and closed when it resumes; nil otherwise.
+	resumed chan struct{}
 }
+
+// SuspendLimit bounds how long a write waits for a server that suspended
+// the data it takes (FLOWCONTROL-SUSPEND) to resume it.
+const SuspendLimit = 10 * time.Second
 
 // OpenRFC2217 connects to the RFC 2217 server at addr (host:port),
 // negotiates the com port option and binary data, sets the line from cfg
@@ -436,12 +443,60 @@ func (p *RFC2217Port) fail(err error) {
 	if p.failure == nil {
 		p.failure = err
 	}
+	p.resumeLocked() // a suspended write fails now rather than wait
 	close(p.wake)
 	p.wake = make(chan struct{})
 }
 
-// Write sends b to the modem, 0xFF doubled.
+// resumeLocked lets suspended writes go on. p.mu is held.
+func (p *RFC2217Port) resumeLocked() {
+	if p.resumed != nil {
+		close(p.resumed)
+		p.resumed = nil
+	}
+}
+
+// SuspendError is a server that suspended the data it takes and did not
+// resume it within SuspendLimit.
+type SuspendError struct{ After time.Duration }
+
+func (e *SuspendError) Error() string {
+	return fmt.Sprintf("the serial server stopped taking data (RFC 2217 FLOWCONTROL-SUSPEND) and did not resume within %v: check that the modem reads its port (flow control, baud rate)", e.After)
+}
+
+// whileSuspended waits until the server takes data: at once unless it
+// suspended it.
+func (p *RFC2217Port) whileSuspended() error {
+	var timer *time.Timer
+	for {
+		p.mu.Lock()
+		resumed, failure := p.resumed, p.failure
+		p.mu.Unlock()
+		if failure != nil {
+			return failure
+		}
+		if resumed == nil {
+			return nil
+		}
+		if timer == nil {
+			timer = time.NewTimer(SuspendLimit)
+			defer timer.Stop()
+		}
+		select {
+		case <-resumed:
+		case <-timer.C:
+			return &SuspendError{After: SuspendLimit}
+		}
+	}
+}
+
+// Write sends b to the modem, 0xFF doubled. While the server has suspended
+// the data it takes (FLOWCONTROL-SUSPEND), it waits for the resume, at
+// most SuspendLimit.
 func (p *RFC2217Port) Write(b []byte) (int, error) {
+	if err := p.whileSuspended(); err != nil {
+		return 0, err
+	}
 	p.wmu.Lock()
 	defer p.wmu.Unlock()
 	p.wbuf = appendEscaped(p.wbuf[:0], b)
@@ -452,8 +507,12 @@ func (p *RFC2217Port) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// Close closes the connection; a blocked Read returns.
-func (p *RFC2217Port) Close() error { return p.conn.Close() }
+// Close closes the connection; a blocked Read and a suspended Write return.
+func (p *RFC2217Port) Close() error {
+	err := p.conn.Close()
+	p.fail(net.ErrClosed)
+	return err
+}
 
 // SetBaud asks the server for another speed and waits for its answer. The
 // answer arrives through Read, so another goroutine must be reading (an
@@ -608,9 +667,14 @@ func (p *RFC2217Port) comPortLocked(msg []byte) []byte {
 		p.modemState = int(value[0])
 	case code == cpNotifyLineState && len(value) == 1:
 		p.lineState = int(value[0])
-	case code == cpFlowSuspend, code == cpFlowResume:
-		// The server's buffer toward the modem is full, or drained
-		// again. AT traffic waits for answers and never fills it.
+	case code == cpFlowSuspend:
+		// The server's buffer toward the modem is full (a large upload
+		// over a slow line): data waits until it drains.
+		if p.resumed == nil {
+			p.resumed = make(chan struct{})
+		}
+	case code == cpFlowResume:
+		p.resumeLocked()
 	case code > cpReply && code <= cpLastReply:
 		p.replyLocked(code, value)
 	}

@@ -606,3 +606,61 @@ func FuzzRFC2217Read(f *testing.F) {
 		}
 	})
 }
+
+// A server that suspends the data it takes (FLOWCONTROL-SUSPEND, its buffer
+// toward the modem full) holds writes until it resumes; a server that goes
+// away meanwhile fails them instead of leaving them hanging.
+func TestRFC2217FlowControlSuspend(t *testing.T) {
+	for _, end := range []string{"resume", "hang up"} {
+		t.Run(end, func(t *testing.T) {
+			p := startPeer(t, &telnetPeer{})
+			port := mustOpen(t, p, SerialConfig{})
+			got := make(chan []byte, 16)
+			go func() {
+				for {
+					b := make([]byte, 64)
+					n, err := port.Read(b)
+					if err != nil {
+						close(got)
+						return
+					}
+					got <- b[:n]
+				}
+			}()
+			p.conn().Write(append(appendSubneg(nil, optComPort, cpFlowSuspend), "x"...))
+			if b := <-got; string(b) != "x" {
+				t.Fatalf("read %q", b)
+			}
+			port.mu.Lock()
+			suspended := port.resumed != nil
+			port.mu.Unlock()
+			if !suspended {
+				t.Fatal("the suspend was not taken")
+			}
+			wrote := make(chan error, 1)
+			go func() {
+				_, err := port.Write([]byte("AT\r"))
+				wrote <- err
+			}()
+			if end == "hang up" {
+				p.conn().Close()
+			} else {
+				p.conn().Write(appendSubneg(nil, optComPort, cpFlowResume))
+			}
+			select {
+			case err := <-wrote:
+				if end == "resume" && err != nil {
+					t.Fatalf("write after the resume: %v", err)
+				}
+				if end == "hang up" && err == nil {
+					t.Fatal("a write to a server gone while suspended succeeded")
+				}
+			case <-time.After(SuspendLimit / 2):
+				t.Fatal("the write did not end")
+			}
+			if end == "resume" {
+				p.waitData("AT\r")
+			}
+		})
+	}
+}

@@ -1,18 +1,25 @@
 package luabind
 
 import (
-	"strings"
+	"bytes"
 	"sync"
 
 	lua "github.com/yuin/gopher-lua"
 	"github.com/yuin/gopher-lua/parse"
 )
 
-// protos caches compiled chunks by name and source. Compiling is most of
-// the cost of starting a run (the shipped script and its module are a few
-// hundred lines); a replay of many transcripts compiles each chunk once.
-// Compiled prototypes are read-only, so states may share them.
-var protos sync.Map // string (name + "\x00" + source) -> *lua.FunctionProto
+// protos caches compiled chunks by name, then by source. Compiling is
+// most of the cost of starting a run (the shipped script and its modules
+// are a few hundred lines); a replay of many transcripts, or one script
+// run on many modems at once, compiles each chunk once. Compiled
+// prototypes are read-only, so states may share them. The cache is keyed
+// in two levels so that a lookup, made by every run for the script and
+// each module it requires, allocates nothing: a key made of name and
+// source was a copy of the whole source per lookup.
+var protos struct {
+	sync.RWMutex
+	byName map[string]map[string]*lua.FunctionProto // name -> source -> prototype
+}
 
 // load returns the chunk as a function of L, compiling it on first use.
 func load(L *lua.LState, name string, src []byte) (*lua.LFunction, error) {
@@ -25,11 +32,13 @@ func load(L *lua.LState, name string, src []byte) (*lua.LFunction, error) {
 
 // compile returns the chunk's prototype, compiling it on first use.
 func compile(name string, src []byte) (*lua.FunctionProto, error) {
-	key := name + "\x00" + string(src)
-	if p, ok := protos.Load(key); ok {
-		return p.(*lua.FunctionProto), nil
+	protos.RLock()
+	p, ok := protos.byName[name][string(src)]
+	protos.RUnlock()
+	if ok {
+		return p, nil
 	}
-	chunk, err := parse.Parse(strings.NewReader(string(src)), name)
+	chunk, err := parse.Parse(bytes.NewReader(src), name)
 	if err != nil {
 		return nil, &lua.ApiError{Type: lua.ApiErrorSyntax, Object: lua.LString(err.Error()), Cause: err}
 	}
@@ -37,7 +46,20 @@ func compile(name string, src []byte) (*lua.FunctionProto, error) {
 	if err != nil {
 		return nil, &lua.ApiError{Type: lua.ApiErrorSyntax, Object: lua.LString(err.Error()), Cause: err}
 	}
-	protos.Store(key, proto)
+	protos.Lock()
+	defer protos.Unlock()
+	if protos.byName == nil {
+		protos.byName = map[string]map[string]*lua.FunctionProto{}
+	}
+	bySrc := protos.byName[name]
+	if bySrc == nil {
+		bySrc = map[string]*lua.FunctionProto{}
+		protos.byName[name] = bySrc
+	}
+	if p, ok := bySrc[string(src)]; ok {
+		return p, nil // compiled meanwhile by another run: share that one
+	}
+	bySrc[string(src)] = proto
 	return proto, nil
 }
 

@@ -188,18 +188,9 @@ func Run(ctx context.Context, script luabind.Script, t *transcript.Transcript, o
 	// it, so the drained bytes and the resync's ATs line up as recorded.
 	var scriptErr error
 	if t.Header.Resync {
-		// Every byte recorded before the first AT was on the line before
-		// the clean start wrote: the live drain took them all, even when
-		// its quiet-line timer fired late on a busy machine. Receive them
-		// first, so the replay's drain does not end, on time, before them
-		// (a microsecond past them: on a tie the replay fires the timer
-		// first).
-		if last, ok := lastBeforeFirstWrite(t); ok {
-			scriptErr = conn.Sleep(runCtx, last+time.Microsecond-clk.Now().Sub(start))
-		}
-		if scriptErr == nil {
-			_, scriptErr = conn.Resync(runCtx, engine.ResyncOptions{KeepURCs: true})
-		}
+		// Its drain ends where the recording's mark says, not on a quiet
+		// line: what was drained does not depend on timing.
+		_, scriptErr = conn.Resync(runCtx, engine.ResyncOptions{KeepURCs: true, Recorded: rp})
 	}
 	if scriptErr == nil {
 		_, scriptErr = r.Run(runCtx, script)
@@ -344,22 +335,6 @@ func params(t *transcript.Transcript, override map[string]string) map[string]str
 		out[k] = v
 	}
 	return out
-}
-
-// lastBeforeFirstWrite returns the time of the last modem bytes recorded
-// before the first write, false when there are none or no write follows.
-func lastBeforeFirstWrite(t *transcript.Transcript) (time.Duration, bool) {
-	var last time.Duration
-	seen := false
-	for _, e := range t.Events {
-		switch e.Kind {
-		case transcript.Modem:
-			last, seen = e.At, true
-		case transcript.Host:
-			return last, seen
-		}
-	}
-	return 0, false
 }
 
 func recorded(t *transcript.Transcript) time.Duration {

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/atrun/atrun/luabind"
-	"github.com/atrun/atrun/sim"
+	"github.com/atrun/atrun/simproc"
 )
 
 // Many is one script run on many modems at once: each run has its own
@@ -26,9 +26,9 @@ type Many struct {
 	Job Job
 	// Ports are the modems to run on, one run each; or
 	Ports []string
-	// Sims are virtual EC20s already running (a fleet's members), one run
-	// each.
-	Sims []*sim.Sim
+	// Sims are virtual modems already running (a fleet's members), one
+	// run each.
+	Sims []simproc.Modem
 	// RecordDir, when set, receives one transcript per run, named by
 	// RecordName; else Job.Record, if set, is the one run's transcript.
 	RecordDir string
@@ -82,7 +82,7 @@ func (m Many) label(i int) string {
 	if i < len(m.Ports) {
 		return m.Ports[i]
 	}
-	return m.Sims[i-len(m.Ports)].DevicePath
+	return m.Sims[i-len(m.Ports)].Device
 }
 
 // job is the job of run i (from 0), with its own copy of the parameters.
@@ -107,10 +107,10 @@ func (m Many) job(i int) Job {
 // simOf is the run's virtual EC20: the fleet's member. The members share
 // one broker, where two MQTT clients with the same identifier push each
 // other off: unless the parameters name one, run i is client atrun-i.
-func (m Many) simOf(s *sim.Sim, params map[string]string, i int) *Sim {
-	v := &Sim{Running: s}
+func (m Many) simOf(s simproc.Modem, params map[string]string, i int) *Sim {
+	v := &Sim{Running: &s}
 	if m.Job.Sim != nil {
-		v.Options, v.Ready = m.Job.Sim.Options, m.Job.Sim.Ready
+		v.Ready = m.Job.Sim.Ready
 	}
 	if _, given := params["client_id"]; !given {
 		params["client_id"] = "atrun-" + strconv.Itoa(i)

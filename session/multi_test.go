@@ -12,6 +12,7 @@ import (
 	"github.com/atrun/atrun/engine"
 	"github.com/atrun/atrun/luabind"
 	"github.com/atrun/atrun/sim"
+	"github.com/atrun/atrun/simproc/inproc"
 )
 
 func TestExpandParams(t *testing.T) {
@@ -106,11 +107,11 @@ func FuzzReadPorts(f *testing.F) {
 // RunMany runs on each member of a fleet with its own parameters: each
 // sees its own modem (IMEI) and gets its own MQTT client identifier.
 func TestRunManyOnFleet(t *testing.T) {
-	f, err := sim.StartFleet(context.Background(), 3, sim.Options{})
+	sims, stop, err := inproc.StartFleet(context.Background(), 3, sim.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer stop()
 	const src = `
 local r = send('AT+GSN')
 print(param('tag') .. ' ' .. param('client_id') .. ' ' .. r.lines[1])
@@ -119,14 +120,14 @@ print(param('tag') .. ' ' .. param('client_id') .. ' ' .. r.lines[1])
 	printed := map[int]string{}
 	m := Many{
 		Job:  Job{Script: luabind.Script{Name: "s.lua", Source: []byte(src)}, Params: map[string]string{"tag": "n{index}"}, Baud: 115200, Start: time.Now(), Sim: &Sim{}},
-		Sims: f.Sims,
+		Sims: sims,
 		Each: func(i int, port string, j *Job) {
 			j.Report = printer(func(s string) { mu.Lock(); printed[i] = s; mu.Unlock() })
 		},
 	}
 	out := RunMany(context.Background(), m)
 	for i, o := range out {
-		if o.Err != nil || o.Index != i+1 || o.Port != f.Sims[i].DevicePath {
+		if o.Err != nil || o.Index != i+1 || o.Port != sims[i].Device {
 			t.Fatalf("run %d: %+v", i+1, o)
 		}
 		want := fmt.Sprintf("n%d atrun-%d %s", i+1, i+1, sim.IdentityOf(i+1).IMEI)

@@ -115,7 +115,7 @@ func Run(ctx context.Context, j Job) (*luabind.Result, error) {
 		o.Header.Params = HeaderParams(j.Params, j.Script.Source, secrets, j.Getenv)
 	}
 	if j.Sim != nil {
-		o.BareErrorHint = lackingHint
+		o.BareErrorHint = j.Sim.lackingHint
 	}
 	if j.Trace != nil {
 		o.Trace = j.Trace(secrets, where)

@@ -3,30 +3,40 @@ package session
 import (
 	"cmp"
 	"context"
+	"errors"
 	"net"
 	"slices"
 	"strings"
 
 	"github.com/atrun/atrun/engine/secret"
 	"github.com/atrun/atrun/luabind"
-	"github.com/atrun/atrun/sim"
+	"github.com/atrun/atrun/simproc"
 )
 
-// Sim is the virtual EC20 that a run starts instead of opening a port,
+// StartSim starts one virtual modem whose embedded broker takes the user
+// name and password given ("" lets it make them up), and returns what it
+// is and how to stop it. atrun starts it in a child process (simproc);
+// library tests in this process (simproc/inproc).
+type StartSim func(ctx context.Context, username, password string) (simproc.Modem, func() error, error)
+
+// Sim is the virtual modem that a run starts instead of opening a port,
 // with the embedded broker whose address, credentials and CA the script
 // receives as parameters.
 type Sim struct {
-	Options sim.Options
+	// Start starts it; a *SetupError it returns is passed on as it is,
+	// any other error is a setup error of its own.
+	Start StartSim
 	// Ready runs once the simulator is up and before the script starts,
 	// with a context that ends when the run does.
-	Ready func(ctx context.Context, s *sim.Sim)
+	Ready func(ctx context.Context, m simproc.Modem)
 	// Running, when set, is a simulator already started (a fleet's
 	// member): the run uses it instead of starting one, and leaves
 	// stopping it to its owner.
-	Running *sim.Sim
+	Running *simproc.Modem
 
 	added  []string // the parameters filled in for the script; the run's goroutine
-	sim    *sim.Sim
+	modem  simproc.Modem
+	stop   func() error // nil for a Running one
 	cancel context.CancelFunc
 }
 
@@ -50,50 +60,67 @@ func (v *Sim) start(ctx context.Context, params map[string]string, secrets *secr
 		e := getenv(EnvName(name))
 		return e, e != ""
 	}
-	v.Options.Broker.Username, _ = given("username")
-	v.Options.Broker.Password, _ = given("password")
-	s, err := v.Running, error(nil)
-	if s == nil {
-		s, err = sim.Start(ctx, v.Options)
+	if err := v.run(ctx, given); err != nil {
+		return "", err
 	}
-	if err != nil {
-		return "", &SetupError{Msg: "cannot start the virtual EC20: " + err.Error()}
-	}
+	s := v.modem
 	secrets.Add(s.Password)
 	host, port, _ := net.SplitHostPort(s.BrokerAddr)
 	// urcport tells the shipped scripts which modem port the pty is, so
 	// they can check that URCs reach it rather than guess.
-	urcPort := cmp.Or(v.Options.Port, "usbat")
-	srv := s.Servers
-	echoHost, echoPort, _ := net.SplitHostPort(srv.EchoAddr)
-	_, tlsPort, _ := net.SplitHostPort(srv.EchoTLSAddr)
-	_, udpPort, _ := net.SplitHostPort(srv.UDPEchoAddr)
+	urcPort := cmp.Or(s.PortName, "usbat")
+	echoHost, echoPort, _ := net.SplitHostPort(s.EchoAddr)
+	_, tlsPort, _ := net.SplitHostPort(s.EchoTLSAddr)
+	_, udpPort, _ := net.SplitHostPort(s.UDPEchoAddr)
 	for _, p := range [][2]string{{"host", host}, {"port", port}, {"username", s.Username},
 		{"password", s.Password}, {"ca_cert", s.CAFile}, {"urcport", urcPort},
 		// The echo and web servers (ec20_tcp, ec20_https); their TLS
 		// certificates come from the same CA as the broker's.
 		{"echo_host", echoHost}, {"echo_port", echoPort}, {"echo_tls_port", tlsPort},
-		{"echo_udp_port", udpPort}, {"url", srv.HTTPSURL}, {"http_url", srv.HTTPURL}} {
+		{"echo_udp_port", udpPort}, {"url", s.HTTPSURL}, {"http_url", s.HTTPURL}} {
 		if _, ok := given(p[0]); !ok {
 			params[p[0]] = p[1]
 			v.added = append(v.added, p[0])
 		}
 	}
 	hookCtx, cancel := context.WithCancel(ctx)
-	v.sim, v.cancel = s, cancel
+	v.cancel = cancel
 	if v.Ready != nil {
 		v.Ready(hookCtx, s)
 	}
-	return s.DevicePath, nil
+	return s.Device, nil
+}
+
+// run starts the virtual modem, or takes the running one.
+func (v *Sim) run(ctx context.Context, given func(string) (string, bool)) error {
+	if v.Running != nil {
+		v.modem = *v.Running
+		return nil
+	}
+	if v.Start == nil {
+		return &SetupError{Msg: "cannot start the virtual EC20: no way to start one was given"}
+	}
+	user, _ := given("username")
+	password, _ := given("password")
+	m, stop, err := v.Start(ctx, user, password)
+	if err != nil {
+		var se *SetupError
+		if errors.As(err, &se) {
+			return se
+		}
+		return &SetupError{Msg: "cannot start the virtual EC20: " + err.Error()}
+	}
+	v.modem, v.stop = m, stop
+	return nil
 }
 
 // close stops what Ready started, then the simulator and its broker.
 func (v *Sim) close() error {
 	v.cancel()
-	if v.Running != nil {
+	if v.stop == nil {
 		return nil
 	}
-	return v.sim.Close()
+	return v.stop()
 }
 
 // forget drops the parameters the simulator filled in from those the
@@ -112,17 +139,26 @@ func (v *Sim) forget(res *luabind.Result) {
 	res.UnusedParams = kept
 }
 
-// lackingHint is the hint for a bare ERROR on the virtual EC20 (the
-// engine's Config.BareErrorHint): when the virtual EC20 does not implement
-// the command, it says so, since the syntax is not what is wrong; otherwise
-// "" keeps the engine's hint.
-func lackingHint(command string) string {
-	if !sim.Lacks(command) {
+// lackingHint is the hint for a bare ERROR on the virtual modem (the
+// engine's Config.BareErrorHint): when the virtual modem does not
+// implement the command, it says so, since the syntax is not what is
+// wrong; otherwise "" keeps the engine's hint.
+func (v *Sim) lackingHint(command string) string {
+	if !v.modem.Lacks(command) {
 		return ""
 	}
 	name := command
 	if i := strings.IndexAny(name, "=?"); i > 0 {
 		name = name[:i]
 	}
-	return "the virtual EC20 does not implement " + name + " ('atrun sim --commands' lists what it does): it answers ERROR as the EC20 answers an unknown command; on a real EC20 check the syntax"
+	return "the virtual " + simName(v.modem) + " does not implement " + name + " ('atrun sim --commands' lists what it does): it answers ERROR as the " + simName(v.modem) + " answers an unknown command; on a real " + simName(v.modem) + " check the syntax"
+}
+
+// simName is how a virtual modem is named: "EC20" as it always has been,
+// else its module ("SIMCom A7670E").
+func simName(m simproc.Modem) string {
+	if m.Model == "" || m.Model == simproc.ModelEC20 {
+		return "EC20"
+	}
+	return m.Title
 }

@@ -6,13 +6,11 @@ import (
 )
 
 // Module identity. The EC20 object ID in ATI is not confirmed by the
-// reference; "EC20F" is what the EC20 R2.x modules print.
+// reference; "EC20F" is what the EC20 R2.x modules print. The IMEI, ICCID
+// and IMSI are the modem's Options.Identity (see IdentityOf).
 const (
 	manufacturer = "Quectel"
 	model        = "EC20F"
-	imei         = "860000000000018"
-	iccid        = "89860000000000000018"
-	imsi         = "001010000000018"
 )
 
 var basicCommands = map[string]handler{

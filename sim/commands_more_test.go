@@ -157,13 +157,13 @@ func TestNetworkQueries(t *testing.T) {
 		{`AT+QCFG="nwscanmode",3,1`, "\r\nOK\r\n"},
 		{`AT+QCFG="nwscanmode"`, "\r\n+QCFG: \"nwscanmode\",3,1\r\n\r\nOK\r\n"},
 		{`AT+QCFG="nosuch"`, "\r\nERROR\r\n"},
-		{"AT+QCCID", "\r\n+QCCID: " + iccid + "\r\n\r\nOK\r\n"},
+		{"AT+QCCID", "\r\n+QCCID: 89860000000000000019\r\n\r\nOK\r\n"},
 		{`AT+QENG="servingcell"`, "\r\n+QENG: \"servingcell\",\"NOCONN\",\"LTE\",\"FDD\",001,01,80D413D,247,1650,3,5,5,1A2B,-90,-10,-65,28,40\r\n\r\nOK\r\n"},
 		{`AT+QENG="neighbourcell"`, "\r\nERROR\r\n"},
 		{"AT+QCSQ", "\r\n+QCSQ: \"LTE\",-65,-90,240,-10\r\n\r\nOK\r\n"},
 		{"AT+QSPN", "\r\n+QSPN: \"atrun\",\"atrun\",\"\",0,\"00101\"\r\n\r\nOK\r\n"},
 		{"AT+CBC", "\r\n+CBC: 0,78,3950\r\n\r\nOK\r\n"},
-		{"AT+CIMI", "\r\n" + imsi + "\r\n\r\nOK\r\n"},
+		{"AT+CIMI", "\r\n001010000000018\r\n\r\nOK\r\n"},
 	} {
 		if got := h.cmd(tc.cmd); got != tc.want {
 			t.Errorf("%s: got %q want %q", tc.cmd, got, tc.want)

@@ -311,6 +311,7 @@ func (m *Modem) famTLS(p famTLSParams) (*tls.Config, error) {
 		}
 		cfg.Certificates = []tls.Certificate{pair}
 	}
+	cfg.ClientSessionCache = clientSessions(m.opts.tlsSessions, cfg)
 	return cfg, nil
 }
 

@@ -15,16 +15,19 @@ type Identity struct {
 	IMEI, ICCID, IMSI string
 }
 
-// withDefaults fills what is empty with the single simulator's identity.
+// withDefaults fills what is empty with the single simulator's identity,
+// which is a fleet's first member's: IMEI 860000000000017, ICCID
+// 89860000000000000019, IMSI 001010000000018.
 func (id Identity) withDefaults() Identity {
+	first := IdentityOf(1)
 	if id.IMEI == "" {
-		id.IMEI = imei
+		id.IMEI = first.IMEI
 	}
 	if id.ICCID == "" {
-		id.ICCID = iccid
+		id.ICCID = first.ICCID
 	}
 	if id.IMSI == "" {
-		id.IMSI = imsi
+		id.IMSI = first.IMSI
 	}
 	return id
 }
@@ -72,6 +75,9 @@ type Fleet struct {
 	// first owns the shared servers; closing any one member alone closes
 	// only its modem and pseudo-terminal.
 	Sims []*Sim
+
+	seeded     <-chan struct{} // closed once the TLS session seeding is over
+	cancelSeed func()
 }
 
 // StartFleet starts n virtual EC20s with opts (Link and Identity are
@@ -82,13 +88,17 @@ func StartFleet(ctx context.Context, n int, opts Options) (*Fleet, error) {
 		return nil, fmt.Errorf("sim: a fleet needs at least 1 modem, not %d", n)
 	}
 	opts.Link = ""
+	opts.tlsSessions = newSessionCache()
 	first := opts
-	first.Identity = IdentityOf(1)
+	first.Identity, first.Log = IdentityOf(1), memberLog(opts.Log, 1)
 	s, err := Start(ctx, first)
 	if err != nil {
 		return nil, err
 	}
 	f := &Fleet{Sims: []*Sim{s}}
+	if n > 1 {
+		f.seeded, f.cancelSeed = seedSessions(ctx, s, opts.tlsSessions)
+	}
 	for i := 2; i <= n; i++ {
 		m, err := s.member(ctx, opts, i)
 		if err != nil {
@@ -107,7 +117,7 @@ func (s *Sim) member(ctx context.Context, opts Options, n int) (*Sim, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts.Identity = IdentityOf(n)
+	opts.Identity, opts.Log = IdentityOf(n), memberLog(opts.Log, n)
 	if opts.Seed != 0 {
 		// Repeatable, but not the same random choices on every member.
 		opts.Seed += int64(n - 1)
@@ -134,8 +144,21 @@ func (s *Sim) member(ctx context.Context, opts Options, n int) (*Sim, error) {
 	return m, nil
 }
 
+// memberLog starts the log lines of member n with "modem n: ", so that
+// the lines of modems sharing one log say which modem they come from.
+func memberLog(log func(string), n int) func(string) {
+	if log == nil {
+		return nil
+	}
+	return func(line string) { log(fmt.Sprintf("modem %d: %s", n, line)) }
+}
+
 // Close stops every member, then the shared broker and servers.
 func (f *Fleet) Close() error {
+	if f.cancelSeed != nil {
+		f.cancelSeed()
+		<-f.seeded
+	}
 	var errs []error
 	for i := len(f.Sims) - 1; i >= 0; i-- {
 		errs = append(errs, f.Sims[i].Close())

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -74,4 +75,39 @@ func askIMEI(t *testing.T, dev string) string {
 		got = append(got, buf[:n]...)
 	}
 	return string(got)
+}
+
+// Every IMEI and ICCID the simulator gives, on every model, alone or as a
+// fleet's member, carries a valid Luhn check digit and is the modem's own:
+// AT+GSN, AT+CGSN and ATI all show the same IMEI.
+func TestIdentityOnTheWire(t *testing.T) {
+	digits := regexp.MustCompile(`\b\d{15,20}\b`)
+	for _, model := range []string{"", ModelSIMCom, ModelUblox} {
+		for _, member := range []int{0, 1, 7} {
+			want := Identity{}.withDefaults()
+			if member > 0 {
+				want = IdentityOf(member)
+			}
+			h := newHarness(t, Options{Model: model, Identity: want, Dial: noDial, Seed: 1})
+			var imeis []string
+			for _, line := range []string{"AT+GSN", "AT+CGSN", "ATI", "AT+QCCID", "AT+CCID", "AT+ICCID"} {
+				for _, num := range digits.FindAllString(h.cmd(line), -1) {
+					if withLuhn(num[:len(num)-1]) != num {
+						t.Errorf("model %q, member %d: %s answered %s, whose check digit is wrong", model, member, line, num)
+					}
+					switch {
+					case len(num) == 15 && num != want.IMEI:
+						t.Errorf("model %q, member %d: %s answered IMEI %s, want %s", model, member, line, num, want.IMEI)
+					case len(num) == 15:
+						imeis = append(imeis, num)
+					case num != want.ICCID:
+						t.Errorf("model %q, member %d: %s answered ICCID %s, want %s", model, member, line, num, want.ICCID)
+					}
+				}
+			}
+			if len(imeis) == 0 {
+				t.Errorf("model %q, member %d: no command gave the IMEI", model, member)
+			}
+		}
+	}
 }

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"crypto/tls"
 	"net"
 	"time"
 )
@@ -72,6 +73,10 @@ type Options struct {
 
 	realNetwork bool // Dial is the host's: real ICMP may be sent
 
+	// tlsSessions is where the modem's TLS client keeps sessions to
+	// resume; a fleet's members share one (see newSessionCache).
+	tlsSessions tls.ClientSessionCache
+
 	// Reply, if set, is what the broker sends back when the modem first
 	// publishes: one message on each topic the modem subscribed to (not
 	// wildcard filters), QoS 1, so a script that publishes and then waits
@@ -122,6 +127,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Seed == 0 {
 		o.Seed = time.Now().UnixNano()
+	}
+	if o.tlsSessions == nil {
+		o.tlsSessions = newSessionCache()
 	}
 	return o
 }

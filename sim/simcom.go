@@ -66,7 +66,7 @@ func simcomATI(m *Modem, c *command) result {
 	m.info("Manufacturer: " + simcomManufacturer)
 	m.info("Model: " + simcomModelName)
 	m.info("Revision: " + m.opts.Revision)
-	m.info("IMEI: " + imei)
+	m.info("IMEI: " + m.opts.Identity.IMEI)
 	m.info("+GCAP: +CGSM,+FCLASS,+DS")
 	return okResult
 }

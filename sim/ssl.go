@@ -68,6 +68,7 @@ func (m *Modem) tlsConfig(id int, host string) (*tls.Config, time.Duration, erro
 	if err := m.addVerification(cfg, sc, host); err != nil {
 		return nil, 0, err
 	}
+	cfg.ClientSessionCache = clientSessions(m.opts.tlsSessions, cfg)
 	return cfg, time.Duration(sc.negotiateTime) * time.Second, nil
 }
 

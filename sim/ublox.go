@@ -49,7 +49,7 @@ func ubloxATI(m *Modem, c *command) result {
 		m.info("Model: " + ubloxModelName)
 		m.info("Revision: " + m.opts.Revision)
 		m.info("SVN: 01")
-		m.info("IMEI: " + imei)
+		m.info("IMEI: " + m.opts.Identity.IMEI)
 	case 9:
 		m.info(m.opts.Revision + ",A00.01")
 	default:

@@ -19,14 +19,17 @@ import (
 
 	"github.com/atrun/atrun/engine"
 	"github.com/atrun/atrun/engine/secret"
-	"github.com/atrun/atrun/sim"
+	"github.com/atrun/atrun/simproc"
 )
 
 // Options set up a terminal session.
 type Options struct {
 	Port string // as atrun run takes it: a device, tcp://, rfc2217://, auto
 	Baud int
-	Sim  bool // a virtual EC20 in this process instead of Port
+	// Sim, when set, starts the virtual EC20 to talk to instead of Port,
+	// and returns what it is and how to stop it (atrun starts it in a
+	// child process).
+	Sim func(ctx context.Context) (simproc.Modem, func() error, error)
 
 	In  io.Reader // what the user types
 	Out io.Writer // answers, URCs, messages
@@ -79,13 +82,13 @@ func Run(ctx context.Context, o Options) error {
 // open opens the port, or starts the virtual EC20 and opens its device.
 func open(ctx context.Context, o Options, out *printer, secrets *secret.Set) (io.ReadWriteCloser, string, func(), error) {
 	port, stop := o.Port, func() {}
-	if o.Sim {
-		v, err := sim.Start(ctx, sim.Options{Reply: SimReply})
+	if o.Sim != nil {
+		v, closeSim, err := o.Sim(ctx)
 		if err != nil {
-			return nil, "", nil, fmt.Errorf("cannot start the virtual EC20: %w", err)
+			return nil, "", nil, err
 		}
 		printSim(out, v)
-		port, stop = v.DevicePath, func() { v.Close() }
+		port, stop = v.Device, func() { closeSim() }
 	}
 	if o.Baud <= 0 {
 		o.Baud = 115200
@@ -103,8 +106,8 @@ func open(ctx context.Context, o Options, out *printer, secrets *secret.Set) (io
 const SimReply = `{"led":"on"}`
 
 // printSim tells what a user needs to talk to the virtual EC20's broker.
-func printSim(out *printer, v *sim.Sim) {
-	out.linef(styleInfo, "virtual EC20 on %s", v.DevicePath)
+func printSim(out *printer, v simproc.Modem) {
+	out.linef(styleInfo, "virtual EC20 on %s", v.Device)
 	out.linef(styleInfo, "  broker:   %s (TLS; AT+QMTOPEN=0,%q,%s)", v.BrokerURL, hostOf(v.BrokerAddr), portOf(v.BrokerAddr))
 	out.linef(styleInfo, "  CA file:  %s (:upload %s UFS:ca.pem)", v.CAFile, v.CAFile)
 	out.linef(styleInfo, "  user:     %s", v.Username)

@@ -17,6 +17,8 @@ import (
 	"github.com/atrun/atrun/luabind"
 	"github.com/atrun/atrun/replay"
 	"github.com/atrun/atrun/sim"
+	"github.com/atrun/atrun/simproc"
+	"github.com/atrun/atrun/simproc/inproc"
 )
 
 // syncBuffer collects output written from several goroutines.
@@ -50,6 +52,12 @@ func startSim(t testing.TB) *sim.Sim {
 	return v
 }
 
+// inprocSim starts the virtual EC20 of a --sim session in this process.
+func inprocSim(t testing.TB) func(context.Context) (simproc.Modem, func() error, error) {
+	start := inproc.Starter(sim.Options{Reply: SimReply, Dir: t.TempDir()})
+	return func(ctx context.Context) (simproc.Modem, func() error, error) { return start(ctx, "", "") }
+}
+
 // runPipe runs a piped session on port with the given input lines.
 func runPipe(t *testing.T, o Options, lines ...string) (string, error) {
 	t.Helper()
@@ -62,7 +70,7 @@ func runPipe(t *testing.T, o Options, lines ...string) (string, error) {
 }
 
 func TestPipeDecodesAnswers(t *testing.T) {
-	out, err := runPipe(t, Options{Sim: true}, ":help", "AT", "AT+CSQ", "AT+CPIN?", "AT+QMTCONN=9", "AT+CMEE=1", "AT+QFDEL=\"UFS:none.txt\"")
+	out, err := runPipe(t, Options{Sim: inprocSim(t)}, ":help", "AT", "AT+CSQ", "AT+CPIN?", "AT+QMTCONN=9", "AT+CMEE=1", "AT+QFDEL=\"UFS:none.txt\"")
 	var fe *FailedError
 	if !errors.As(err, &fe) || fe.Failed != 2 || fe.Total != 6 {
 		t.Fatalf("want 2 of 6 failed, got %v\n%s", err, out)

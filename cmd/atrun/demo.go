@@ -14,8 +14,7 @@ import (
 	"github.com/atrun/atrun/luabind"
 	"github.com/atrun/atrun/scripts"
 	"github.com/atrun/atrun/session"
-	"github.com/atrun/atrun/sim"
-	"github.com/atrun/atrun/sim/broker"
+	"github.com/atrun/atrun/simproc"
 )
 
 func init() { register(demoCommand) }
@@ -38,8 +37,8 @@ func demoCommand() *cli.Command {
 		Name:  "demo",
 		Usage: "see atrun drive a virtual EC20 through an MQTT session over TLS: no modem needed",
 		Description: `Runs the shipped script ` + demoScript + ` on a virtual Quectel EC20, with an
-MQTT broker over TLS, both inside atrun: nothing to install, nothing sent
-beyond this machine. It shows each step the script takes, the message the
+MQTT broker over TLS, both run by atrun-sim (installed beside atrun):
+nothing else to install, nothing sent beyond this machine. It shows each step the script takes, the message the
 modem publishes arriving at the broker (on ` + demoUp + `), and the broker's
 reply arriving at the modem as +QMTRECV (on ` + demoDown + `), which the
 script prints. --model simcom or --model ublox shows the same on a
@@ -71,13 +70,9 @@ func demoAction(c *cli.Context) error {
 		return usagef("atrun demo takes no arguments (got %q)", c.Args().First())
 	}
 	if wantsFaultHelp(c.StringSlice("fault")) {
-		printFaultHelp(c.App.Writer)
-		return nil
+		return printFaultHelp(c.App.Writer)
 	}
-	faults, err := parseFaults(c.StringSlice("fault"))
-	if err != nil {
-		return err
-	}
+	faults := c.StringSlice("fault")
 	model, err := modelOf(c)
 	if err != nil {
 		return err
@@ -93,7 +88,8 @@ func demoAction(c *cli.Context) error {
 		Script: luabind.Script{Name: name, Source: src},
 		Params: map[string]string{"pub_topic": demoUp, "sub_topic": demoDown, "listen": demoListen,
 			"reg_timeout": demoRegTimeout},
-		Sim:    &session.Sim{Options: sim.Options{Model: model, Faults: faults}, Ready: d.ready},
+		Sim: &session.Sim{Ready: d.ready, Start: childStarter(simproc.Options{Model: model, Faults: faults,
+			Watch: []string{demoUp}, Log: simLogTo(c.App.ErrWriter)}, d.started)},
 		Baud:   115200, // a pseudo-terminal ignores it; the serial library wants one
 		Report: d,
 	}
@@ -105,7 +101,7 @@ func demoAction(c *cli.Context) error {
 	if err == nil {
 		err = d.check()
 	}
-	d.conclude(err, faults, time.Since(start))
+	d.conclude(err, strings.Join(faults, ","), time.Since(start))
 	return err
 }
 
@@ -114,44 +110,67 @@ func demoAction(c *cli.Context) error {
 type demo struct {
 	*humanReport
 	errw  io.Writer
-	model string // sim.Model*
+	model string         // simproc.Model*
+	child *simproc.Child // the virtual modem's program; set before ready
 
 	mu       sync.Mutex
 	uplink   string // what the broker received from the modem, "" until then
 	downlink bool   // the script printed the broker's reply
 }
 
+// started keeps the virtual modem's program, whose broker the demo
+// watches (on demoUp) and publishes through.
+func (d *demo) started(ch *simproc.Child) { d.child = ch }
+
 // ready says what is about to happen, and starts the broker's side:
 // answering the modem's message with a reply on its topic.
-func (d *demo) ready(ctx context.Context, s *sim.Sim) {
-	fmt.Fprintf(d.errw, "atrun demo: the shipped script %s drives a virtual %s over AT\n", modelScripts[d.model], sim.ModelTitle(d.model))
-	fmt.Fprintf(d.errw, "commands on %s, as it would a real one. The modem connects over TLS to\n", s.DevicePath)
-	fmt.Fprintf(d.errw, "an MQTT broker at %s. Both run inside atrun: nothing leaves this machine.\n\n", s.BrokerAddr)
-	sub, err := s.Broker.Subscribe(ctx, demoUp)
-	if err != nil {
-		d.Notice("cannot watch the broker: " + err.Error())
-		return
-	}
-	go d.answer(ctx, s.Broker, sub)
+func (d *demo) ready(ctx context.Context, m simproc.Modem) {
+	fmt.Fprintf(d.errw, "atrun demo: the shipped script %s drives a virtual %s over AT\n", modelScripts[d.model], m.Title)
+	fmt.Fprintf(d.errw, "commands on %s, as it would a real one. The modem connects over TLS to\n", m.Device)
+	fmt.Fprintf(d.errw, "an MQTT broker at %s. Both run on this machine: nothing leaves it.\n\n", m.BrokerAddr)
+	go d.answer(ctx, d.child)
 }
 
 // answer waits for the modem's message at the broker, shows it, and
-// publishes the reply the script then receives.
-func (d *demo) answer(ctx context.Context, b broker.Broker, sub *broker.Subscription) {
-	defer sub.Close()
-	m, err := sub.Next(ctx)
-	if err != nil {
-		return
+// has the broker publish the reply the script then receives.
+func (d *demo) answer(ctx context.Context, ch *simproc.Child) {
+	for {
+		var l simproc.Line
+		select {
+		case <-ctx.Done():
+			return
+		case e, ok := <-ch.Events:
+			if !ok {
+				return
+			}
+			l = e
+		}
+		switch {
+		case l.Message != nil:
+			d.received(*l.Message, ch)
+		case l.Published != nil && l.Published.Error != "":
+			d.Log("warn", "the broker could not send its reply: "+l.Published.Error, "")
+		case l.Published != nil:
+			d.Log("info", fmt.Sprintf("broker replied on %s: %s (the modem gets it as %s)", demoDown, demoReply, modelReceive[d.model]), "")
+		}
 	}
+}
+
+// received shows the modem's first message at the broker and answers it.
+func (d *demo) received(m simproc.Message, ch *simproc.Child) {
 	d.mu.Lock()
-	d.uplink = string(m.Payload)
+	first := d.uplink == ""
+	if first {
+		d.uplink = m.Payload
+	}
 	d.mu.Unlock()
-	d.Log("info", fmt.Sprintf("broker received on %s: %s", m.Topic, m.Payload), "")
-	if err := b.Publish(ctx, demoDown, []byte(demoReply), 1, false); err != nil {
-		d.Log("warn", "the broker could not send its reply: "+err.Error(), "")
+	if !first {
 		return
 	}
-	d.Log("info", fmt.Sprintf("broker replied on %s: %s (the modem gets it as %s)", demoDown, demoReply, modelReceive[d.model]), "")
+	d.Log("info", fmt.Sprintf("broker received on %s: %s", m.Topic, m.Payload), "")
+	if err := ch.Publish(demoDown, demoReply); err != nil {
+		d.Log("warn", "the broker could not send its reply: "+err.Error(), "")
+	}
 }
 
 // Print notes the script's print of the reply, which ends the story.
@@ -180,10 +199,10 @@ func (d *demo) check() error {
 
 // conclude sums the demo up and says what to try next. After a failure
 // that a fault asked for, it says so, since the failure is the point.
-func (d *demo) conclude(err error, faults sim.Faults, took time.Duration) {
+func (d *demo) conclude(err error, faults string, took time.Duration) {
 	w := d.errw
 	if err != nil {
-		if f := faults.String(); f != "" && exitCode(err) == exitFailed {
+		if f := faults; f != "" && exitCode(err) == exitFailed {
 			fmt.Fprintf(w, "\nThe virtual "+simName(d.model)+" ran with --fault %s: this is how atrun reports the failure.\n", f)
 		}
 		return
@@ -199,7 +218,7 @@ func (d *demo) conclude(err error, faults sim.Faults, took time.Duration) {
 	fmt.Fprintln(w, "  atrun demo --fault bad-credentials  a failure, as atrun reports it ('atrun sim --fault help' lists more)")
 	fmt.Fprintln(w, "  atrun sim                           a virtual EC20 of your own, for picocom or your scripts")
 	fmt.Fprintf(w, "  atrun run %s --port auto --set host=... --set ca_cert=...   the same on a real %s\n", modelScripts[d.model], simName(d.model))
-	if d.model == sim.ModelEC20 {
+	if d.model == simproc.ModelEC20 {
 		fmt.Fprintln(w, "  atrun demo --model simcom            the same on a virtual SIMCom A7670E (or --model ublox: a u-blox SARA-R5)")
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/atrun/atrun/scripts"
 	"github.com/atrun/atrun/session"
 	"github.com/atrun/atrun/sim"
+	"github.com/atrun/atrun/simproc/inproc"
 )
 
 // docExample is a ```lua block of docs/scripting.md and what the HTML
@@ -136,7 +137,8 @@ func TestScriptingDocExamples(t *testing.T) {
 }
 
 // Every Lua example in docs/scripting.md runs as written on the virtual
-// EC20, as `atrun run example.lua --sim` runs it: in-process, over a pty,
+// EC20, as `atrun run example.lua --sim` runs it (here in this process,
+// through simproc/inproc, where atrun runs atrun-sim): over a pty,
 // with the parameters the simulator fills in. An example that fails there
 // (a URC the simulator never sends, a session it needs and does not open)
 // fails here.
@@ -154,7 +156,7 @@ func TestScriptingDocExamplesOnSim(t *testing.T) {
 			job := session.Job{
 				Script: luabind.Script{Name: "example.lua", Source: []byte(ex.source)},
 				Params: map[string]string{},
-				Sim:    &session.Sim{Options: sim.Options{Model: ex.simModel, Reply: simReply}},
+				Sim:    &session.Sim{Start: inproc.Starter(sim.Options{Model: ex.simModel, Reply: simReply})},
 				Baud:   115200, Report: rep, Start: time.Now(), Getenv: func(string) string { return "" },
 			}
 			if _, err := session.Run(ctx, job); err != nil {

@@ -54,6 +54,8 @@ func TestClassify(t *testing.T) {
 		{"modem error", modemErr, 1, "AT+CPIN?: modem answered", "SIM not inserted", "check the SIM"},
 		{"timeout", &engine.TimeoutError{Awaited: "AT", After: time.Second}, 1, "AT: no answer within 1s", "", ""},
 		{"abort", &engine.AbortError{Awaited: "URC", Line: "+QMTSTAT: 0,1", Meaning: "connection closed"}, 1, "+QMTSTAT: 0,1", "connection closed", ""},
+		{"clean start failed", &engine.ResyncError{After: 10 * time.Second, Report: &engine.ResyncReport{Attempts: 10, Silent: 10}}, 1,
+			"no clean OK to AT within 10s", "", "+++ or a power cycle"},
 		{"commands failed", &failedCommandsError{failed: 1, total: 3}, 1, "1 of 3 commands failed", "", ""},
 		{"run timeout", &runTimeoutError{after: time.Minute, err: &luabind.ScriptError{Script: "x.lua", Line: 4, Err: context.DeadlineExceeded}}, 1, "within --timeout 1m0s (stopped at x.lua:4)", "", ""},
 		{"mismatch", &transcript.MismatchError{Kind: transcript.WrongBytes, File: "t.txt", Line: 9}, 3, "t.txt:9: replay mismatch", "", ""},

@@ -54,6 +54,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 			code = exitFailed
 		}
 	}()
+	switch {
+	case len(args) > 1 && args[1] == "sim":
+		// atrun-sim reads its own flags: it runs in atrun's place.
+		return reportFailure(stderr, execSim(args[2:]))
+	case len(args) == 3 && args[1] == "help" && args[2] == "sim":
+		return reportFailure(stderr, execSim([]string{"--help"}))
+	}
 	app := newApp(stdout, stderr)
 	err := app.RunContext(ctx, flagsFirst(app, args))
 	return reportFailure(stderr, err)

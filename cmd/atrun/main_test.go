@@ -12,9 +12,11 @@ import (
 	"time"
 )
 
-// atrunBin is the binary under test, built once by TestMain. Tests run it
-// as a subprocess: exit codes, signals and the split between stdout and
-// stderr are what users see, and only a real process shows them.
+// atrunBin is the binary under test, built once by TestMain with
+// atrun-sim beside it, as they are installed: atrun finds the virtual
+// modems' program there. Tests run it as a subprocess: exit codes,
+// signals and the split between stdout and stderr are what users see, and
+// only a real process shows them.
 var atrunBin string
 
 func TestMain(m *testing.M) {
@@ -34,10 +36,10 @@ func buildAndRun(m *testing.M) int {
 		return 1
 	}
 	atrunBin = filepath.Join(dir, "atrun")
-	build := exec.Command("go", "build", "-ldflags", "-X main.version=test-1.0", "-o", atrunBin, ".")
+	build := exec.Command("go", "build", "-ldflags", "-X main.version=test-1.0", "-o", dir+string(filepath.Separator), ".", "../atrun-sim")
 	build.Stderr = os.Stderr
 	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building atrun:", err)
+		fmt.Fprintln(os.Stderr, "building atrun and atrun-sim:", err)
 		return 1
 	}
 	return m.Run()

@@ -5,14 +5,14 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/atrun/atrun/sim"
+	"github.com/atrun/atrun/simproc"
 )
 
 // modelFlag is --model, the same for atrun sim, run --sim and demo.
 func modelFlag() cli.Flag {
 	return &cli.StringFlag{
 		Name:  "model",
-		Value: sim.ModelEC20,
+		Value: simproc.ModelEC20,
 		Usage: "the virtual modem: `NAME` " + strings.Join(modelChoices(), ", "),
 	}
 }
@@ -20,8 +20,8 @@ func modelFlag() cli.Flag {
 // modelChoices words each model with what it is ("simcom (SIMCom A7670E)").
 func modelChoices() []string {
 	var out []string
-	for _, m := range sim.Models() {
-		out = append(out, m+" ("+sim.ModelTitle(m)+")")
+	for _, m := range simproc.Models() {
+		out = append(out, m+" ("+simproc.ModelTitle(m)+")")
 	}
 	return out
 }
@@ -29,7 +29,7 @@ func modelChoices() []string {
 // modelOf reads --model, refusing an unknown name with the choices.
 func modelOf(c *cli.Context) (string, error) {
 	m := strings.ToLower(c.String("model"))
-	if err := sim.CheckModel(m); err != nil {
+	if err := simproc.CheckModel(m); err != nil {
 		return "", &usageError{msg: "--model: " + err.Error()}
 	}
 	return m, nil
@@ -37,16 +37,16 @@ func modelOf(c *cli.Context) (string, error) {
 
 // modelScripts is the shipped MQTT-over-TLS script of each model.
 var modelScripts = map[string]string{
-	sim.ModelEC20:   "ec20_mqtts",
-	sim.ModelSIMCom: "simcom_mqtts",
-	sim.ModelUblox:  "ublox_mqtts",
+	simproc.ModelEC20:   "ec20_mqtts",
+	simproc.ModelSIMCom: "simcom_mqtts",
+	simproc.ModelUblox:  "ublox_mqtts",
 }
 
 // modelReceive is how each model hands the script an incoming message.
 var modelReceive = map[string]string{
-	sim.ModelEC20:   "+QMTRECV",
-	sim.ModelSIMCom: "+CMQTTRXSTART ... +CMQTTRXEND",
-	sim.ModelUblox:  "+UUMQTTC: 6 and AT+UMQTTC=6,1",
+	simproc.ModelEC20:   "+QMTRECV",
+	simproc.ModelSIMCom: "+CMQTTRXSTART ... +CMQTTRXEND",
+	simproc.ModelUblox:  "+UUMQTTC: 6 and AT+UMQTTC=6,1",
 }
 
 // simModelWord turns "--sim simcom" and "--sim=simcom" into "--sim --model
@@ -57,7 +57,7 @@ func simModelWord(args []string, i int) (words []string, took int) {
 	if v, ok := strings.CutPrefix(a, "--sim="); ok {
 		return []string{"--sim", "--model", v}, 1
 	}
-	if (a == "--sim" || a == "-sim") && i+1 < len(args) && sim.CheckModel(args[i+1]) == nil {
+	if (a == "--sim" || a == "-sim") && i+1 < len(args) && simproc.CheckModel(args[i+1]) == nil {
 		return []string{"--sim", "--model", args[i+1]}, 2
 	}
 	return nil, 0
@@ -66,8 +66,8 @@ func simModelWord(args []string, i int) (words []string, took int) {
 // simName is how the CLI names a virtual modem: "EC20" as it always has,
 // else the module ("SIMCom A7670E").
 func simName(model string) string {
-	if model == "" || model == sim.ModelEC20 {
+	if model == "" || model == simproc.ModelEC20 {
 		return "EC20"
 	}
-	return sim.ModelTitle(model)
+	return simproc.ModelTitle(model)
 }

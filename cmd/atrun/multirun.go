@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -17,7 +18,7 @@ import (
 	"github.com/atrun/atrun/luabind"
 	"github.com/atrun/atrun/replay"
 	"github.com/atrun/atrun/session"
-	"github.com/atrun/atrun/sim"
+	"github.com/atrun/atrun/simproc"
 )
 
 // runPortFlags are portFlags with --port repeatable: atrun run takes
@@ -143,13 +144,14 @@ func runManyJobs(c *cli.Context, p *manyPlan, jr *jsonReport, start time.Time) (
 	defer stop()
 	ctx, cancel := withRunTimeout(ctx, c.Duration("timeout"))
 	defer cancel()
+	flog := &fleetLog{w: c.App.ErrWriter}
 	if p.sims > 0 {
-		fleet, err := startFleet(c, p.sims, params)
+		fleet, err := startFleet(c, p.sims, params, flog.line)
 		if err != nil {
 			return nil, err
 		}
 		defer fleet.Close()
-		m.Sims, m.Job.Sim = fleet.Sims, &session.Sim{}
+		m.Sims, m.Job.Sim = fleet.Modems, &session.Sim{}
 	}
 	reps := make([]runReporter, m.Size())
 	errws := make([]io.Writer, m.Size())
@@ -168,7 +170,8 @@ func runManyJobs(c *cli.Context, p *manyPlan, jr *jsonReport, start time.Time) (
 			j.Trace = traceTo(errw, start)
 		}
 		if j.Sim != nil {
-			j.Sim.Ready = announce(errw, j.Sim.Options.Model)
+			j.Sim.Ready = announce(errw)
+			flog.setRun(j.Sim.Running.Index, errw)
 		}
 	}
 	m.Done = func(o session.Outcome) {
@@ -206,24 +209,52 @@ func recordFlag(rec string, p *manyPlan, m *session.Many) error {
 
 // startFleet starts the virtual EC20s of --sims with one broker. A user
 // name or password the script is given becomes the broker's, as with --sim.
-func startFleet(c *cli.Context, n int, params map[string]string) (*sim.Fleet, error) {
-	faults, err := parseFaults(c.StringSlice("fault"))
-	if err != nil {
-		return nil, err
-	}
+func startFleet(c *cli.Context, n int, params map[string]string, log func(string)) (*simproc.Child, error) {
 	given := func(name string) string {
 		if v, ok := params[name]; ok {
 			return v
 		}
 		return os.Getenv(session.EnvName(name))
 	}
-	opts := sim.Options{Faults: faults, Reply: simReply, Log: simRunLog(c.App.ErrWriter),
-		Broker: sim.BrokerOptions{Username: given("username"), Password: given("password")}}
-	f, err := sim.StartFleet(c.Context, n, opts)
-	if err != nil {
-		return nil, &usageError{msg: "cannot start the virtual EC20s: " + err.Error()}
+	return startChild(c.Context, simproc.Options{Count: n, Faults: c.StringSlice("fault"), Reply: simReply,
+		Log: log, Username: given("username"), Password: given("password")})
+}
+
+// fleetLog passes the log lines of the virtual modems of --sims to the
+// run of the modem each names ("virtual EC20: modem 2: ..."), which tags
+// it with its port as it does its other lines; a line that names no
+// running modem goes to w as it is.
+type fleetLog struct {
+	mu   sync.Mutex
+	w    io.Writer
+	runs map[int]io.Writer // by the modem's index; set as the runs start
+}
+
+// memberLineRE is a log line of a fleet's member: the modem's name, its
+// index, the note.
+var memberLineRE = lazyRegexp(`^(virtual [^:]+: )modem (\d+): (.*)$`)
+
+func (f *fleetLog) line(text string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if m := memberLineRE().FindStringSubmatch(text); m != nil {
+		n, _ := strconv.Atoi(m[2])
+		if w, ok := f.runs[n]; ok {
+			fmt.Fprintln(w, m[1]+m[3])
+			return
+		}
 	}
-	return f, nil
+	fmt.Fprintln(f.w, text)
+}
+
+// setRun sends the lines of modem index to w.
+func (f *fleetLog) setRun(index int, w io.Writer) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.runs == nil {
+		f.runs = map[int]io.Writer{}
+	}
+	f.runs[index] = w
 }
 
 // reportMany prints the table of the runs, writes the JUnit report and

@@ -358,3 +358,21 @@ func TestRunOnManyPortsTimeout(t *testing.T) {
 		}
 	}
 }
+
+// On --sims, the virtual modems' own notes (a command one lacks) carry
+// the port of their run, as the run's other lines do.
+func TestRunOnSimsTagsTheirLog(t *testing.T) {
+	dir := t.TempDir()
+	script := writeFile(t, dir, "lacks.lua", `pcall(send, "AT+QFOO=1")`)
+	o := atrun(t, dir, "run", script, "--sims", "2")
+	if o.code != 0 {
+		t.Fatalf("exit %d\n%s", o.code, o.stderr)
+	}
+	tagged := regexp.MustCompile(`(?m)^\[(/dev/pts/\d+)\] virtual EC20: AT\+QFOO is not implemented here`).FindAllStringSubmatch(o.stderr, -1)
+	if len(tagged) != 2 || tagged[0][1] == tagged[1][1] {
+		t.Fatalf("want one tagged note per modem:\n%s", o.stderr)
+	}
+	if strings.Contains(o.stderr, "modem 1:") || strings.Contains(o.stderr, "modem 2:") {
+		t.Errorf("the simulator's own tag is left in:\n%s", o.stderr)
+	}
+}

@@ -28,7 +28,8 @@ stdout; steps, logs and traces go to stderr. The run stops cleanly on Ctrl+C: th
 modem is left in command mode and the transcript is complete up to then.
 
 --sim runs the script on a virtual EC20 (on a pseudo-terminal) with an MQTT
-broker over TLS, both inside atrun: no modem needed. The script gets the
+broker over TLS, both run by atrun-sim, the program installed beside
+atrun: no modem needed. The script gets the
 broker's host, port, username, password (a secret: never shown or
 recorded) and ca_cert, and urcport, unless --set gives them; a username
 or password given becomes the broker's. --fault switches on a failure

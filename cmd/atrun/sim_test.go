@@ -240,6 +240,10 @@ func runChat(t *testing.T, dev string) {
 	}
 }
 
+// passwordPlaceholder is what atrun sim prints in place of a password
+// the user gave.
+const passwordPlaceholder = "'<the password you gave>'"
+
 // runPasted runs the `atrun run ec20_mqtts` line atrun sim printed, as a
 // user pasting it would, with the password it names (or the one given),
 // and the extra arguments.

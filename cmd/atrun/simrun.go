@@ -10,7 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/atrun/atrun/session"
-	"github.com/atrun/atrun/sim"
+	"github.com/atrun/atrun/simproc"
 )
 
 // faultFlag is --fault, the same for atrun sim, run --sim and demo.
@@ -19,17 +19,6 @@ func faultFlag() cli.Flag {
 		Name:  "fault",
 		Usage: "switch on a failure of the virtual EC20: `NAME[=VALUE]` (repeatable; 'atrun sim --fault help' lists them)",
 	}
-}
-
-// parseFaults reads the --fault values. One value may also hold a
-// comma-separated list, as sim.ParseFaults reads it.
-func parseFaults(values []string) (sim.Faults, error) {
-	f, err := sim.ParseFaults(strings.Join(values, ","))
-	if err != nil {
-		return sim.Faults{}, &usageError{msg: "--fault: " + err.Error(),
-			hint: "'atrun sim --fault help' lists every fault with what it does"}
-	}
-	return f, nil
 }
 
 // wantsFaultHelp reports whether --fault help was given.
@@ -42,17 +31,8 @@ func wantsFaultHelp(values []string) bool {
 	return false
 }
 
-// printFaultHelp lists every fault with what it does.
-func printFaultHelp(w io.Writer) {
-	fmt.Fprintln(w, "Faults of the virtual EC20 (--fault NAME or --fault NAME=VALUE, repeatable):")
-	for _, line := range sim.FaultHelp() {
-		fmt.Fprintln(w, "  "+line)
-	}
-	fmt.Fprintln(w, "The same names work on --model simcom and --model ublox, shown in their own result codes")
-	fmt.Fprintln(w, "(docs/at-reference/simcom.md and ublox.md list them); the file faults act on the EC20 only.")
-}
-
 // simFromFlags reads --sim and --fault of atrun run: nil without --sim.
+// atrun-sim checks the faults when it starts.
 func simFromFlags(c *cli.Context) (*session.Sim, error) {
 	faults := c.StringSlice("fault")
 	if !c.Bool("sim") {
@@ -71,13 +51,13 @@ func simFromFlags(c *cli.Context) (*session.Sim, error) {
 	if portGiven(c) {
 		return nil, usagef("--sim and --port exclude each other: --sim runs the script on a virtual EC20 instead of a port")
 	}
-	f, err := parseFaults(faults)
-	if err != nil {
-		return nil, err
-	}
-	return &session.Sim{Options: sim.Options{Model: model, Faults: f, Reply: simReply, Log: simRunLog(c.App.ErrWriter)},
-		Ready: announce(c.App.ErrWriter, model)}, nil
+	o := simproc.Options{Model: model, Faults: faults, Reply: simReply, Log: simLogTo(c.App.ErrWriter)}
+	return &session.Sim{Start: childStarter(o, nil), Ready: announce(c.App.ErrWriter)}, nil
 }
+
+// simReply is what the broker answers the modem's first publish with, on
+// its subscribed topics: the reply of the demo.
+const simReply = `{"led":"on"}`
 
 // portGiven reports whether --port was on the command line. ATRUN_PORT
 // alone does not count: a port exported for everyday runs must not stop
@@ -95,15 +75,8 @@ func portGiven(c *cli.Context) bool {
 
 // announce says where the virtual EC20 and its broker are, on stderr with
 // the run's other remarks.
-func announce(w io.Writer, model string) func(context.Context, *sim.Sim) {
-	return func(_ context.Context, s *sim.Sim) {
-		fmt.Fprintf(w, "virtual %s on %s, MQTT broker at %s (TLS)\n", simName(model), s.DevicePath, s.BrokerAddr)
+func announce(w io.Writer) func(context.Context, simproc.Modem) {
+	return func(_ context.Context, m simproc.Modem) {
+		fmt.Fprintf(w, "virtual %s on %s, MQTT broker at %s (TLS)\n", simName(m.Model), m.Device, m.BrokerAddr)
 	}
 }
-
-// start starts the simulator and fills in the broker parameters the
-// command line did not give; it returns the device to open. A user name
-// or password given with --set becomes the embedded broker's, so that the
-// script's own credentials are the ones that work. The password is made a
-// secret before any byte reaches the modem: no trace, transcript, log or
-// error shows it.

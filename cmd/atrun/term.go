@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"io"
 	"os"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/atrun/atrun/simproc"
 	"github.com/atrun/atrun/term"
 )
 
@@ -39,7 +41,7 @@ Example:
    atrun term --sim
    printf 'AT\nAT+CSQ\n' | atrun term --sim`,
 		Flags: append(portFlags(),
-			&cli.BoolFlag{Name: "sim", Usage: "talk to a virtual EC20 (with an MQTT broker) started in this process"},
+			&cli.BoolFlag{Name: "sim", Usage: "talk to a virtual EC20 (with an MQTT broker) that atrun-sim runs for the session"},
 			&cli.DurationFlag{Name: "timeout", Usage: "wait up to `D` for each answer", DefaultText: "the command's documented maximum, 5s for most"},
 			&cli.BoolFlag{Name: "trace", Usage: "start with the trace on: every byte both ways, escaped (:trace toggles it)"},
 			&cli.BoolFlag{Name: "no-history", Usage: "keep no history of typed lines"},
@@ -82,7 +84,7 @@ func termAction(c *cli.Context) error {
 		history = term.HistoryFile()
 	}
 	err := term.Run(ctx, term.Options{
-		Port: port, Baud: c.Int("baud"), Sim: c.Bool("sim"),
+		Port: port, Baud: c.Int("baud"), Sim: termSim(c),
 		In: in, Out: c.App.Writer, Err: c.App.ErrWriter,
 		Interactive: interactive, History: history, Trace: c.Bool("trace"),
 		Timeout: c.Duration("timeout"), Colour: useColour(c.App.Writer),
@@ -98,6 +100,20 @@ func termAction(c *cli.Context) error {
 		err = &interruptedError{signal: se.Signal}
 	}
 	return stopped(ctx, err)
+}
+
+// termSim starts the virtual EC20 of --sim in a child; nil without --sim.
+func termSim(c *cli.Context) func(context.Context) (simproc.Modem, func() error, error) {
+	if !c.Bool("sim") {
+		return nil
+	}
+	return func(ctx context.Context) (simproc.Modem, func() error, error) {
+		ch, err := startChild(ctx, simproc.Options{Reply: term.SimReply})
+		if err != nil {
+			return simproc.Modem{}, nil, err
+		}
+		return ch.Modems[0], ch.Close, nil
+	}
 }
 
 // readerOf is the command's standard input.

@@ -57,6 +57,8 @@ func showTranscript(w io.Writer, t *transcript.Transcript) error {
 			fmt.Fprintf(bw, "%s  %s  %s\n", lead, paint(colour, ansiGreen, "<-"), holesVisible(e.Data))
 		case transcript.File:
 			fmt.Fprintf(bw, "%s  %s %s: %s\n", lead, paint(colour, ansiDim, "file"), e.Name, holesVisible(e.Data))
+		case transcript.Mark:
+			fmt.Fprintf(bw, "%s  %s %s\n", lead, paint(colour, ansiDim, "mark"), e.Name)
 		default:
 			fmt.Fprintf(bw, "%s  %s\n", lead, endText(colour, e))
 		}

@@ -9,11 +9,12 @@ import (
 )
 
 // Version is the format version this package writes.
-const Version = 2
+const Version = 3
 
 // supported lists the format versions Parse accepts. v2 added the word of
-// an end line (how the session ended) and the file events.
-func supported() []int { return []int{1, 2} }
+// an end line (how the session ended) and the file events; v3 the mark
+// events.
+func supported() []int { return []int{1, 2, 3} }
 
 const (
 	magic    = "atrun-transcript"
@@ -36,6 +37,9 @@ const (
 	// File is (part of) a file the script read through atrun, such as a
 	// certificate it uploaded (v2): a replay serves it from the transcript.
 	File
+	// Mark is a named point between bytes (v3): tap.MarkDrained is where
+	// the clean start's drain ended, so that a replay ends it there too.
+	Mark
 )
 
 func (k Kind) String() string {
@@ -48,6 +52,8 @@ func (k Kind) String() string {
 		return "end"
 	case File:
 		return "file"
+	case Mark:
+		return "mark"
 	}
 	return "kind(" + strconv.Itoa(int(k)) + ")"
 }
@@ -116,7 +122,7 @@ type Event struct {
 	// Data holds a message: see Event.Ending.
 	EndKind EndKind
 	// Name is the file's name, for a File event: the path as the script
-	// gave it.
+	// gave it; for a Mark, the mark's name.
 	Name string
 }
 
@@ -179,7 +185,7 @@ func (t *Transcript) Outcome() (failure string, ended bool) {
 	return e.Message, e.Ended()
 }
 
-// WriteTo writes t in the v1 format. It refuses a transcript it could not
+// WriteTo writes t in the current format (Version). It refuses a transcript it could not
 // read back (times going backwards, an event after End, a bad parameter
 // name, an empty event).
 func (t *Transcript) WriteTo(w io.Writer) (int64, error) {
@@ -217,9 +223,9 @@ func (t *Transcript) validate() error {
 			return fmt.Errorf("transcript: event %d: end must be the last event", i)
 		case (e.Kind == Host || e.Kind == Modem) && e.Data.IsEmpty():
 			return fmt.Errorf("transcript: event %d carries no data", i)
-		case e.Kind == File && e.Name == "":
-			return fmt.Errorf("transcript: event %d: a file event needs a name", i)
-		case e.Kind != Host && e.Kind != Modem && e.Kind != End && e.Kind != File:
+		case (e.Kind == File || e.Kind == Mark) && e.Name == "":
+			return fmt.Errorf("transcript: event %d: a %v event needs a name", i, e.Kind)
+		case e.Kind != Host && e.Kind != Modem && e.Kind != End && e.Kind != File && e.Kind != Mark:
 			return fmt.Errorf("transcript: event %d has unknown kind %v", i, e.Kind)
 		}
 		last = e.At
@@ -300,6 +306,9 @@ func appendEvent(b []byte, e Event) []byte {
 		b = appendQuoted(b, []byte(e.Name))
 		b = append(b, ' ')
 		return append(appendText(b, e.Data), '\n')
+	case Mark:
+		b = append(b, "mark  "...)
+		return append(appendQuoted(b, []byte(e.Name)), '\n')
 	case End:
 		b = append(b, "end"...)
 		end := e.Ending()

@@ -169,8 +169,8 @@ func TestParseErrors(t *testing.T) {
 		line     int
 		msg      string
 	}{
-		{"empty file", "", 1, "no \"atrun-transcript v2\" line"},
-		{"only comments", "# x\n\n# y\n", 3, "no \"atrun-transcript v2\" line"},
+		{"empty file", "", 1, "no \"atrun-transcript v3\" line"},
+		{"only comments", "# x\n\n# y\n", 3, "no \"atrun-transcript v3\" line"},
 		{"not a transcript", "hello world\n", 1, "not a transcript"},
 		{"missing version", "atrun-transcript\n", 1, "missing format version"},
 		{"junk after version", "atrun-transcript v1 x\n", 1, `unexpected "x"`},
@@ -225,13 +225,13 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestUnknownVersion(t *testing.T) {
-	for _, v := range []string{"v3", "v0", "1", "v1.1", "v02"} {
+	for _, v := range []string{"v4", "v0", "1", "v1.1", "v02"} {
 		_, err := Parse([]byte("# recorded by a newer atrun\natrun-transcript "+v+"\n0 host \"AT\"\n"), "new.atr")
 		var ve *VersionError
 		if !errors.As(err, &ve) {
 			t.Fatalf("%s: err = %v, want a *VersionError", v, err)
 		}
-		want := `new.atr:2: transcript format "` + v + `" is not supported: this atrun reads v1, v2`
+		want := `new.atr:2: transcript format "` + v + `" is not supported: this atrun reads v1, v2, v3`
 		if ve.Found != v || !strings.HasPrefix(err.Error(), want) {
 			t.Errorf("got %q\nwant %q...", err, want)
 		}

@@ -22,6 +22,7 @@ func FuzzParse(f *testing.F) {
 		"atrun-transcript v2\n1 end interrupted\n",
 		"atrun-transcript v2\n1 end failed\n",
 		"atrun-transcript v3\n",
+		"atrun-transcript v3\nresync on\n0 modem \"\\r\\nRDY\\r\\n\"\n0.02 mark \"drained\"\n0.02 host \"AT\\r\"\n",
 		"atrun-transcript v1\nstart 0000-01-01T00:00:00+01:00\n",
 		head + "1 end\n2 host \"AT\"\n",
 		head + "1 host \"AT\n",

@@ -163,6 +163,10 @@ func (r *Replay) step() bool {
 	}
 	r.mu.Unlock()
 	deadline, timer := r.clk.NextDeadline()
+	if reached, due := r.drainDue(); due {
+		// The clean start drains until here, whatever else is pending.
+		return r.reachDrain(reached, deadline, timer)
+	}
 	if stop && (!ok || r.t.Events[i].Kind == Host) {
 		// The script waits where the recorded session was stopped: either
 		// before a write it made only once stopped (cleaning up), or at the

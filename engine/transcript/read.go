@@ -247,6 +247,11 @@ func (p *parser) parseEvent(ts, rest string) string {
 			return fmt.Sprintf("file events need format v2 (the version line says v%d)", p.t.Header.Version)
 		}
 		return p.parseFile(e, data)
+	case "mark":
+		if p.t.Header.Version < 3 {
+			return fmt.Sprintf("mark events need format v3 (the version line says v%d)", p.t.Header.Version)
+		}
+		return p.parseMark(e, data)
 	case "":
 		return "event has no direction: want host, modem or end after the time"
 	default:
@@ -283,6 +288,27 @@ func (p *parser) parseFile(e Event, rest string) string {
 	if e.Data, err = parseText(rest[n:]); err != "" {
 		return err
 	}
+	p.t.Events = append(p.t.Events, e)
+	return ""
+}
+
+// parseMark reads the rest of a mark event: its quoted name, alone.
+func (p *parser) parseMark(e Event, rest string) string {
+	if rest == "" || rest[0] != '"' {
+		return "mark event needs a quoted name, such as \"drained\""
+	}
+	var name []byte
+	n, err := unquote(&name, rest)
+	if err != "" {
+		return err
+	}
+	if len(name) == 0 {
+		return "mark event has an empty name"
+	}
+	if more := strings.TrimLeft(rest[n:], " \t"); more != "" {
+		return fmt.Sprintf("unexpected %q after the mark's name", more)
+	}
+	e.Kind, e.Name = Mark, string(name)
 	p.t.Events = append(p.t.Events, e)
 	return ""
 }

@@ -160,6 +160,22 @@ func (r *Recorder) File(at time.Time, name string, data []byte) {
 	r.flush()
 }
 
+// Mark records a named point of the session (tap.MarkDrained: where the
+// clean start's drain ended). Modem bytes held back in case they began a
+// secret arrived before it, so they are written first, as before a host
+// write.
+func (r *Recorder) Mark(at time.Time, name string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.err != nil || r.ended || name == "" {
+		return
+	}
+	r.buf = r.buf[:0]
+	r.release(len(r.held))
+	r.buf = appendEvent(r.buf, Event{At: r.offset(at), Kind: Mark, Name: name})
+	r.flush()
+}
+
 // learn looks for secrets in every command line of a host write.
 func (r *Recorder) learn(p []byte) {
 	for _, line := range bytes.FieldsFunc(p, func(c rune) bool { return c == '\r' || c == '\n' }) {

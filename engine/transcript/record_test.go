@@ -109,7 +109,7 @@ func TestRecorderHeader(t *testing.T) {
 			{Name: "url", Value: Plain("mqtts://u:hunter22@h")}},
 	}
 	file := record(t, h, &s, nil, false)
-	want := `atrun-transcript v2
+	want := `atrun-transcript v3
 script "scripts/ec20.lua"
 port "tcp://***@10.0.0.1:2000"
 baud 115200

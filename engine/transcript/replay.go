@@ -11,6 +11,7 @@ import (
 
 	"github.com/atrun/atrun/engine/clock"
 	"github.com/atrun/atrun/engine/secret"
+	"github.com/atrun/atrun/engine/tap"
 )
 
 // DefaultChunk is how many bytes a replay's Read returns at most, unless
@@ -66,6 +67,7 @@ type Replay struct {
 	files   map[string][]byte
 	halted  chan struct{} // closed when the recorded stop is made to happen
 	ending  Ending        // how the recorded session ended
+	drain   drainMark     // where the recorded clean start's drain ended
 
 	mu         sync.Mutex
 	wake       *sync.Cond // tells the reader that out, err or closed changed
@@ -83,7 +85,67 @@ type Replay struct {
 	halt       bool       // the recorded stop happened (see Halted)
 	lost       bool       // the recorded port loss happened: reads fail
 	closed     bool
-	err        error // why the replay stopped, a *MismatchError
+	err        error  // why the replay stopped, a *MismatchError
+	onDrain    func() // called when the drain mark is reached (AtDrainEnd)
+}
+
+// drainMark is where a transcript's tap.MarkDrained mark stood: before the
+// played event at index at (-1: no mark), at time time.
+type drainMark struct {
+	at   int
+	time time.Duration
+}
+
+// has reports whether t holds an event of kind k.
+func (t *Transcript) has(k Kind) bool {
+	for _, e := range t.Events {
+		if e.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+// AtDrainEnd arranges for reached to be called where the recorded clean
+// start's drain ended (the transcript's "drained" mark): once every modem
+// event recorded before the mark has been delivered and read, and the
+// session is idle, the clock moves to the mark's time (a timer due by then
+// fires first) and reached is called, before any later event is played.
+// It reports false when the transcript holds no such mark, or the replay
+// is past it: the caller then ends its drain as it would live.
+// engine.ResyncOptions.Recorded takes it.
+func (r *Replay) AtDrainEnd(reached func()) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.drain.at < 0 || r.next > r.drain.at {
+		return false
+	}
+	r.onDrain = reached
+	return true
+}
+
+// drainDue returns the drain mark's callback when the replay stands at the
+// mark with a drain waiting for it.
+func (r *Replay) drainDue() (func(), bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.onDrain, r.onDrain != nil && r.next == r.drain.at && r.off == 0
+}
+
+// reachDrain moves the clock to the drain mark and ends the drain there,
+// unless a timer is due first. It reports whether anything may happen after.
+func (r *Replay) reachDrain(reached func(), deadline time.Time, timer bool) bool {
+	at := r.start.Add(r.drain.time)
+	if timer && !deadline.After(at) {
+		r.clk.AdvanceTo(deadline)
+		return true
+	}
+	r.clk.AdvanceTo(at)
+	r.mu.Lock()
+	r.onDrain = nil
+	r.mu.Unlock()
+	reached()
+	return true
 }
 
 // ReplayFile reads the transcript at path and starts replaying it.
@@ -112,13 +174,17 @@ func NewReplay(t *Transcript, opts Options) *Replay {
 		opts.Secrets = new(secret.Set)
 	}
 	files := t.Files()
-	if len(files) > 0 {
-		// File events are served by File, not played: the replay works on
-		// a copy without them.
+	drain := drainMark{at: -1}
+	if len(files) > 0 || t.has(Mark) {
+		// File events are served by File and marks consulted by
+		// AtDrainEnd, not played: the replay works on a copy without them.
 		c := *t
 		c.Events = make([]Event, 0, len(t.Events))
 		for _, e := range t.Events {
-			if e.Kind != File {
+			switch {
+			case e.Kind == Mark && e.Name == tap.MarkDrained && drain.at < 0:
+				drain = drainMark{at: len(c.Events), time: e.At}
+			case e.Kind != File && e.Kind != Mark:
 				c.Events = append(c.Events, e)
 			}
 		}
@@ -139,6 +205,7 @@ func NewReplay(t *Transcript, opts Options) *Replay {
 		stopped:    make(chan struct{}),
 		halted:     make(chan struct{}),
 		ending:     t.Ending(),
+		drain:      drain,
 		readerBusy: true,
 	}
 	r.wake = sync.NewCond(&r.mu)

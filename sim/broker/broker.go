@@ -161,8 +161,16 @@ func (b *Embedded) serve(addr string, tlsCfg *tls.Config, events func(string)) e
 	if addr == "" {
 		addr = "127.0.0.1:0"
 	}
+	// Each client gets a channel of MaximumClientWritesPending pointers
+	// for its outgoing packets: mochi's default (8192) is 64 KiB per
+	// client, made and zeroed at every connection. A modem's session has
+	// a handful in flight; 1024 still queues any downlink burst the tests
+	// and labs send.
+	caps := mqtt.NewDefaultServerCapabilities()
+	caps.MaximumClientWritesPending = 1024
 	srv := mqtt.New(&mqtt.Options{
 		InlineClient: true,
+		Capabilities: caps,
 		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	users := map[string]string{b.user: b.pass}

@@ -15,16 +15,18 @@ import (
 	"github.com/atrun/atrun/sim"
 )
 
-func init() { register(simCommand) }
-
 // simPortNames are the modem ports --port-name accepts; which one the pty
 // is decides whether URCs reach it (AT+QURCCFG="urcport").
 var simPortNames = []string{"usbat", "usbmodem", "uart1", "uart2"}
 
-func simCommand() *cli.Command {
-	return &cli.Command{
-		Name:  "sim",
-		Usage: "run a virtual EC20 on a pseudo-terminal, with an MQTT broker, until Ctrl+C",
+// simApp is the program's command line; command is how it is called
+// ("atrun sim" or "atrun-sim").
+func simApp(command string) *cli.App {
+	return &cli.App{
+		Name:      command,
+		HelpName:  command,
+		UsageText: command + " [options]",
+		Usage:     "run a virtual EC20 on a pseudo-terminal, with an MQTT broker, until Ctrl+C",
 		Description: `Starts a virtual Quectel EC20 on a pseudo-terminal (/dev/pts/N), and an
 MQTT broker over TLS with a fresh CA and a user name and password, unless
 --broker names another. It prints the device, the broker, the CA file and
@@ -73,9 +75,24 @@ Example:
 			&cli.StringSliceFlag{Name: "sms", Usage: "deliver an incoming SMS at start: `FROM:TEXT` (repeatable)"},
 			&cli.IntFlag{Name: "count", Value: 1, Usage: "start `N` virtual EC20s, each on its own device with its own IMEI, sharing one broker, and print their devices"},
 			&cli.StringFlag{Name: "reply", Value: simReply, Usage: "what the broker sends back on the modem's subscribed topics when it first publishes (`TEXT`; empty: nothing)"},
+			&cli.BoolFlag{Name: "json", Usage: "for atrun: describe each modem as a JSON line on stdout, take commands as JSON lines on stdin, stop when stdin ends"},
+			&cli.StringSliceFlag{Name: "watch", Usage: "with --json: report each message the broker receives on `TOPIC` (repeatable)"},
 		},
-		Action: simAction,
+		Action:               simAction,
+		HideVersion:          true,
+		EnableBashCompletion: true,
+		OnUsageError:         usageFailure,
+		// --sms '+49170:a,b' is one message: a comma is data.
+		DisableSliceFlagSeparator: true,
+		// Exit codes are decided by reportFailure alone.
+		ExitErrHandler: func(*cli.Context, error) {},
 	}
+}
+
+// usageFailure turns a flag the parser rejected into a usage error, with
+// no help screen.
+func usageFailure(c *cli.Context, err error, _ bool) error {
+	return usagef("%v (run '%s --help')", err, c.App.Name)
 }
 
 // faultHelpText lists the faults for the command's help.
@@ -87,7 +104,7 @@ func faultHelpText() string {
 
 func simAction(c *cli.Context) error {
 	if c.Args().Present() {
-		return usagef("atrun sim takes no arguments (got %q): faults go in --fault", c.Args().First())
+		return usagef("%s takes no arguments (got %q): faults go in --fault", c.App.Name, c.Args().First())
 	}
 	if wantsFaultHelp(c.StringSlice("fault")) {
 		printFaultHelp(c.App.Writer)
@@ -102,6 +119,9 @@ func simAction(c *cli.Context) error {
 			fmt.Fprintln(c.App.Writer, name)
 		}
 		return nil
+	}
+	if c.Bool("json") {
+		return serveJSON(c)
 	}
 	opts, err := simOptions(c)
 	if err != nil {
@@ -322,16 +342,5 @@ func readSimControls(r io.Reader, w io.Writer, m *sim.Modem) {
 		default:
 			fmt.Fprintln(w, "type: sms FROM TEXT   (an incoming SMS, e.g. sms +491701234567 hello)")
 		}
-	}
-}
-
-// simRunLog prints what the virtual EC20 notes during atrun run --sim (a
-// command it does not implement, a message it dropped) on stderr.
-func simRunLog(w io.Writer) func(string) {
-	var mu sync.Mutex
-	return func(line string) {
-		mu.Lock()
-		defer mu.Unlock()
-		fmt.Fprintln(w, "virtual EC20: "+line)
 	}
 }

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/atrun/atrun/sim"
+)
+
+// faultFlag is --fault.
+func faultFlag() cli.Flag {
+	return &cli.StringSliceFlag{
+		Name:  "fault",
+		Usage: "switch on a failure of the virtual EC20: `NAME[=VALUE]` (repeatable; 'atrun sim --fault help' lists them)",
+	}
+}
+
+// parseFaults reads the --fault values. One value may also hold a
+// comma-separated list, as sim.ParseFaults reads it.
+func parseFaults(values []string) (sim.Faults, error) {
+	f, err := sim.ParseFaults(strings.Join(values, ","))
+	if err != nil {
+		return sim.Faults{}, &usageError{msg: "--fault: " + err.Error(),
+			hint: "'atrun sim --fault help' lists every fault with what it does"}
+	}
+	return f, nil
+}
+
+// wantsFaultHelp reports whether --fault help was given.
+func wantsFaultHelp(values []string) bool {
+	for _, v := range values {
+		if strings.EqualFold(strings.TrimSpace(v), "help") {
+			return true
+		}
+	}
+	return false
+}
+
+// printFaultHelp lists every fault with what it does.
+func printFaultHelp(w io.Writer) {
+	fmt.Fprintln(w, "Faults of the virtual EC20 (--fault NAME or --fault NAME=VALUE, repeatable):")
+	for _, line := range sim.FaultHelp() {
+		fmt.Fprintln(w, "  "+line)
+	}
+	fmt.Fprintln(w, "The same names work on --model simcom and --model ublox, shown in their own result codes")
+	fmt.Fprintln(w, "(docs/at-reference/simcom.md and ublox.md list them); the file faults act on the EC20 only.")
+}
+
+// modelFlag is --model.
+func modelFlag() cli.Flag {
+	var choices []string
+	for _, m := range sim.Models() {
+		choices = append(choices, m+" ("+sim.ModelTitle(m)+")")
+	}
+	return &cli.StringFlag{
+		Name:  "model",
+		Value: sim.ModelEC20,
+		Usage: "the virtual modem: `NAME` " + strings.Join(choices, ", "),
+	}
+}
+
+// modelOf reads --model, refusing an unknown name with the choices.
+func modelOf(c *cli.Context) (string, error) {
+	m := strings.ToLower(c.String("model"))
+	if err := sim.CheckModel(m); err != nil {
+		return "", &usageError{msg: "--model: " + err.Error()}
+	}
+	return m, nil
+}
+
+// modelScripts is the shipped MQTT-over-TLS script of each model.
+var modelScripts = map[string]string{
+	sim.ModelEC20:   "ec20_mqtts",
+	sim.ModelSIMCom: "simcom_mqtts",
+	sim.ModelUblox:  "ublox_mqtts",
+}
+
+// simName is how a virtual modem is named: "EC20" as it always has
+// been, else the module ("SIMCom A7670E").
+func simName(model string) string {
+	if model == "" || model == sim.ModelEC20 {
+		return "EC20"
+	}
+	return sim.ModelTitle(model)
+}
+
+// interrupted is how the simulator was stopped: by a signal, its normal
+// end.
+type interrupted struct{ signal os.Signal }
+
+func (e *interrupted) Error() string {
+	if e.signal == os.Interrupt {
+		return "interrupted by Ctrl+C (SIGINT)"
+	}
+	return "interrupted by SIGTERM"
+}
+
+// withInterrupt returns a context that SIGINT (Ctrl+C) or SIGTERM
+// cancels. After the first signal the default handling is back: a second
+// Ctrl+C kills a simulator that does not stop.
+func withInterrupt(parent context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case s := <-ch:
+			signal.Stop(ch)
+			cancel(&interrupted{signal: s})
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(ch)
+		close(done)
+		cancel(nil)
+	}
+}
+
+// stopped explains a failure to start by a signal that came meanwhile:
+// Ctrl+C while an external broker is slow to answer is an interruption,
+// not a setup error.
+func stopped(ctx context.Context, err error) error {
+	if intr, ok := context.Cause(ctx).(*interrupted); ok && err != nil {
+		return intr
+	}
+	return err
+}
+
+// lazyRegexp compiles expr on first use.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}

@@ -1,0 +1,94 @@
+package session
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/atrun/atrun/engine/enginetest"
+	"github.com/atrun/atrun/engine/tap"
+	"github.com/atrun/atrun/engine/transcript"
+	"github.com/atrun/atrun/luabind"
+	"github.com/atrun/atrun/replay"
+	"golang.org/x/sys/unix"
+)
+
+// A run with the clean start records where its drain ended: every byte the
+// modem sent before the mark was drained (the stale answers an earlier
+// program left), the clean start's AT comes after it. The recording
+// replays, its drain ending at the mark.
+func TestRunRecordsWhereTheDrainEnded(t *testing.T) {
+	stale := "\r\n+CSQ: 5,99\r\n\r\nOK\r\n"
+	fake, dev := startStaleModem(t, stale,
+		enginetest.Step{Expect: "AT\r", Reply: "\r\nOK\r\n"},
+		enginetest.Step{Expect: "AT+CSQ\r", Reply: "\r\n+CSQ: 19,99\r\n\r\nOK\r\n"},
+	)
+	dir := t.TempDir()
+	rec := filepath.Join(dir, "rec.atr")
+	script := luabind.Script{Name: filepath.Join(dir, "s.lua"), Source: []byte(`local r = send("AT+CSQ") assert(r.lines[1] == "+CSQ: 19,99", r.lines[1])`), Dir: dir}
+	if _, err := Run(context.Background(), Job{Script: script, Port: dev, Baud: 115200, Record: rec, Start: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	fake.Finished(t)
+	tr, err := transcript.ReadFile(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tr.Header.Resync || tr.Header.Version != transcript.Version {
+		t.Fatalf("header %+v", tr.Header)
+	}
+	var before strings.Builder
+	mark := -1
+	for i, e := range tr.Events {
+		if e.Kind == transcript.Mark && e.Name == tap.MarkDrained {
+			mark = i
+			break
+		}
+		if e.Kind != transcript.Modem {
+			t.Fatalf("event %d before the mark is %v", i, e)
+		}
+		before.Write(e.Data.Bytes)
+	}
+	if mark < 0 || mark+1 >= len(tr.Events) || tr.Events[mark+1].Kind != transcript.Host || string(tr.Events[mark+1].Data.Bytes) != "AT\r" {
+		t.Fatalf("no drain mark right before the first AT in\n%v", tr.Events)
+	}
+	// What came before the mark is what the clean start drained: all of the
+	// stale bytes, which were waiting in the line before the run opened it.
+	if before.String() != stale {
+		t.Errorf("drained %q, want %q", before.String(), stale)
+	}
+	res, err := replay.Run(context.Background(), script, tr, replay.Options{})
+	if err != nil || res.Verdict != replay.Pass {
+		t.Fatalf("replay of its own recording: %v %v", res.Verdict, res.Err)
+	}
+}
+
+// startStaleModem is startModem with bytes already waiting in the line, as
+// an earlier program left them: the terminal is made raw first, so that
+// the line discipline neither echoes nor translates them.
+func startStaleModem(t *testing.T, stale string, steps ...enginetest.Step) (*enginetest.Fake, string) {
+	t.Helper()
+	master, slave := enginetest.OpenPTY(t)
+	f, err := os.OpenFile(slave, os.O_RDWR|unix.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tio, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tio.Lflag &^= unix.ECHO | unix.ECHONL | unix.ICANON | unix.ISIG | unix.IEXTEN
+	tio.Iflag &^= unix.ICRNL | unix.INLCR | unix.IGNCR | unix.IXON
+	tio.Oflag &^= unix.OPOST
+	if err := unix.IoctlSetTermios(int(f.Fd()), unix.TCSETS, tio); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := master.Write([]byte(stale)); err != nil {
+		t.Fatal(err)
+	}
+	return enginetest.Run(t, master, 3, steps...), slave
+}
