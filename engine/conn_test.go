@@ -12,6 +12,7 @@ import (
 
 	"github.com/atrun/atrun/engine/enginetest"
 	"github.com/atrun/atrun/engine/tap"
+	"github.com/atrun/atrun/engine/transcript"
 )
 
 func TestSendAnswers(t *testing.T) {
@@ -124,29 +125,53 @@ func TestRefusedCommandsWriteNothing(t *testing.T) {
 	}
 }
 
+// lateAnswer: the modem echoes AT+COPS=? and answers only after the
+// host has given up on it (50 ms) and sent AT.
+const lateAnswer = `atrun-transcript v1
+start 2026-03-02T09:15:04Z
+
+0.000000 host  "AT+COPS=?\r"
+0.010000 modem "AT+COPS=?\r"
+0.050000 host  "AT\r"
+0.060000 modem "\r\n+COPS: (1,\"X\",\"X\",\"00101\",7)\r\n\r\nOK\r\nAT\r\r\nOK\r\n"
+0.070000 end
+`
+
 // A timed-out command's late answer must not be taken for the next
-// command's.
+// command's. The exchange runs on virtual time, so the timeout fires after
+// the whole echo was read however slow the machine is (on the wall clock a
+// busy machine let 50 ms pass before the first byte).
 func TestTimeoutThenLateAnswer(t *testing.T) {
-	c, m := startFake(t, 2,
-		step{"AT+COPS=?\r", "AT+COPS=?\r"},
-		step{"AT\r", "\r\n+COPS: (1,\"X\",\"X\",\"00101\",7)\r\n\r\nOK\r\nAT\r\r\nOK\r\n"},
-	)
-	_, err := c.Send(ctxT(t), "AT+COPS=?", Timeout(50*time.Millisecond))
-	var te *TimeoutError
-	if !errors.As(err, &te) {
-		t.Fatalf("err = %v, want timeout", err)
-	}
-	if string(te.Received) != "AT+COPS=?\r" || te.Awaited != "AT+COPS=?" {
-		t.Fatalf("timeout %+v", te)
-	}
-	resp, err := c.Send(ctxT(t), "AT")
+	tr, err := transcript.Parse([]byte(lateAnswer), "late.atr")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(resp.Lines) != 0 || resp.Final != "OK" {
-		t.Fatalf("AT got %+v: the orphan's answer leaked", resp)
+	for _, chunk := range []int{1, 2, 64} {
+		rp := transcript.NewReplay(tr, transcript.Options{Chunk: chunk})
+		clk := rp.Clock()
+		clk.Busy() // this goroutine is the script (see the transcript package)
+		c := New(rp, Config{Name: "replay", Clock: clk})
+		_, err := c.Send(ctxT(t), "AT+COPS=?", Timeout(50*time.Millisecond))
+		var te *TimeoutError
+		if !errors.As(err, &te) {
+			t.Fatalf("chunk %d: err = %v, want timeout", chunk, err)
+		}
+		if string(te.Received) != "AT+COPS=?\r" || te.Awaited != "AT+COPS=?" {
+			t.Fatalf("chunk %d: timeout %+v", chunk, te)
+		}
+		resp, err := c.Send(ctxT(t), "AT")
+		if err != nil {
+			t.Fatalf("chunk %d: %v", chunk, err)
+		}
+		if len(resp.Lines) != 0 || resp.Final != "OK" {
+			t.Fatalf("chunk %d: AT got %+v: the orphan's answer leaked", chunk, resp)
+		}
+		if err := rp.Finish(); err != nil {
+			t.Errorf("chunk %d: %v", chunk, err)
+		}
+		clk.Idle()
+		c.Close()
 	}
-	m.Finished(t)
 }
 
 func TestSilentModemTimeoutMessage(t *testing.T) {

@@ -19,8 +19,6 @@ import (
 	"github.com/atrun/atrun/session"
 	"github.com/atrun/atrun/sim"
 	"github.com/atrun/atrun/sim/broker"
-	"github.com/atrun/atrun/simproc"
-	"github.com/atrun/atrun/simproc/inproc"
 )
 
 // familyRecordings are the sessions of the SIMCom and u-blox scripts kept
@@ -177,13 +175,12 @@ func recordFamily(t *testing.T, b *broker.Embedded, out, ca, model, faults strin
 			params[k] = v
 		}
 	}
-	var running *sim.Sim
-	virt := &session.Sim{Start: inproc.StarterKeeping(sim.Options{Model: model, Faults: f, Broker: sim.BrokerOptions{
-		URL: b.URL(), CAFile: b.CAFile(), Username: b.Username(), Password: b.Password()}},
-		func(s *sim.Sim) { running = s })}
+	var ready func(context.Context, *sim.Sim)
 	if downlink {
-		virt.Ready = func(ctx context.Context, _ simproc.Modem) { go answerUplink(ctx, running) }
+		ready = func(ctx context.Context, s *sim.Sim) { go answerUplink(ctx, s) }
 	}
+	virt := inProcess(sim.Options{Model: model, Faults: f, Broker: sim.BrokerOptions{
+		URL: b.URL(), CAFile: b.CAFile(), Username: b.Username(), Password: b.Password()}}, ready)
 	script := familyScript[model]
 	src, full, _ := scripts.Lookup(script)
 	_, runErr := session.Run(ctx, session.Job{
@@ -239,8 +236,7 @@ func TestFamiliesLongMessage(t *testing.T) {
 		t.Run(model, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
-			var s *sim.Sim
-			virt := &session.Sim{Start: inproc.StarterKeeping(sim.Options{Model: model}, func(r *sim.Sim) { s = r }), Ready: func(ctx context.Context, _ simproc.Modem) {
+			virt := inProcess(sim.Options{Model: model}, func(ctx context.Context, s *sim.Sim) {
 				go func() {
 					sub, err := s.Broker.Subscribe(ctx, "dev1/up")
 					if err != nil {
@@ -250,7 +246,7 @@ func TestFamiliesLongMessage(t *testing.T) {
 						s.Broker.Publish(ctx, "dev1/down", []byte(payload), 1, false)
 					}
 				}()
-			}}
+			})
 			src, full, _ := scripts.Lookup(familyScript[model])
 			out := &prints{}
 			_, err := session.Run(ctx, session.Job{

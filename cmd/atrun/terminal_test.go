@@ -33,22 +33,33 @@ func TestStderrOnATerminal(t *testing.T) {
 	if o := waitFor(t, cmd, stdout, nil, 30*time.Second); o.code != 0 {
 		t.Fatalf("exit %d", o.code)
 	}
-	got := drain(t, term)
-	for _, want := range []string{"upload RAM:x: 5/5 bytes (100%)", ansiCyan + "->" + ansiReset, ansiGreen + "<-" + ansiReset} {
+	wants := []string{"upload RAM:x: 5/5 bytes (100%)", ansiCyan + "->" + ansiReset, ansiGreen + "<-" + ansiReset}
+	got := readUntil(t, term, wants)
+	for _, want := range wants {
 		if !strings.Contains(got, want) {
 			t.Errorf("terminal output lacks %q:\n%q", want, got)
 		}
 	}
 }
 
-// drain reads what the process wrote to the terminal. It has exited, so
-// everything is in the pty's buffer already: read until nothing is left.
-func drain(t *testing.T, master *os.File) string {
+// readUntil reads what the process wrote to the terminal until it holds
+// every one of wants, or a generous deadline passes: the pty hands the
+// bytes of a process that has exited to the master side on its own time,
+// later still on a busy machine.
+func readUntil(t *testing.T, master *os.File, wants []string) string {
 	t.Helper()
 	var b strings.Builder
 	buf := make([]byte, 4096)
+	master.SetReadDeadline(time.Now().Add(30 * time.Second))
+	defer master.SetReadDeadline(time.Time{})
 	for {
-		master.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+		done := true
+		for _, w := range wants {
+			done = done && strings.Contains(b.String(), w)
+		}
+		if done {
+			return b.String()
+		}
 		n, err := master.Read(buf)
 		b.Write(buf[:n])
 		if errors.Is(err, os.ErrDeadlineExceeded) {

@@ -32,6 +32,7 @@ type Fake struct {
 	pending bytes.Buffer  // written but not yet matched by a step
 	grew    chan struct{} // closed and replaced whenever the host writes
 	done    chan struct{}
+	over    chan struct{} // closed when the test is over: the script stops quietly
 }
 
 // Start runs script on the modem end of an in-memory pipe and returns the
@@ -46,9 +47,20 @@ func Start(t testing.TB, chunk int, script ...Step) (io.ReadWriteCloser, *Fake) 
 
 // Run runs script on port, the modem's end of any link (a pty master).
 func Run(t testing.TB, port io.ReadWriteCloser, chunk int, script ...Step) *Fake {
-	f := &Fake{t: t, port: port, chunk: chunk, grew: make(chan struct{}), done: make(chan struct{})}
+	f := &Fake{t: t, port: port, chunk: chunk, grew: make(chan struct{}), done: make(chan struct{}), over: make(chan struct{})}
 	go f.read()
 	go f.run(script)
+	// A script still waiting when the test ends (it failed, or did not
+	// need every step) must not report after it: the testing package
+	// panics on that, and the crash hides every later test's result.
+	t.Cleanup(func() {
+		close(f.over)
+		f.port.Close() // unblocks a Send
+		select {
+		case <-f.done:
+		case <-time.After(10 * time.Second):
+		}
+	})
 	return f
 }
 
@@ -101,6 +113,8 @@ func (f *Fake) Await(want string) bool {
 		f.mu.Unlock()
 		select {
 		case <-grew:
+		case <-f.over:
+			return false
 		case <-deadline:
 			f.t.Errorf("fake modem: host never wrote %q (it wrote %q)", want, f.Wrote())
 			return false
