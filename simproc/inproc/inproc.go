@@ -32,28 +32,14 @@ func Describe(s *sim.Sim, opts sim.Options, index int) simproc.Modem {
 
 // Starter starts one virtual modem with opts in this process, whose
 // embedded broker takes the user name and password given ("" lets it make
-// them up, or keeps those of opts): the shape of session.StartSim.
+// them up): the shape of session.StartSim.
 func Starter(opts sim.Options) func(ctx context.Context, username, password string) (simproc.Modem, func() error, error) {
-	return StarterKeeping(opts, nil)
-}
-
-// StarterKeeping is Starter that also hands the started simulator to keep,
-// for a test that drives its broker or modem.
-func StarterKeeping(opts sim.Options, keep func(*sim.Sim)) func(ctx context.Context, username, password string) (simproc.Modem, func() error, error) {
 	return func(ctx context.Context, username, password string) (simproc.Modem, func() error, error) {
 		o := opts
-		if username != "" {
-			o.Broker.Username = username
-		}
-		if password != "" {
-			o.Broker.Password = password
-		}
+		o.Broker.Username, o.Broker.Password = username, password
 		s, err := sim.Start(ctx, o)
 		if err != nil {
 			return simproc.Modem{}, nil, err
-		}
-		if keep != nil {
-			keep(s)
 		}
 		return Describe(s, o, 1), s.Close, nil
 	}
