@@ -38,10 +38,12 @@ type Config struct {
 }
 
 // Conn is an AT session over a port. One goroutine reads the port and
-// routes frames; the methods that wait (Send, SendPrompt, Upload, WaitURC,
-// Expect) serve one caller at a time, and URC handlers run on that caller's
-// goroutine while it waits, so they never race with it. Close may be called
-// from any goroutine.
+// routes frames while nobody waits; a caller waiting for its answer on a
+// serial port reads it itself (direct.go), one reader at a time, frames
+// routed in wire order either way. The methods that wait (Send,
+// SendPrompt, Upload, WaitURC, Expect) serve one caller at a time, and URC
+// handlers run on that caller's goroutine while it waits, so they never
+// race with it. Close may be called from any goroutine.
 type Conn struct {
 	port    io.ReadWriteCloser
 	name    string

@@ -106,15 +106,20 @@ func (m Many) job(i int) Job {
 
 // simOf is the run's virtual EC20: the fleet's member. The members share
 // one broker, where two MQTT clients with the same identifier push each
-// other off: unless the parameters name one, run i is client atrun-i.
+// other off, and where runs on the same topics receive one another's
+// messages: unless the parameters name them, run i is client atrun-i and
+// publishes to atrun-i/up, subscribes to atrun-i/down.
 func (m Many) simOf(s simproc.Modem, params map[string]string, i int) *Sim {
 	v := &Sim{Running: &s}
 	if m.Job.Sim != nil {
 		v.Ready = m.Job.Sim.Ready
 	}
-	if _, given := params["client_id"]; !given {
-		params["client_id"] = "atrun-" + strconv.Itoa(i)
-		v.added = append(v.added, "client_id")
+	own := "atrun-" + strconv.Itoa(i)
+	for _, p := range [][2]string{{"client_id", own}, {"pub_topic", own + "/up"}, {"sub_topic", own + "/down"}} {
+		if _, given := params[p[0]]; !given {
+			params[p[0]] = p[1]
+			v.added = append(v.added, p[0])
+		}
 	}
 	return v
 }

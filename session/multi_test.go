@@ -105,7 +105,8 @@ func FuzzReadPorts(f *testing.F) {
 }
 
 // RunMany runs on each member of a fleet with its own parameters: each
-// sees its own modem (IMEI) and gets its own MQTT client identifier.
+// sees its own modem (IMEI) and gets its own MQTT client identifier and
+// topics, so that no run receives another's messages.
 func TestRunManyOnFleet(t *testing.T) {
 	sims, stop, err := inproc.StartFleet(context.Background(), 3, sim.Options{})
 	if err != nil {
@@ -114,7 +115,7 @@ func TestRunManyOnFleet(t *testing.T) {
 	defer stop()
 	const src = `
 local r = send('AT+GSN')
-print(param('tag') .. ' ' .. param('client_id') .. ' ' .. r.lines[1])
+print(param('tag') .. ' ' .. param('client_id') .. ' ' .. param('pub_topic') .. ' ' .. param('sub_topic') .. ' ' .. r.lines[1])
 `
 	var mu sync.Mutex
 	printed := map[int]string{}
@@ -130,7 +131,7 @@ print(param('tag') .. ' ' .. param('client_id') .. ' ' .. r.lines[1])
 		if o.Err != nil || o.Index != i+1 || o.Port != sims[i].Device {
 			t.Fatalf("run %d: %+v", i+1, o)
 		}
-		want := fmt.Sprintf("n%d atrun-%d %s", i+1, i+1, sim.IdentityOf(i+1).IMEI)
+		want := fmt.Sprintf("n%d atrun-%d atrun-%d/up atrun-%d/down %s", i+1, i+1, i+1, i+1, sim.IdentityOf(i+1).IMEI)
 		if printed[i+1] != want {
 			t.Errorf("run %d printed %q, want %q", i+1, printed[i+1], want)
 		}
