@@ -2,7 +2,10 @@ package luabind
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"sync"
+	"sync/atomic"
 
 	lua "github.com/yuin/gopher-lua"
 	"github.com/yuin/gopher-lua/parse"
@@ -12,14 +15,29 @@ import (
 // most of the cost of starting a run (the shipped script and its modules
 // are a few hundred lines); a replay of many transcripts, or one script
 // run on many modems at once, compiles each chunk once. Compiled
-// prototypes are read-only, so states may share them. The cache is keyed
-// in two levels so that a lookup, made by every run for the script and
-// each module it requires, allocates nothing: a key made of name and
-// source was a copy of the whole source per lookup.
+// prototypes are read-only, so states may share them.
+//
+// Runs that start together (a fleet's) all require the same modules at
+// the same moment: each entry is compiled by the first run that asks for
+// it while the others wait for that one, instead of all of them missing
+// the cache and compiling it each. The cache is keyed in two levels so
+// that a lookup allocates nothing (a key made of name and source was a
+// copy of the whole source per lookup).
 var protos struct {
-	sync.RWMutex
-	byName map[string]map[string]*lua.FunctionProto // name -> source -> prototype
+	sync.Mutex
+	byName map[string]map[string]*compiled // name -> source -> chunk
 }
+
+// compiled is one chunk, compiled once; err is its syntax error.
+type compiled struct {
+	once  sync.Once
+	proto *lua.FunctionProto
+	err   error
+}
+
+// compilations counts the chunks compiled, for the test that checks that
+// runs starting together share one compilation.
+var compilations atomic.Int64
 
 // load returns the chunk as a function of L, compiling it on first use.
 func load(L *lua.LState, name string, src []byte) (*lua.LFunction, error) {
@@ -32,12 +50,43 @@ func load(L *lua.LState, name string, src []byte) (*lua.LFunction, error) {
 
 // compile returns the chunk's prototype, compiling it on first use.
 func compile(name string, src []byte) (*lua.FunctionProto, error) {
-	protos.RLock()
-	p, ok := protos.byName[name][string(src)]
-	protos.RUnlock()
-	if ok {
-		return p, nil
+	c := cached(name, src)
+	c.once.Do(func() {
+		// A panic in the parser must not leave the entry empty for the
+		// runs waiting on it: it becomes the chunk's error.
+		defer func() {
+			if r := recover(); r != nil {
+				msg := fmt.Sprintf("%s: cannot compile: %v", name, r)
+				c.proto, c.err = nil, &lua.ApiError{Type: lua.ApiErrorSyntax, Object: lua.LString(msg), Cause: errors.New(msg)}
+			}
+		}()
+		c.proto, c.err = compileNow(name, src)
+	})
+	return c.proto, c.err
+}
+
+// cached returns the cache entry of the chunk, adding an empty one.
+func cached(name string, src []byte) *compiled {
+	protos.Lock()
+	defer protos.Unlock()
+	bySrc := protos.byName[name]
+	if c, ok := bySrc[string(src)]; ok {
+		return c
 	}
+	if protos.byName == nil {
+		protos.byName = map[string]map[string]*compiled{}
+	}
+	if bySrc == nil {
+		bySrc = map[string]*compiled{}
+		protos.byName[name] = bySrc
+	}
+	c := &compiled{}
+	bySrc[string(src)] = c
+	return c
+}
+
+func compileNow(name string, src []byte) (*lua.FunctionProto, error) {
+	compilations.Add(1)
 	chunk, err := parse.Parse(bytes.NewReader(src), name)
 	if err != nil {
 		return nil, &lua.ApiError{Type: lua.ApiErrorSyntax, Object: lua.LString(err.Error()), Cause: err}
@@ -46,20 +95,6 @@ func compile(name string, src []byte) (*lua.FunctionProto, error) {
 	if err != nil {
 		return nil, &lua.ApiError{Type: lua.ApiErrorSyntax, Object: lua.LString(err.Error()), Cause: err}
 	}
-	protos.Lock()
-	defer protos.Unlock()
-	if protos.byName == nil {
-		protos.byName = map[string]map[string]*lua.FunctionProto{}
-	}
-	bySrc := protos.byName[name]
-	if bySrc == nil {
-		bySrc = map[string]*lua.FunctionProto{}
-		protos.byName[name] = bySrc
-	}
-	if p, ok := bySrc[string(src)]; ok {
-		return p, nil // compiled meanwhile by another run: share that one
-	}
-	bySrc[string(src)] = proto
 	return proto, nil
 }
 

@@ -57,6 +57,26 @@ func TestDrainEndsAtTheMark(t *testing.T) {
 	}
 }
 
+// A mark long after the start (the port took its time to open, and the
+// recording starts before the open) is waited for all the same.
+func TestDrainMarkLate(t *testing.T) {
+	late := `atrun-transcript v3
+resync on
+
+29.001000 modem "\r\n+CSQ: 5,99\r\n"
+29.050000 modem "\r\nOK\r\n"
+29.051000 mark  "drained"
+29.051000 host  "AT\r"
+29.052000 modem "\r\nOK\r\n"
+29.053000 host  "AT+CSQ\r"
+29.054000 modem "\r\n+CSQ: 19,99\r\n\r\nOK\r\n"
+29.060000 end
+`
+	if res := replayString(t, "late.atr", late, csqScript); res.Verdict != Pass {
+		t.Fatalf("verdict %v: %v", res.Verdict, res.Err)
+	}
+}
+
 // Moving the stale +CSQ: line from before the mark to after it changes what
 // the clean start did: it is no longer drained, the first AT's answer is
 // not clean, and the clean start writes another AT where the recording

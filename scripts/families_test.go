@@ -175,11 +175,12 @@ func recordFamily(t *testing.T, b *broker.Embedded, out, ca, model, faults strin
 			params[k] = v
 		}
 	}
-	virt := &session.Sim{Options: sim.Options{Model: model, Faults: f, Broker: sim.BrokerOptions{
-		URL: b.URL(), CAFile: b.CAFile(), Username: b.Username(), Password: b.Password()}}}
+	var ready func(context.Context, *sim.Sim)
 	if downlink {
-		virt.Ready = func(ctx context.Context, s *sim.Sim) { go answerUplink(ctx, s) }
+		ready = func(ctx context.Context, s *sim.Sim) { go answerUplink(ctx, s) }
 	}
+	virt := inProcess(sim.Options{Model: model, Faults: f, Broker: sim.BrokerOptions{
+		URL: b.URL(), CAFile: b.CAFile(), Username: b.Username(), Password: b.Password()}}, ready)
 	script := familyScript[model]
 	src, full, _ := scripts.Lookup(script)
 	_, runErr := session.Run(ctx, session.Job{
@@ -235,7 +236,7 @@ func TestFamiliesLongMessage(t *testing.T) {
 		t.Run(model, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
-			virt := &session.Sim{Options: sim.Options{Model: model}, Ready: func(ctx context.Context, s *sim.Sim) {
+			virt := inProcess(sim.Options{Model: model}, func(ctx context.Context, s *sim.Sim) {
 				go func() {
 					sub, err := s.Broker.Subscribe(ctx, "dev1/up")
 					if err != nil {
@@ -245,7 +246,7 @@ func TestFamiliesLongMessage(t *testing.T) {
 						s.Broker.Publish(ctx, "dev1/down", []byte(payload), 1, false)
 					}
 				}()
-			}}
+			})
 			src, full, _ := scripts.Lookup(familyScript[model])
 			out := &prints{}
 			_, err := session.Run(ctx, session.Job{

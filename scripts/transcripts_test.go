@@ -18,6 +18,8 @@ import (
 	"github.com/atrun/atrun/session"
 	"github.com/atrun/atrun/sim"
 	"github.com/atrun/atrun/sim/broker"
+	"github.com/atrun/atrun/simproc"
+	"github.com/atrun/atrun/simproc/inproc"
 )
 
 // update re-records testdata/transcripts from the virtual EC20:
@@ -155,11 +157,12 @@ func record(t *testing.T, b *broker.Embedded, name, faults string, extra map[str
 			params[k] = v
 		}
 	}
-	virt := &session.Sim{Options: sim.Options{Faults: f, Broker: sim.BrokerOptions{
-		URL: b.URL(), CAFile: b.CAFile(), Username: b.Username(), Password: b.Password()}}}
+	var ready func(context.Context, *sim.Sim)
 	if downlink {
-		virt.Ready = func(ctx context.Context, s *sim.Sim) { go answerUplink(ctx, s) }
+		ready = func(ctx context.Context, s *sim.Sim) { go answerUplink(ctx, s) }
 	}
+	virt := inProcess(sim.Options{Faults: f, Broker: sim.BrokerOptions{
+		URL: b.URL(), CAFile: b.CAFile(), Username: b.Username(), Password: b.Password()}}, ready)
 	src, full, _ := scripts.Lookup("ec20_mqtts")
 	file := filepath.Join("testdata/transcripts", name+".atr")
 	_, runErr := session.Run(ctx, session.Job{
@@ -186,6 +189,27 @@ func record(t *testing.T, b *broker.Embedded, name, faults string, extra map[str
 
 // answerUplink plays the application behind the broker: when the modem's
 // message arrives, it sends a command down.
+// inProcess is a run's virtual modem started in this process, with ready
+// (when set) given the simulator itself once it is up, as the tests that
+// play the broker's side need.
+func inProcess(opts sim.Options, ready func(context.Context, *sim.Sim)) *session.Sim {
+	var started *sim.Sim // set by Start, read by Ready on the run's goroutine
+	v := &session.Sim{Start: func(ctx context.Context, username, password string) (simproc.Modem, func() error, error) {
+		o := opts
+		o.Broker.Username, o.Broker.Password = username, password
+		s, err := sim.Start(ctx, o)
+		if err != nil {
+			return simproc.Modem{}, nil, err
+		}
+		started = s
+		return inproc.Describe(s, o, 1), s.Close, nil
+	}}
+	if ready != nil {
+		v.Ready = func(ctx context.Context, _ simproc.Modem) { ready(ctx, started) }
+	}
+	return v
+}
+
 func answerUplink(ctx context.Context, s *sim.Sim) {
 	sub, err := s.Broker.Subscribe(ctx, "dev1/up")
 	if err != nil {

@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,6 +64,24 @@ func TestRunRecordsWhereTheDrainEnded(t *testing.T) {
 	res, err := replay.Run(context.Background(), script, tr, replay.Options{})
 	if err != nil || res.Verdict != replay.Pass {
 		t.Fatalf("replay of its own recording: %v %v", res.Verdict, res.Err)
+	}
+
+	// The stale +CSQ: line moved from before the mark to after it: the
+	// clean start's AT now gets it for an answer and writes another AT
+	// where the recording holds the script's command. A mismatch, and it
+	// shows both writes.
+	moved := *tr
+	at := tr.Events[mark].At
+	moved.Events = append([]transcript.Event{
+		{At: tr.Events[0].At, Kind: transcript.Modem, Data: transcript.Plain("\r\nOK\r\n")},
+		tr.Events[mark],
+		{At: at, Kind: transcript.Modem, Data: transcript.Plain("\r\n+CSQ: 5,99\r\n")},
+	}, tr.Events[mark+1:]...)
+	res, err = replay.Run(context.Background(), script, &moved, replay.Options{})
+	var mm *transcript.MismatchError
+	if err != nil || res.Verdict != replay.Mismatch || !errors.As(res.Err, &mm) ||
+		!strings.Contains(mm.Error(), `expected: "AT+CSQ\r"`) || !strings.Contains(mm.Error(), `got:      "AT\r"`) {
+		t.Fatalf("replay with the byte moved past the mark: %v %v", res.Verdict, res.Err)
 	}
 }
 

@@ -2,7 +2,6 @@ package session
 
 import (
 	"context"
-	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -25,8 +24,21 @@ func BenchmarkRunManyMQTTS(b *testing.B) {
 		b.Fatal(err)
 	}
 	script := luabind.Script{Name: "ec20_mqtts.lua", Source: src}
-	for _, n := range []int{1, 32} {
-		b.Run("n="+strconv.Itoa(n), func(b *testing.B) {
+	for _, c := range []struct {
+		name   string
+		n      int
+		params map[string]string
+	}{
+		{"n=1", 1, nil},
+		// As `atrun run ec20_mqtts --sims 32`: every run subscribes to the
+		// script's default topic, so the broker's reply to each run's
+		// publish reaches every run still subscribed.
+		{"n=32", 32, nil},
+		// Each run its own topics, as a lab would give them.
+		{"n=32/own-topics", 32, map[string]string{"sub_topic": "atrun/{index}/down", "pub_topic": "atrun/{index}/up"}},
+	} {
+		n := c.n
+		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
 			user, sys := cpuTimes(b)
 			for i := 0; i < b.N; i++ {
@@ -34,7 +46,7 @@ func BenchmarkRunManyMQTTS(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				m := Many{Sims: sims, Job: Job{Script: script, Baud: 115200, Start: time.Now(), Sim: &Sim{}}}
+				m := Many{Sims: sims, Job: Job{Script: script, Baud: 115200, Start: time.Now(), Sim: &Sim{}, Params: c.params}}
 				for _, o := range RunMany(context.Background(), m) {
 					if o.Err != nil {
 						b.Fatalf("%s: %v", o.Port, o.Err)

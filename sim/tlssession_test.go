@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"os"
+	"syscall"
 	"testing"
 	"time"
 
@@ -126,5 +127,42 @@ func TestFleetSeedsTLSSession(t *testing.T) {
 	m := tlsModem(t, s.Modem.opts.tlsSessions, caPEM, nil)
 	if ok, resumed := open(t, m, s.BrokerAddr); !ok || !resumed {
 		t.Fatalf("a member's first connection: ok %v, resumed %v; want the seeded session resumed", ok, resumed)
+	}
+}
+
+// BenchmarkTLSOpen is one modem's TLS connection to the embedded broker,
+// as AT+QMTOPEN makes it (TCP connect, handshake, the modem's check of the
+// server against its CA, close): a full handshake, and one that resumes
+// a session of the fleet's cache. cpu-us/op is the process's CPU (user +
+// system), both ends included.
+func BenchmarkTLSOpen(b *testing.B) {
+	br, err := broker.Start(broker.Options{Dir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer br.Close()
+	for _, resume := range []bool{false, true} {
+		name := map[bool]string{false: "full", true: "resumed"}[resume]
+		b.Run(name, func(b *testing.B) {
+			t := &testing.T{}
+			m := tlsModem(t, newSessionCache(), br.CA().CertPEM(), nil)
+			if resume {
+				open(t, m, br.Addr())
+			} else {
+				m.opts.tlsSessions = nil
+			}
+			var r0, r1 syscall.Rusage
+			_ = syscall.Getrusage(syscall.RUSAGE_SELF, &r0)
+			n := 0
+			for b.Loop() {
+				n++
+				if ok, resumed := open(t, m, br.Addr()); !ok || resumed != resume {
+					b.Fatalf("ok %v, resumed %v", ok, resumed)
+				}
+			}
+			_ = syscall.Getrusage(syscall.RUSAGE_SELF, &r1)
+			cpu := r1.Utime.Nano() + r1.Stime.Nano() - r0.Utime.Nano() - r0.Stime.Nano()
+			b.ReportMetric(float64(cpu)/1e3/float64(n), "cpu-us/op")
+		})
 	}
 }

@@ -140,7 +140,8 @@ type Child struct {
 	stdin     io.WriteCloser
 	mu        sync.Mutex // serialises writes to stdin
 	readers   sync.WaitGroup
-	stopWatch func() bool // ends the watch on Start's context; under mu
+	stopWatch func() bool   // ends the watch on Start's context; under mu
+	quit      chan struct{} // closed by Close: events are no longer read
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -174,7 +175,7 @@ func Start(ctx context.Context, o Options) (*Child, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("cannot run %s: %w", prog, err)
 	}
-	c := &Child{cmd: cmd, stdin: stdin}
+	c := &Child{cmd: cmd, stdin: stdin, quit: make(chan struct{})}
 	logs := startLog(stderr, o.Log, &c.readers)
 	out := bufio.NewReader(stdout)
 	modems, err := readModems(out, max(o.Count, 1))
@@ -197,7 +198,10 @@ func Start(ctx context.Context, o Options) (*Child, error) {
 			if readLine(out, &l) != nil {
 				return
 			}
-			events <- l
+			select {
+			case events <- l:
+			case <-c.quit: // no one reads them any more: drain to the end
+			}
 		}
 	}()
 	c.mu.Lock()
@@ -285,6 +289,7 @@ func (c *Child) Close() error {
 		if c.stopWatch != nil {
 			c.stopWatch()
 		}
+		close(c.quit)
 		c.stdin.Close()
 		c.mu.Unlock()
 		done := make(chan struct{})

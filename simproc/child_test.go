@@ -192,3 +192,24 @@ func TestChildLog(t *testing.T) {
 		t.Fatalf("got %q, want %q", got, want)
 	}
 }
+
+// Close ends the child even when nobody read its events: a reader
+// blocked on a full channel must not hold it up.
+func TestCloseWithUnreadEvents(t *testing.T) {
+	c := start(t, Options{Watch: []string{"t"}})
+	for i := range 100 {
+		if err := c.Publish("t", strconv.Itoa(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	done := make(chan error, 1)
+	go func() { done <- c.Close() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Close: %v", err)
+		}
+	case <-time.After(stopWait + 5*time.Second):
+		t.Fatal("Close hangs on events nobody read")
+	}
+}

@@ -11,7 +11,7 @@ import (
 	"sync"
 	"syscall"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/atrun/atrun/sim"
 )
@@ -69,7 +69,7 @@ func modelFlag() cli.Flag {
 }
 
 // modelOf reads --model, refusing an unknown name with the choices.
-func modelOf(c *cli.Context) (string, error) {
+func modelOf(c *cli.Command) (string, error) {
 	m := strings.ToLower(c.String("model"))
 	if err := sim.CheckModel(m); err != nil {
 		return "", &usageError{msg: "--model: " + err.Error()}

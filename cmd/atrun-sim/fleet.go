@@ -1,19 +1,20 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net"
 	"strings"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/atrun/atrun/sim"
 )
 
 // simFleetAction is atrun sim --count N: N virtual EC20s on N devices,
 // one broker, until Ctrl+C.
-func simFleetAction(c *cli.Context, opts sim.Options) error {
+func simFleetAction(ctx context.Context, c *cli.Command, opts sim.Options) error {
 	n := c.Int("count")
 	switch {
 	case n < 1:
@@ -23,15 +24,15 @@ func simFleetAction(c *cli.Context, opts sim.Options) error {
 	case len(c.StringSlice("sms")) > 0:
 		return usagef("--sms delivers to one modem: leave out --count for it")
 	}
-	opts.Log, opts.Verbose, opts.Reply = simLog(c.App.ErrWriter, c), c.Bool("log"), c.String("reply")
-	ctx, stop := withInterrupt(c.Context)
+	opts.Log, opts.Verbose, opts.Reply = simLog(c.Root().ErrWriter, c), c.Bool("log"), c.String("reply")
+	ctx, stop := withInterrupt(ctx)
 	defer stop()
 	f, err := sim.StartFleet(ctx, n, opts)
 	if err != nil {
 		return stopped(ctx, &usageError{msg: "cannot start the virtual EC20s: " + err.Error()})
 	}
 	defer f.Close()
-	printFleet(c.App.Writer, f, opts, c.IsSet("broker-password"))
+	printFleet(c.Root().Writer, f, opts, c.IsSet("broker-password"))
 	done := make(chan int, len(f.Sims))
 	for i, s := range f.Sims {
 		go func() {
@@ -42,7 +43,7 @@ func simFleetAction(c *cli.Context, opts sim.Options) error {
 	select {
 	case <-ctx.Done():
 		err := f.Close()
-		fmt.Fprintf(c.App.ErrWriter, "%d virtual EC20s stopped\n", n)
+		fmt.Fprintf(c.Root().ErrWriter, "%d virtual EC20s stopped\n", n)
 		return err
 	case i := <-done:
 		return fmt.Errorf("virtual EC20 %d (%s) stopped by itself: %v", i+1, f.Sims[i].DevicePath, f.Sims[i].Err())

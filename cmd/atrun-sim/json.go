@@ -9,7 +9,7 @@ import (
 	"io"
 	"sync"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/atrun/atrun/sim"
 	"github.com/atrun/atrun/sim/broker"
@@ -35,9 +35,9 @@ func (w *lineWriter) write(l simproc.Line) {
 // JSON lines on stdin, and the end of stdin (atrun closed it, or died)
 // stops everything, as SIGINT and SIGTERM do. A failure to start is one
 // JSON error line, with the exit code as without --json.
-func serveJSON(c *cli.Context) error {
-	w := &lineWriter{enc: json.NewEncoder(c.App.Writer)}
-	err := serveModems(c, w)
+func serveJSON(ctx context.Context, c *cli.Command) error {
+	w := &lineWriter{enc: json.NewEncoder(c.Root().Writer)}
+	err := serveModems(ctx, c, w)
 	var usage *usageError
 	switch {
 	case errors.As(err, &usage):
@@ -48,7 +48,7 @@ func serveJSON(c *cli.Context) error {
 	return err
 }
 
-func serveModems(c *cli.Context, w *lineWriter) error {
+func serveModems(ctx context.Context, c *cli.Command, w *lineWriter) error {
 	opts, err := simOptions(c)
 	if err != nil {
 		return err
@@ -64,8 +64,8 @@ func serveModems(c *cli.Context, w *lineWriter) error {
 	case c.IsSet("count") && len(messages) > 0:
 		return usagef("--sms delivers to one modem: leave out --count for it")
 	}
-	opts.Log, opts.Verbose, opts.Reply = simLog(c.App.ErrWriter, c), c.Bool("log"), c.String("reply")
-	ctx, stop := withInterrupt(c.Context)
+	opts.Log, opts.Verbose, opts.Reply = simLog(c.Root().ErrWriter, c), c.Bool("log"), c.String("reply")
+	ctx, stop := withInterrupt(ctx)
 	defer stop()
 	sims, closeAll, err := startSims(ctx, opts, n, c.IsSet("count"))
 	if err != nil {
@@ -88,13 +88,13 @@ func serveModems(c *cli.Context, w *lineWriter) error {
 	}
 	for _, msg := range messages {
 		if err := sims[0].Modem.DeliverSMS(msg[0], msg[1]); err != nil {
-			fmt.Fprintln(c.App.ErrWriter, "--sms: "+err.Error())
+			fmt.Fprintln(c.Root().ErrWriter, "--sms: "+err.Error())
 		}
 	}
 	inputEnded := make(chan struct{})
 	go func() {
 		defer close(inputEnded)
-		readCommands(ctx, c.App.Reader, b, w)
+		readCommands(ctx, c.Root().Reader, b, w)
 	}()
 	select {
 	case <-ctx.Done():

@@ -14,7 +14,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 )
 
 // Exit codes, as atrun's.
@@ -28,6 +28,11 @@ const (
 )
 
 func main() {
+	if n := len(os.Args); n > 1 && os.Args[n-1] == "--generate-bash-completion" {
+		// Completion scripts written for urfave/cli v2 ask with the old
+		// name; urfave/cli v3 reads os.Args itself to complete.
+		os.Args[n-1] = "--generate-shell-completion"
+	}
 	os.Exit(run(context.Background(), os.Args, os.Stdin, os.Stdout, os.Stderr))
 }
 
@@ -52,7 +57,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}()
 	app := simApp(command)
 	app.Reader, app.Writer, app.ErrWriter = stdin, stdout, stderr
-	err := app.RunContext(ctx, args)
+	err := app.Run(ctx, args)
 	return reportFailure(stderr, prefix, err)
 }
 

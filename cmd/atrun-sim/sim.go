@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"cmp"
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -10,7 +11,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/atrun/atrun/sim"
 )
@@ -21,10 +22,9 @@ var simPortNames = []string{"usbat", "usbmodem", "uart1", "uart2"}
 
 // simApp is the program's command line; command is how it is called
 // ("atrun sim" or "atrun-sim").
-func simApp(command string) *cli.App {
-	return &cli.App{
+func simApp(command string) *cli.Command {
+	return &cli.Command{
 		Name:      command,
-		HelpName:  command,
 		UsageText: command + " [options]",
 		Usage:     "run a virtual EC20 on a pseudo-terminal, with an MQTT broker, until Ctrl+C",
 		Description: `Starts a virtual Quectel EC20 on a pseudo-terminal (/dev/pts/N), and an
@@ -64,7 +64,7 @@ Example:
 			&cli.StringFlag{Name: "broker", Usage: "use the broker at `URL` (mqtts://host:port) instead of the embedded one"},
 			&cli.StringFlag{Name: "broker-ca", Usage: "the CA certificate (PEM) of --broker, at `FILE`"},
 			&cli.StringFlag{Name: "broker-user", Usage: "the broker's user `NAME`", DefaultText: "modem, for the embedded broker"},
-			&cli.StringFlag{Name: "broker-password", EnvVars: []string{"ATRUN_BROKER_PASSWORD"},
+			&cli.StringFlag{Name: "broker-password", Sources: cli.EnvVars("ATRUN_BROKER_PASSWORD"),
 				Usage: "the broker's `PASSWORD`", DefaultText: "made up, for the embedded broker"},
 			&cli.StringFlag{Name: "link", Usage: "also make the device reachable as `PATH` (a symlink, removed on exit)"},
 			&cli.StringFlag{Name: "port-name", Value: "usbat",
@@ -78,21 +78,21 @@ Example:
 			&cli.BoolFlag{Name: "json", Usage: "for atrun: describe each modem as a JSON line on stdout, take commands as JSON lines on stdin, stop when stdin ends"},
 			&cli.StringSliceFlag{Name: "watch", Usage: "with --json: report each message the broker receives on `TOPIC` (repeatable)"},
 		},
-		Action:               simAction,
-		HideVersion:          true,
-		EnableBashCompletion: true,
-		OnUsageError:         usageFailure,
+		Action:                simAction,
+		HideVersion:           true,
+		EnableShellCompletion: true,
+		OnUsageError:          usageFailure,
 		// --sms '+49170:a,b' is one message: a comma is data.
 		DisableSliceFlagSeparator: true,
 		// Exit codes are decided by reportFailure alone.
-		ExitErrHandler: func(*cli.Context, error) {},
+		ExitErrHandler: func(context.Context, *cli.Command, error) {},
 	}
 }
 
 // usageFailure turns a flag the parser rejected into a usage error, with
 // no help screen.
-func usageFailure(c *cli.Context, err error, _ bool) error {
-	return usagef("%v (run '%s --help')", err, c.App.Name)
+func usageFailure(_ context.Context, c *cli.Command, err error, _ bool) error {
+	return usagef("%v (run '%s --help')", err, c.Name)
 }
 
 // faultHelpText lists the faults for the command's help.
@@ -102,12 +102,12 @@ func faultHelpText() string {
 	return b.String()
 }
 
-func simAction(c *cli.Context) error {
+func simAction(ctx context.Context, c *cli.Command) error {
 	if c.Args().Present() {
-		return usagef("%s takes no arguments (got %q): faults go in --fault", c.App.Name, c.Args().First())
+		return usagef("%s takes no arguments (got %q): faults go in --fault", c.Name, c.Args().First())
 	}
 	if wantsFaultHelp(c.StringSlice("fault")) {
-		printFaultHelp(c.App.Writer)
+		printFaultHelp(c.Root().Writer)
 		return nil
 	}
 	if c.Bool("commands") {
@@ -116,26 +116,26 @@ func simAction(c *cli.Context) error {
 			return err
 		}
 		for _, name := range sim.CommandsOf(model) {
-			fmt.Fprintln(c.App.Writer, name)
+			fmt.Fprintln(c.Root().Writer, name)
 		}
 		return nil
 	}
 	if c.Bool("json") {
-		return serveJSON(c)
+		return serveJSON(ctx, c)
 	}
 	opts, err := simOptions(c)
 	if err != nil {
 		return err
 	}
 	if c.IsSet("count") {
-		return simFleetAction(c, opts)
+		return simFleetAction(ctx, c, opts)
 	}
 	messages, err := parseSMSFlags(c.StringSlice("sms"))
 	if err != nil {
 		return err
 	}
-	opts.Log, opts.Verbose, opts.Reply = simLog(c.App.ErrWriter, c), c.Bool("log"), c.String("reply")
-	ctx, stop := withInterrupt(c.Context)
+	opts.Log, opts.Verbose, opts.Reply = simLog(c.Root().ErrWriter, c), c.Bool("log"), c.String("reply")
+	ctx, stop := withInterrupt(ctx)
 	defer stop()
 	s, err := sim.Start(ctx, opts)
 	if err != nil {
@@ -144,18 +144,18 @@ func simAction(c *cli.Context) error {
 		return stopped(ctx, &usageError{msg: "cannot start the virtual " + simName(opts.Model) + ": " + err.Error()})
 	}
 	defer s.Close()
-	printSim(c.App.Writer, s, opts, c.IsSet("broker-password"))
+	printSim(c.Root().Writer, s, opts, c.IsSet("broker-password"))
 	for _, msg := range messages {
 		if err := s.Modem.DeliverSMS(msg[0], msg[1]); err != nil {
-			fmt.Fprintln(c.App.ErrWriter, "--sms: "+err.Error())
+			fmt.Fprintln(c.Root().ErrWriter, "--sms: "+err.Error())
 		}
 	}
-	go readSimControls(c.App.Reader, c.App.ErrWriter, s.Modem)
+	go readSimControls(c.Root().Reader, c.Root().ErrWriter, s.Modem)
 	select {
 	case <-ctx.Done():
 		// Ctrl+C is how this command ends: not a failure.
 		err := s.Close()
-		fmt.Fprintln(c.App.ErrWriter, "virtual "+simName(opts.Model)+" stopped")
+		fmt.Fprintln(c.Root().ErrWriter, "virtual "+simName(opts.Model)+" stopped")
 		return err
 	case <-s.Done():
 		return fmt.Errorf("the virtual %s stopped by itself: %v", simName(opts.Model), s.Err())
@@ -163,7 +163,7 @@ func simAction(c *cli.Context) error {
 }
 
 // simOptions checks the flags and turns them into the simulator's options.
-func simOptions(c *cli.Context) (sim.Options, error) {
+func simOptions(c *cli.Command) (sim.Options, error) {
 	faults, err := parseFaults(c.StringSlice("fault"))
 	if err != nil {
 		return sim.Options{}, err
@@ -282,7 +282,7 @@ const simReply = `{"led":"on"}`
 // simLog prints the virtual EC20's own log on stderr, with the passwords
 // and PIN the command line gave replaced: AT+QMTCONN and AT+CPIN carry
 // them.
-func simLog(w io.Writer, c *cli.Context) func(string) {
+func simLog(w io.Writer, c *cli.Command) func(string) {
 	var secrets []string
 	for _, v := range []string{c.String("broker-password"), pinOf(c.StringSlice("fault"))} {
 		if v != "" {

@@ -3,7 +3,7 @@ package main
 import (
 	"strings"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 )
 
 // flagsFirst moves a subcommand's flags before its arguments, so that
@@ -11,8 +11,8 @@ import (
 // flag package, stops reading flags at the first argument. A flag that
 // takes a value keeps it; "--" ends the flags as usual. The command line is
 // left as it is during shell completion, which looks at its last word.
-func flagsFirst(app *cli.App, args []string) []string {
-	if len(args) < 2 || args[len(args)-1] == "--generate-bash-completion" {
+func flagsFirst(app *cli.Command, args []string) []string {
+	if len(args) < 2 || args[len(args)-1] == completionFlag {
 		return args
 	}
 	var cmd *cli.Command
@@ -29,7 +29,7 @@ func flagsFirst(app *cli.App, args []string) []string {
 	// Follow subcommands (atrun transcript import ...): the flags to move
 	// are the innermost command's.
 	for at+1 < len(args) {
-		sub := findCommand(cmd.Subcommands, args[at+1])
+		sub := findCommand(cmd.Commands, args[at+1])
 		if sub == nil {
 			break
 		}

@@ -16,7 +16,7 @@ func TestFlagsFirst(t *testing.T) {
 		{"atrun run x.lua -- --not-a-flag", "atrun run -- x.lua --not-a-flag"},
 		{"atrun --help", "atrun --help"},
 		{"atrun nosuch x --y", "atrun nosuch x --y"},
-		{"atrun run x --generate-bash-completion", "atrun run x --generate-bash-completion"},
+		{"atrun run x --generate-shell-completion", "atrun run x --generate-shell-completion"},
 		{"atrun transcript import log.txt -o s.atr", "atrun transcript import -o s.atr log.txt"},
 		{"atrun transcript show s.atr", "atrun transcript show s.atr"},
 	}

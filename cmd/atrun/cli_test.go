@@ -211,13 +211,17 @@ func TestHelpHasExamples(t *testing.T) {
 
 // Shell completion lists the commands, and the shipped scripts after run.
 func TestCompletion(t *testing.T) {
-	o := atrun(t, t.TempDir(), "--generate-bash-completion")
-	for _, want := range []string{"run", "send", "ports", "scripts", "version"} {
-		if !strings.Contains(o.stdout, want+"\n") {
-			t.Errorf("completion lacks %s:\n%s", want, o.stdout)
+	// The name of the flag before urfave/cli v3 still works: completion
+	// scripts written for it ask with it.
+	for _, flag := range []string{completionFlag, oldCompletionFlag} {
+		o := atrun(t, t.TempDir(), flag)
+		for _, want := range []string{"run", "send", "ports", "scripts", "version"} {
+			if !regexp.MustCompile(`(?m)^` + want + `(:|$)`).MatchString(o.stdout) {
+				t.Errorf("%s: completion lacks %s:\n%s", flag, want, o.stdout)
+			}
 		}
 	}
-	o = atrun(t, t.TempDir(), "run", "--generate-bash-completion")
+	o := atrun(t, t.TempDir(), "run", completionFlag)
 	for _, s := range scripts.List() {
 		if !strings.Contains(o.stdout, s.Name+"\n") {
 			t.Errorf("run completion lacks %s:\n%s", s.Name, o.stdout)

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/atrun/atrun/luabind"
 	"github.com/atrun/atrun/scripts"
@@ -65,12 +65,12 @@ Example:
 	}
 }
 
-func demoAction(c *cli.Context) error {
+func demoAction(ctx context.Context, c *cli.Command) error {
 	if c.Args().Present() {
 		return usagef("atrun demo takes no arguments (got %q)", c.Args().First())
 	}
 	if wantsFaultHelp(c.StringSlice("fault")) {
-		return printFaultHelp(c.App.Writer)
+		return printFaultHelp(c.Root().Writer)
 	}
 	faults := c.StringSlice("fault")
 	model, err := modelOf(c)
@@ -83,20 +83,20 @@ func demoAction(c *cli.Context) error {
 		return fmt.Errorf("the shipped script %s is missing: %w", script, err)
 	}
 	start := time.Now()
-	d := &demo{humanReport: newHumanReport(c.App.Writer, c.App.ErrWriter), errw: c.App.ErrWriter, model: model}
+	d := &demo{humanReport: newHumanReport(c.Root().Writer, c.Root().ErrWriter), errw: c.Root().ErrWriter, model: model}
 	job := session.Job{
 		Script: luabind.Script{Name: name, Source: src},
 		Params: map[string]string{"pub_topic": demoUp, "sub_topic": demoDown, "listen": demoListen,
 			"reg_timeout": demoRegTimeout},
 		Sim: &session.Sim{Ready: d.ready, Start: childStarter(simproc.Options{Model: model, Faults: faults,
-			Watch: []string{demoUp}, Log: simLogTo(c.App.ErrWriter)}, d.started)},
+			Watch: []string{demoUp}, Log: simLogTo(c.Root().ErrWriter)}, d.started)},
 		Baud:   115200, // a pseudo-terminal ignores it; the serial library wants one
 		Report: d,
 	}
 	if c.Bool("trace") {
-		job.Trace = traceTo(c.App.ErrWriter, start)
+		job.Trace = traceTo(c.Root().ErrWriter, start)
 	}
-	res, err := runJob(c.Context, job, 0, c.App.ErrWriter, start)
+	res, err := runJob(ctx, job, 0, c.Root().ErrWriter, start)
 	d.Finish(res, err)
 	if err == nil {
 		err = d.check()

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/atrun/atrun/engine"
 	"github.com/atrun/atrun/engine/transcript"

@@ -1,10 +1,11 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"strings"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/atrun/atrun/engine/transcript"
 	"github.com/atrun/atrun/explain"
@@ -52,7 +53,7 @@ Example:
 	}
 }
 
-func explainAction(c *cli.Context) error {
+func explainAction(ctx context.Context, c *cli.Command) error {
 	in, err := readLogInput(c, "atrun explain")
 	if err != nil {
 		return err
@@ -62,13 +63,13 @@ func explainAction(c *cli.Context) error {
 		return err
 	}
 	if c.Bool("json") {
-		return printEntriesJSON(c.App.Writer, scan)
+		return printEntriesJSON(c.Root().Writer, scan)
 	}
-	return printEntries(c.App.Writer, scan)
+	return printEntries(c.Root().Writer, scan)
 }
 
 // oneLogArg checks that the command was given exactly one LOG.
-func oneLogArg(c *cli.Context, command string) (string, error) {
+func oneLogArg(c *cli.Command, command string) (string, error) {
 	switch c.NArg() {
 	case 0:
 		return "", usagef("%s needs a LOG: a file, or - for standard input (run '%s --help')", command, command)

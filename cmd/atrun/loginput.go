@@ -7,7 +7,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/atrun/atrun/engine/transcript"
 	"github.com/atrun/atrun/explain"
@@ -104,7 +104,7 @@ type logInput struct {
 }
 
 // readLogInput reads the one log argument of command and its --format.
-func readLogInput(c *cli.Context, command string) (logInput, error) {
+func readLogInput(c *cli.Command, command string) (logInput, error) {
 	arg, err := oneLogArg(c, command)
 	if err != nil {
 		return logInput{}, err
@@ -113,6 +113,6 @@ func readLogInput(c *cli.Context, command string) (logInput, error) {
 	if err != nil {
 		return logInput{}, err
 	}
-	data, name, err := readLog(arg, c.App.Reader)
+	data, name, err := readLog(arg, c.Root().Reader)
 	return logInput{arg: arg, data: data, name: name, format: format}, err
 }

@@ -24,7 +24,7 @@ import (
 	"runtime"
 	"sort"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 )
 
 // version is set at build time:
@@ -41,6 +41,11 @@ func register(newCommand func() *cli.Command) {
 }
 
 func main() {
+	if n := len(os.Args); n > 1 && os.Args[n-1] == oldCompletionFlag {
+		// The completion scripts written for urfave/cli v2 ask with the
+		// old name; urfave/cli reads os.Args itself to complete.
+		os.Args[n-1] = completionFlag
+	}
 	os.Exit(run(context.Background(), os.Args, os.Stdout, os.Stderr))
 }
 
@@ -62,12 +67,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		return reportFailure(stderr, execSim([]string{"--help"}))
 	}
 	app := newApp(stdout, stderr)
-	err := app.RunContext(ctx, flagsFirst(app, args))
+	err := app.Run(ctx, flagsFirst(app, args))
 	return reportFailure(stderr, err)
 }
 
-func newApp(stdout, stderr io.Writer) *cli.App {
-	app := &cli.App{
+func newApp(stdout, stderr io.Writer) *cli.Command {
+	app := &cli.Command{
 		Name:  "atrun",
 		Usage: "drive cellular modems over AT commands from Lua scripts",
 		UsageText: `atrun COMMAND [options] [arguments]
@@ -75,9 +80,9 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 Example:
    atrun run ec20_mqtts --port auto --set host=broker.example.com
    atrun send --port /dev/ttyUSB2 AT+CSQ 'AT+CPIN?'`,
-		Description:          "Run 'atrun COMMAND --help' for a command's options and an example.",
-		Version:              version,
-		EnableBashCompletion: true,
+		Description:           "Run 'atrun COMMAND --help' for a command's options and an example.",
+		Version:               version,
+		EnableShellCompletion: true,
 		// --set payload={"a":1,"b":2} is one value: a comma is data, not
 		// a list separator.
 		DisableSliceFlagSeparator: true,
@@ -87,33 +92,44 @@ Example:
 		OnUsageError:              usageFailure,
 		// Exit codes are decided by reportFailure alone; urfave must not
 		// exit on its own.
-		ExitErrHandler: func(*cli.Context, error) {},
+		ExitErrHandler: func(context.Context, *cli.Command, error) {},
 	}
 	for _, newCommand := range constructors {
 		cmd := newCommand()
 		cmd.OnUsageError = usageFailure
+		// Each command reads its own flags: --set payload={"a":1,"b":2}
+		// is one value there too.
+		cmd.DisableSliceFlagSeparator = true
 		app.Commands = append(app.Commands, cmd)
 	}
 	sort.Slice(app.Commands, func(i, j int) bool { return app.Commands[i].Name < app.Commands[j].Name })
-	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintln(c.App.Writer, versionLine()) }
+	cli.VersionPrinter = func(c *cli.Command) { fmt.Fprintln(c.Root().Writer, versionLine()) }
 	return app
 }
 
+// completionFlag asks for the words that may come next on the command
+// line ('atrun completion bash' prints the script that asks);
+// oldCompletionFlag is its name before urfave/cli v3.
+const (
+	completionFlag    = "--generate-shell-completion"
+	oldCompletionFlag = "--generate-bash-completion"
+)
+
 // unknownCommand runs when no subcommand matched: help with no arguments,
 // a usage error otherwise.
-func unknownCommand(c *cli.Context) error {
+func unknownCommand(_ context.Context, c *cli.Command) error {
 	if c.Args().Present() {
 		return usagef("unknown command %q: run 'atrun --help' for the list", c.Args().First())
 	}
-	return cli.ShowAppHelp(c)
+	return cli.ShowRootCommandHelp(c)
 }
 
 // usageFailure turns a flag the parser rejected into a usage error, with no
 // help screen: one line saying what is wrong and where to look.
-func usageFailure(c *cli.Context, err error, isSubcommand bool) error {
+func usageFailure(_ context.Context, c *cli.Command, err error, isSubcommand bool) error {
 	name := "atrun"
-	if isSubcommand && c.Command != nil {
-		name = "atrun " + c.Command.Name
+	if isSubcommand {
+		name = "atrun " + c.Name
 	}
 	return usagef("%v (run '%s --help')", err, name)
 }

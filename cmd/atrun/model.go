@@ -3,7 +3,7 @@ package main
 import (
 	"strings"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/atrun/atrun/simproc"
 )
@@ -27,7 +27,7 @@ func modelChoices() []string {
 }
 
 // modelOf reads --model, refusing an unknown name with the choices.
-func modelOf(c *cli.Context) (string, error) {
+func modelOf(c *cli.Command) (string, error) {
 	m := strings.ToLower(c.String("model"))
 	if err := simproc.CheckModel(m); err != nil {
 		return "", &usageError{msg: "--model: " + err.Error()}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,7 +14,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/atrun/atrun/luabind"
 	"github.com/atrun/atrun/replay"
@@ -26,13 +27,13 @@ import (
 func runPortFlags() []cli.Flag {
 	flags := portFlags()
 	port := flags[0].(*cli.StringFlag)
-	flags[0] = &cli.StringSliceFlag{Name: port.Name, Aliases: port.Aliases, EnvVars: port.EnvVars,
+	flags[0] = &cli.StringSliceFlag{Name: port.Name, Aliases: port.Aliases, Sources: port.Sources,
 		Usage: port.Usage + "; repeatable: the script runs on every port at once"}
 	return flags
 }
 
 // onePort is the port of a run on one modem, "" for none.
-func onePort(c *cli.Context) string {
+func onePort(c *cli.Command) string {
 	if ports := c.StringSlice("port"); len(ports) > 0 {
 		return ports[0]
 	}
@@ -53,7 +54,7 @@ func (p *manyPlan) size() int { return len(p.ports) + p.sims }
 // manyFromFlags reads --port (repeated), --ports, --sims and --junit: nil
 // for a run on one modem without --junit, which atrun run runs as it
 // always has.
-func manyFromFlags(c *cli.Context) (*manyPlan, error) {
+func manyFromFlags(c *cli.Command) (*manyPlan, error) {
 	p := &manyPlan{sims: c.Int("sims")}
 	// ATRUN_PORT alone is the everyday modem: --sims and --ports replace it.
 	if portGiven(c) || !c.IsSet("sims") && !c.IsSet("ports") {
@@ -109,12 +110,12 @@ func readPortsFile(name string) ([]string, error) {
 
 // runMany runs the script on every modem of p at once and reports each
 // run as it ends, then the table of all of them; the error is the worst.
-func runMany(c *cli.Context, p *manyPlan, start time.Time) error {
+func runMany(ctx context.Context, c *cli.Command, p *manyPlan, start time.Time) error {
 	var jr *jsonReport
 	if c.Bool("json") {
-		jr = newJSONReport(c.App.Writer, start)
+		jr = newJSONReport(c.Root().Writer, start)
 	}
-	outcomes, err := runManyJobs(c, p, jr, start)
+	outcomes, err := runManyJobs(ctx, c, p, jr, start)
 	if err == nil {
 		err = reportMany(c, p, outcomes, jr, time.Since(start))
 	}
@@ -125,7 +126,7 @@ func runMany(c *cli.Context, p *manyPlan, start time.Time) error {
 }
 
 // runManyJobs checks the script and the flags, then runs.
-func runManyJobs(c *cli.Context, p *manyPlan, jr *jsonReport, start time.Time) ([]session.Outcome, error) {
+func runManyJobs(ctx context.Context, c *cli.Command, p *manyPlan, jr *jsonReport, start time.Time) ([]session.Outcome, error) {
 	if c.NArg() != 1 {
 		return nil, usagef("atrun run needs one SCRIPT: a .lua file or a shipped script's name (run 'atrun scripts')")
 	}
@@ -135,18 +136,18 @@ func runManyJobs(c *cli.Context, p *manyPlan, jr *jsonReport, start time.Time) (
 	}
 	m := session.Many{Ports: p.ports, Job: session.Job{
 		Script: script, Params: params, Baud: c.Int("baud"), Queue: c.Int("urc-queue"), NoResync: c.Bool("no-resync"),
-		Version: version, Start: start, Stopped: stopped, ResolvePort: resolver(c.App.ErrWriter),
+		Version: version, Start: start, Stopped: stopped, ResolvePort: resolver(c.Root().ErrWriter),
 	}}
 	if err := recordFlag(c.String("record"), p, &m); err != nil {
 		return nil, err
 	}
-	ctx, stop := withInterrupt(c.Context)
+	ctx, stop := withInterrupt(ctx)
 	defer stop()
 	ctx, cancel := withRunTimeout(ctx, c.Duration("timeout"))
 	defer cancel()
-	flog := &fleetLog{w: c.App.ErrWriter}
+	flog := &fleetLog{w: c.Root().ErrWriter}
 	if p.sims > 0 {
-		fleet, err := startFleet(c, p.sims, params, flog.line)
+		fleet, err := startFleet(ctx, c, p.sims, params, flog.line)
 		if err != nil {
 			return nil, err
 		}
@@ -157,7 +158,7 @@ func runManyJobs(c *cli.Context, p *manyPlan, jr *jsonReport, start time.Time) (
 	errws := make([]io.Writer, m.Size())
 	var mu sync.Mutex // one line at a time, whichever run writes it
 	m.Each = func(i int, port string, j *session.Job) {
-		out, errw := c.App.Writer, c.App.ErrWriter
+		out, errw := c.Root().Writer, c.Root().ErrWriter
 		if p.several {
 			out, errw = &lineTagger{mu: &mu, w: out, prefix: port}, &lineTagger{mu: &mu, w: errw, prefix: port}
 		}
@@ -209,14 +210,16 @@ func recordFlag(rec string, p *manyPlan, m *session.Many) error {
 
 // startFleet starts the virtual EC20s of --sims with one broker. A user
 // name or password the script is given becomes the broker's, as with --sim.
-func startFleet(c *cli.Context, n int, params map[string]string, log func(string)) (*simproc.Child, error) {
+func startFleet(ctx context.Context, c *cli.Command, n int, params map[string]string, log func(string)) (*simproc.Child, error) {
 	given := func(name string) string {
 		if v, ok := params[name]; ok {
 			return v
 		}
 		return os.Getenv(session.EnvName(name))
 	}
-	return startChild(c.Context, simproc.Options{Count: n, Faults: c.StringSlice("fault"), Reply: simReply,
+	// Not the run's context: the modems must outlive a Ctrl+C until
+	// every run has stopped cleanly.
+	return startChild(context.WithoutCancel(ctx), simproc.Options{Count: n, Faults: c.StringSlice("fault"), Reply: simReply,
 		Log: log, Username: given("username"), Password: given("password")})
 }
 
@@ -259,9 +262,9 @@ func (f *fleetLog) setRun(index int, w io.Writer) {
 
 // reportMany prints the table of the runs, writes the JUnit report and
 // returns the worst run's error.
-func reportMany(c *cli.Context, p *manyPlan, outcomes []session.Outcome, jr *jsonReport, wall time.Duration) error {
+func reportMany(c *cli.Command, p *manyPlan, outcomes []session.Outcome, jr *jsonReport, wall time.Duration) error {
 	if jr == nil && p.several {
-		printManyTable(c.App.ErrWriter, outcomes, wall)
+		printManyTable(c.Root().ErrWriter, outcomes, wall)
 	}
 	if file := c.String("junit"); file != "" {
 		if err := writeManyJUnit(file, c.Args().First(), outcomes, wall); err != nil {

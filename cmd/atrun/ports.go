@@ -1,12 +1,13 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strconv"
 	"text/tabwriter"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/atrun/atrun/engine"
 )
@@ -24,7 +25,7 @@ port '--port auto' picks.
 
 Example:
    atrun ports`,
-		Action: func(c *cli.Context) error {
+		Action: func(ctx context.Context, c *cli.Command) error {
 			if c.Args().Present() {
 				return usagef("atrun ports takes no arguments (got %q)", c.Args().First())
 			}
@@ -32,7 +33,7 @@ Example:
 			if err != nil {
 				return fmt.Errorf("cannot list the serial ports: %w", err)
 			}
-			printPorts(c.App.Writer, ports)
+			printPorts(c.Root().Writer, ports)
 			return nil
 		},
 	}

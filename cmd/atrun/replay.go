@@ -1,12 +1,13 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"runtime"
 	"time"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/atrun/atrun/engine/secret"
 	"github.com/atrun/atrun/engine/tap"
@@ -57,23 +58,23 @@ Example:
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "show what the script printed and its steps, under each transcript's result"},
 			&cli.BoolFlag{Name: "trace", Usage: "show every byte both ways, tagged with the script line, under each transcript's result"},
 		},
-		BashComplete: completeScripts,
-		Action:       replayAction,
+		ShellComplete: completeScripts,
+		Action:        replayAction,
 	}
 }
 
-func replayAction(c *cli.Context) error {
+func replayAction(ctx context.Context, c *cli.Command) error {
 	start := time.Now()
 	suite, err := replayArgs(c)
 	if err != nil {
 		return err
 	}
-	ctx, stop := withInterrupt(c.Context)
+	ctx, stop := withInterrupt(ctx)
 	defer stop()
 
-	var out replayPrinter = newReplayText(c.App.Writer)
+	var out replayPrinter = newReplayText(c.Root().Writer)
 	if c.Bool("json") {
-		out = newReplayJSON(c.App.Writer)
+		out = newReplayJSON(c.Root().Writer)
 	}
 	results := replay.RunSuite(ctx, *suite, out.Result)
 	sum := replay.Summarise(results, time.Since(start))
@@ -85,7 +86,7 @@ func replayAction(c *cli.Context) error {
 			if err != nil {
 				// The run already fails; the missing report is
 				// worth a word but must not hide why.
-				fmt.Fprintf(c.App.ErrWriter, "atrun: warning: %v\n", jerr)
+				fmt.Fprintf(c.Root().ErrWriter, "atrun: warning: %v\n", jerr)
 			} else {
 				err = &usageError{msg: jerr.Error()}
 			}
@@ -95,7 +96,7 @@ func replayAction(c *cli.Context) error {
 }
 
 // replayArgs checks the command line and loads the script.
-func replayArgs(c *cli.Context) (*replay.Suite, error) {
+func replayArgs(c *cli.Command) (*replay.Suite, error) {
 	if c.NArg() < 2 {
 		return nil, usagef("atrun replay needs a SCRIPT and at least one TRANSCRIPT (run 'atrun replay --help')")
 	}

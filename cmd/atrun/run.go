@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/atrun/atrun/engine"
 	"github.com/atrun/atrun/luabind"
@@ -69,34 +69,34 @@ Example:
 			&cli.IntFlag{Name: "sims", Usage: "run on `N` virtual EC20s at once, sharing one embedded broker"},
 			&cli.StringFlag{Name: "junit", Usage: "on several ports, write a JUnit XML report to `FILE`: one test case per port"},
 		),
-		BashComplete: completeScripts,
-		Action:       runAction,
+		ShellComplete: completeScripts,
+		Action:        runAction,
 	}
 }
 
 // completeScripts offers the shipped scripts' names for SCRIPT.
-func completeScripts(c *cli.Context) {
+func completeScripts(_ context.Context, c *cli.Command) {
 	if c.NArg() > 0 {
 		return
 	}
 	for _, s := range scripts.List() {
-		fmt.Fprintln(c.App.Writer, s.Name)
+		fmt.Fprintln(c.Root().Writer, s.Name)
 	}
 }
 
-func runAction(c *cli.Context) error {
+func runAction(ctx context.Context, c *cli.Command) error {
 	start := time.Now()
 	many, err := manyFromFlags(c)
 	if err == nil && many != nil {
-		return runMany(c, many, start)
+		return runMany(ctx, c, many, start)
 	}
-	var rep runReporter = newHumanReport(c.App.Writer, c.App.ErrWriter)
+	var rep runReporter = newHumanReport(c.Root().Writer, c.Root().ErrWriter)
 	if c.Bool("json") {
-		rep = newJSONReport(c.App.Writer, start)
+		rep = newJSONReport(c.Root().Writer, start)
 	}
 	var res *luabind.Result
 	if err == nil {
-		res, err = runScript(c, rep, start)
+		res, err = runScript(ctx, c, rep, start)
 	}
 	rep.Finish(res, err)
 	return err
@@ -104,7 +104,7 @@ func runAction(c *cli.Context) error {
 
 // scriptAndParams checks what every run shares (the URC queue, the --set
 // parameters) and loads the script, checking its syntax.
-func scriptAndParams(c *cli.Context) (luabind.Script, map[string]string, error) {
+func scriptAndParams(c *cli.Command) (luabind.Script, map[string]string, error) {
 	if n := c.Int("urc-queue"); n < 1 {
 		return luabind.Script{}, nil, usagef("--urc-queue %d: the queue must hold at least 1 URC", n)
 	}
@@ -120,7 +120,7 @@ func scriptAndParams(c *cli.Context) (luabind.Script, map[string]string, error) 
 }
 
 // runScript checks the command line, then runs the script it names.
-func runScript(c *cli.Context, rep runReporter, start time.Time) (*luabind.Result, error) {
+func runScript(ctx context.Context, c *cli.Command, rep runReporter, start time.Time) (*luabind.Result, error) {
 	switch c.NArg() {
 	case 0:
 		return nil, usagef("atrun run needs a SCRIPT: a .lua file or a shipped script's name (run 'atrun scripts')")
@@ -141,9 +141,9 @@ func runScript(c *cli.Context, rep runReporter, start time.Time) (*luabind.Resul
 		Queue: c.Int("urc-queue"), NoResync: c.Bool("no-resync"), Record: c.String("record"), Report: rep,
 	}
 	if c.Bool("trace") {
-		job.Trace = traceTo(c.App.ErrWriter, start)
+		job.Trace = traceTo(c.Root().ErrWriter, start)
 	}
-	return runJob(c.Context, job, c.Duration("timeout"), c.App.ErrWriter, start)
+	return runJob(ctx, job, c.Duration("timeout"), c.Root().ErrWriter, start)
 }
 
 // runJob runs a job the way every command that runs a script does (atrun

@@ -1,10 +1,11 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"text/tabwriter"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/atrun/atrun/scripts"
 )
@@ -21,11 +22,11 @@ folder; a file of the same name in the current folder wins.
 Example:
    atrun scripts
    atrun run selftest --port /dev/ttyUSB2`,
-		Action: func(c *cli.Context) error {
+		Action: func(ctx context.Context, c *cli.Command) error {
 			if c.Args().Present() {
 				return usagef("atrun scripts takes no arguments (got %q)", c.Args().First())
 			}
-			tw := tabwriter.NewWriter(c.App.Writer, 0, 4, 2, ' ', 0)
+			tw := tabwriter.NewWriter(c.Root().Writer, 0, 4, 2, ' ', 0)
 			for _, s := range scripts.List() {
 				fmt.Fprintf(tw, "%s\t%s\n", s.Name, s.Summary)
 			}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/atrun/atrun/engine"
 	"github.com/atrun/atrun/engine/codes"
@@ -48,25 +48,25 @@ Example:
 	}
 }
 
-func sendAction(c *cli.Context) error {
+func sendAction(ctx context.Context, c *cli.Command) error {
 	if c.NArg() == 0 {
 		return usagef("atrun send needs at least one command, e.g. atrun send --port /dev/ttyUSB2 AT+CSQ")
 	}
 	if c.String("port") == "" {
 		return usagef("atrun send needs a port: pass --port /dev/ttyUSB2 (or tcp://host:port, or auto) or set ATRUN_PORT")
 	}
-	ctx, stop := withInterrupt(c.Context)
+	ctx, stop := withInterrupt(ctx)
 	defer stop()
 	sess, err := openSession(ctx, sessionOptions{
 		port: c.String("port"), baud: c.Int("baud"), trace: c.Bool("trace"),
-		secrets: &secret.Set{}, stderr: c.App.ErrWriter, start: time.Now(),
+		secrets: &secret.Set{}, stderr: c.Root().ErrWriter, start: time.Now(),
 	})
 	if err != nil {
 		return stopped(ctx, err)
 	}
-	err = resync(ctx, sess.conn, c.App.ErrWriter)
+	err = resync(ctx, sess.conn, c.Root().ErrWriter)
 	if err == nil {
-		err = sendAll(ctx, sess.conn, c.App.Writer, c.App.ErrWriter, c.Args().Slice(), c.Duration("timeout"))
+		err = sendAll(ctx, sess.conn, c.Root().Writer, c.Root().ErrWriter, c.Args().Slice(), c.Duration("timeout"))
 	}
 	sess.Close(endingOf(err, sess.conn))
 	return stopped(ctx, err)

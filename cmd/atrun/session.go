@@ -8,7 +8,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/atrun/atrun/engine"
 	"github.com/atrun/atrun/engine/secret"
@@ -23,7 +23,7 @@ func portFlags() []cli.Flag {
 		&cli.StringFlag{
 			Name:    "port",
 			Aliases: []string{"p"},
-			EnvVars: []string{"ATRUN_PORT"},
+			Sources: cli.EnvVars("ATRUN_PORT"),
 			Usage:   "the modem's `PORT`: a serial device (/dev/ttyUSB2), tcp://host:port (ser2net raw), rfc2217://host:port (ser2net telnet(rfc2217), labgrid), or auto (the Quectel AT port)",
 		},
 		&cli.IntFlag{Name: "baud", Value: 115200, Usage: "serial speed `N` in bits per second"},

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"syscall"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/atrun/atrun/session"
 	"github.com/atrun/atrun/simproc"
@@ -34,7 +34,7 @@ func simCommand() *cli.Command {
 		Description: `Runs atrun-sim, the virtual modems' program, installed beside atrun.
 'atrun sim --help' lists its options.`,
 		SkipFlagParsing: true,
-		Action: func(c *cli.Context) error {
+		Action: func(ctx context.Context, c *cli.Command) error {
 			return execSim(c.Args().Slice())
 		},
 	}

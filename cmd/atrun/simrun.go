@@ -7,7 +7,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/atrun/atrun/session"
 	"github.com/atrun/atrun/simproc"
@@ -33,7 +33,7 @@ func wantsFaultHelp(values []string) bool {
 
 // simFromFlags reads --sim and --fault of atrun run: nil without --sim.
 // atrun-sim checks the faults when it starts.
-func simFromFlags(c *cli.Context) (*session.Sim, error) {
+func simFromFlags(c *cli.Command) (*session.Sim, error) {
 	faults := c.StringSlice("fault")
 	if !c.Bool("sim") {
 		if len(faults) > 0 {
@@ -51,8 +51,8 @@ func simFromFlags(c *cli.Context) (*session.Sim, error) {
 	if portGiven(c) {
 		return nil, usagef("--sim and --port exclude each other: --sim runs the script on a virtual EC20 instead of a port")
 	}
-	o := simproc.Options{Model: model, Faults: faults, Reply: simReply, Log: simLogTo(c.App.ErrWriter)}
-	return &session.Sim{Start: childStarter(o, nil), Ready: announce(c.App.ErrWriter)}, nil
+	o := simproc.Options{Model: model, Faults: faults, Reply: simReply, Log: simLogTo(c.Root().ErrWriter)}
+	return &session.Sim{Start: childStarter(o, nil), Ready: announce(c.Root().ErrWriter)}, nil
 }
 
 // simReply is what the broker answers the modem's first publish with, on
@@ -62,7 +62,7 @@ const simReply = `{"led":"on"}`
 // portGiven reports whether --port was on the command line. ATRUN_PORT
 // alone does not count: a port exported for everyday runs must not stop
 // a run on the virtual EC20.
-func portGiven(c *cli.Context) bool {
+func portGiven(c *cli.Command) bool {
 	if !c.IsSet("port") {
 		return false
 	}

@@ -6,7 +6,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/atrun/atrun/simproc"
 	"github.com/atrun/atrun/term"
@@ -50,7 +50,7 @@ Example:
 	}
 }
 
-func termAction(c *cli.Context) error {
+func termAction(ctx context.Context, c *cli.Command) error {
 	if c.Args().Present() {
 		return usagef("atrun term takes no arguments (got %q): type commands once it runs", c.Args().First())
 	}
@@ -62,7 +62,7 @@ func termAction(c *cli.Context) error {
 		return usagef("atrun term needs a port: pass --port /dev/ttyUSB2 (or tcp://host:port, rfc2217://host:port, auto) or --sim")
 	}
 	if !c.Bool("sim") {
-		p, err := resolvePort(port, c.App.ErrWriter)
+		p, err := resolvePort(port, c.Root().ErrWriter)
 		if err != nil {
 			return err
 		}
@@ -70,8 +70,7 @@ func termAction(c *cli.Context) error {
 	}
 	in := readerOf(c)
 	inF, _ := in.(*os.File)
-	interactive := inF != nil && isTerminal(inF) && isTerminal(c.App.Writer)
-	ctx := c.Context
+	interactive := inF != nil && isTerminal(inF) && isTerminal(c.Root().Writer)
 	if !interactive {
 		// On a terminal, Ctrl+C cancels a command and is the session's to
 		// handle; in a pipeline it stops the run.
@@ -85,9 +84,9 @@ func termAction(c *cli.Context) error {
 	}
 	err := term.Run(ctx, term.Options{
 		Port: port, Baud: c.Int("baud"), Sim: termSim(c),
-		In: in, Out: c.App.Writer, Err: c.App.ErrWriter,
+		In: in, Out: c.Root().Writer, Err: c.Root().ErrWriter,
 		Interactive: interactive, History: history, Trace: c.Bool("trace"),
-		Timeout: c.Duration("timeout"), Colour: useColour(c.App.Writer),
+		Timeout: c.Duration("timeout"), Colour: useColour(c.Root().Writer),
 	})
 	var (
 		fe *term.FailedError
@@ -103,7 +102,7 @@ func termAction(c *cli.Context) error {
 }
 
 // termSim starts the virtual EC20 of --sim in a child; nil without --sim.
-func termSim(c *cli.Context) func(context.Context) (simproc.Modem, func() error, error) {
+func termSim(c *cli.Command) func(context.Context) (simproc.Modem, func() error, error) {
 	if !c.Bool("sim") {
 		return nil
 	}
@@ -117,9 +116,9 @@ func termSim(c *cli.Context) func(context.Context) (simproc.Modem, func() error,
 }
 
 // readerOf is the command's standard input.
-func readerOf(c *cli.Context) io.Reader {
-	if c.App.Reader != nil {
-		return c.App.Reader
+func readerOf(c *cli.Command) io.Reader {
+	if c.Root().Reader != nil {
+		return c.Root().Reader
 	}
 	return os.Stdin
 }

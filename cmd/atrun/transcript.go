@@ -1,7 +1,8 @@
 package main
 
 import (
-	"github.com/urfave/cli/v2"
+	"context"
+	"github.com/urfave/cli/v3"
 )
 
 func init() { register(transcriptCommand) }
@@ -48,7 +49,7 @@ Example:
    atrun transcript show testdata/transcripts/ec20_happy.atr
 
 ` + formatDoc(),
-		Subcommands: []*cli.Command{
+		Commands: []*cli.Command{
 			{
 				Name: "import",
 				Flags: []cli.Flag{
@@ -77,7 +78,7 @@ Example:
 				OnUsageError: usageFailure,
 			},
 		},
-		Action: func(c *cli.Context) error {
+		Action: func(ctx context.Context, c *cli.Command) error {
 			if c.Args().Present() {
 				return usagef("unknown transcript command %q: want import or show (run 'atrun transcript --help')", c.Args().First())
 			}

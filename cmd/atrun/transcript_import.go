@@ -2,16 +2,17 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/atrun/atrun/explain"
 )
 
-func importAction(c *cli.Context) error {
+func importAction(ctx context.Context, c *cli.Command) error {
 	in, err := readLogInput(c, "atrun transcript import")
 	if err != nil {
 		return err
@@ -42,9 +43,9 @@ func importError(name string, err error) error {
 // writeOutput runs write into file, or standard output for "" or "-". A
 // file is written whole or not at all: it is made beside the target and
 // renamed into place once complete.
-func writeOutput(c *cli.Context, file string, write func(*bufio.Writer) error) error {
+func writeOutput(c *cli.Command, file string, write func(*bufio.Writer) error) error {
 	if file == "" || file == "-" {
-		bw := bufio.NewWriter(c.App.Writer)
+		bw := bufio.NewWriter(c.Root().Writer)
 		if err := write(bw); err != nil {
 			return err
 		}

@@ -2,24 +2,25 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 
 	"github.com/atrun/atrun/engine"
 	"github.com/atrun/atrun/engine/transcript"
 )
 
-func showAction(c *cli.Context) error {
+func showAction(ctx context.Context, c *cli.Command) error {
 	if c.NArg() != 1 {
 		return usagef("atrun transcript show takes one FILE, got %d arguments", c.NArg())
 	}
-	t, err := readTranscriptArg(c.Args().First(), c.App.Reader)
+	t, err := readTranscriptArg(c.Args().First(), c.Root().Reader)
 	if err != nil {
 		return err
 	}
-	return showTranscript(c.App.Writer, t)
+	return showTranscript(c.Root().Writer, t)
 }
 
 // readTranscriptArg reads a transcript named on the command line ("-":

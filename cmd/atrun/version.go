@@ -1,9 +1,10 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
-	"github.com/urfave/cli/v2"
+	"github.com/urfave/cli/v3"
 )
 
 func init() { register(versionCommand) }
@@ -17,8 +18,8 @@ Go version, and the platform.
 
 Example:
    atrun version`,
-		Action: func(c *cli.Context) error {
-			fmt.Fprintln(c.App.Writer, versionLine())
+		Action: func(ctx context.Context, c *cli.Command) error {
+			fmt.Fprintln(c.Root().Writer, versionLine())
 			return nil
 		},
 	}

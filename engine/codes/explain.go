@@ -45,6 +45,7 @@ var decoders = sync.OnceValue(func() map[string]decoder {
 	addHTTPDecoders(m)
 	addCMQTTDecoders(m)
 	addUbloxDecoders(m)
+	addSIMComIPDecoders(m)
 	return m
 })
 
@@ -73,6 +74,9 @@ func Decode(line, command string) Note {
 	}
 	if n, ok := urcWords()[strings.ToUpper(s)]; ok {
 		return n
+	}
+	if dec, rest, ok := prefixURC(s); ok {
+		return dec(rest)
 	}
 	in, ok := parseInfo(s)
 	if !ok {

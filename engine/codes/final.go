@@ -10,7 +10,8 @@ import (
 // Final is a decoded final result line: the line that ends a command.
 type Final struct {
 	// Kind is "OK", "ERROR", "CME", "CMS", "CONNECT", "NO CARRIER", "BUSY",
-	// "NO ANSWER", "NO DIALTONE", "SEND OK" or "SEND FAIL".
+	// "NO ANSWER", "NO DIALTONE", "SEND OK", "SEND FAIL", or SIMCom's
+	// "SHUT OK" and "CLOSE OK".
 	Kind string
 	// Code is the error number of a numeric +CME/+CMS ERROR, -1 otherwise
 	// (including the verbose AT+CMEE=2 form, which carries no number).
@@ -21,7 +22,7 @@ type Final struct {
 	// the subsystem of an unlisted one), the modem's own words for a verbose
 	// error, a short description for the other kinds.
 	Meaning string
-	// Success is true for OK, CONNECT and SEND OK.
+	// Success is true for OK, CONNECT, SEND OK, SHUT OK and CLOSE OK.
 	Success bool
 }
 
@@ -45,6 +46,10 @@ var finalWords = sync.OnceValue(func() map[string]finalWord {
 		"NO DIALTONE": {"NO DIALTONE", "no dial tone", false},
 		"SEND OK":     {"SEND OK", "", true},
 		"SEND FAIL":   {"SEND FAIL", "the data could not be sent: the connection is broken or its buffer is full", false},
+		// SIMCom (SIM800, SIM7000): AT+CIPSHUT and AT+CIPCLOSE answer
+		// these instead of OK (docs/at-reference/simcom-ip.md).
+		"SHUT OK":  {"SHUT OK", "the IP stack is shut down: every connection closed and the PDP context deactivated (AT+CIPSHUT)", true},
+		"CLOSE OK": {"CLOSE OK", "the connection is closed (AT+CIPCLOSE)", true},
 	}
 })
 

@@ -11,6 +11,8 @@ var fuzzSeeds = []string{
 	"+QMTOPEN: 0,-1", "+QMTCONN: 0,0,4", "+CSQ: 19,99", "+CEREG: 0,5", "+QMTSTAT: 0,1", "+QFUPL: 1163,2d13",
 	`+QMTRECV: 0,1,"t","{"a":1}"`, `+QIURC: "dnsgip",0,1,600`, "+QPING: 0", "+QHTTPGET: 0,200,12", "+QHTTPREAD: 717", "+QHTTPPOST: 0,404", "+QMTSUB: 0,1,0", "+CREG:",
 	"+CREG: ,", "+QIACT: 1,1", "+QMTCONN: 0", "> ", "+\"", "+A:\"", "\x00\xff", "+QCSCON:0,0",
+	"SHUT OK", "CLOSE OK", "*ATREADY: 1", "+APP PDP:", "+APP PDP: 0,DEACTIVE", "+NETOPEN: 0", "+CIPOPEN: 0,11",
+	"+IPCLOSE: 0,1", "+CASTATE: 1,0", "+CGNSSPWR: READY!", "CONNECT FAIL",
 }
 
 func FuzzParseFinal(f *testing.F) {

@@ -24,6 +24,9 @@ var urcWords = sync.OnceValue(func() map[string]Note {
 		"SMS READY":                {"the SMS service is ready", ""},
 	}
 	addSIMComWords(m)
+	for w, n := range simcomIPWords() {
+		m[w] = n
+	}
 	return m
 })
 
@@ -80,6 +83,7 @@ var urcNames = sync.OnceValue(func() map[string]urcShape {
 	}
 	addCMQTTURCs(m)
 	addUbloxURCs(m)
+	addSIMComIPURCs(m)
 	return m
 })
 
@@ -115,6 +119,9 @@ func regURCShape(in info) bool {
 func IsURC(line string) bool {
 	s := strings.TrimSpace(line)
 	if _, ok := urcWords()[strings.ToUpper(s)]; ok {
+		return true
+	}
+	if _, _, ok := prefixURC(s); ok {
 		return true
 	}
 	in, ok := parseInfo(s)
@@ -154,6 +161,9 @@ func URCCodes() []string {
 	}
 	for w := range urcWords() {
 		out = append(out, w)
+	}
+	for p := range prefixURCs() {
+		out = append(out, p)
 	}
 	sort.Strings(out)
 	return out

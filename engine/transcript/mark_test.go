@@ -100,3 +100,40 @@ func TestRecorderMark(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A replay offers its drain mark only when the transcript holds one: a v2
+// transcript's replay ends its drain as before, on the quiet line.
+func TestAtDrainEndNeedsTheMark(t *testing.T) {
+	for _, tt := range []struct {
+		src  string
+		want bool
+	}{
+		{"atrun-transcript v2\nresync on\n0 modem \"\\r\\nRDY\\r\\n\"\n0.02 host \"AT\\r\"\n", false},
+		{"atrun-transcript v3\nresync on\n0 modem \"\\r\\nRDY\\r\\n\"\n0.02 mark \"drained\"\n0.02 host \"AT\\r\"\n", true},
+		{"atrun-transcript v3\nresync on\n0.02 mark \"other\"\n0.02 host \"AT\\r\"\n", false},
+	} {
+		tr, err := Parse([]byte(tt.src), "m.atr")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := NewReplay(tr, Options{})
+		if got := r.AtDrainEnd(func() {}); got != tt.want {
+			t.Errorf("%q: AtDrainEnd = %v, want %v", tt.src, got, tt.want)
+		}
+		r.Close()
+	}
+}
+
+// A mark after a write is no drain's end (the drain writes nothing): the
+// replay does not offer it.
+func TestDrainMarkAfterAWriteIgnored(t *testing.T) {
+	tr, err := Parse([]byte("atrun-transcript v3\nresync on\n0 host \"AT\\r\"\n0.01 modem \"\\r\\nOK\\r\\n\"\n0.02 mark \"drained\"\n"), "m.atr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := NewReplay(tr, Options{})
+	defer r.Close()
+	if r.AtDrainEnd(func() {}) {
+		t.Error("a mark after a write was offered as the drain's end")
+	}
+}

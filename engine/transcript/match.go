@@ -167,12 +167,16 @@ func (r *Replay) step() bool {
 		// The clean start drains until here, whatever else is pending.
 		return r.reachDrain(reached, deadline, timer)
 	}
-	if stop && (!ok || r.t.Events[i].Kind == Host) {
+	if stop && (!ok || r.t.Events[i].Kind == Host && r.ending.Kind != PortLost) {
 		// The script waits where the recorded session was stopped: either
 		// before a write it made only once stopped (cleaning up), or at the
 		// end. A timer due before then fires first, as it did live; a
 		// recorded time is truncated to the microsecond, so one within the
-		// same microsecond counts as before.
+		// same microsecond counts as before. A lost port has no cleaning
+		// up: the engine writes nothing once it knows the port is lost, so
+		// every write recorded was made before, and the loss comes after
+		// the last one (a read that did not fail let the script go on and
+		// write, and that write is where the loss showed).
 		at := r.start.Add(r.t.Events[len(r.t.Events)-1].At)
 		if ok {
 			at = r.start.Add(r.t.Events[i].At)

@@ -180,9 +180,13 @@ func NewReplay(t *Transcript, opts Options) *Replay {
 		// AtDrainEnd, not played: the replay works on a copy without them.
 		c := *t
 		c.Events = make([]Event, 0, len(t.Events))
+		wrote := false
 		for _, e := range t.Events {
+			wrote = wrote || e.Kind == Host
 			switch {
-			case e.Kind == Mark && e.Name == tap.MarkDrained && drain.at < 0:
+			case e.Kind == Mark && e.Name == tap.MarkDrained && drain.at < 0 && !wrote:
+				// A drain ends before the clean start's first write: a
+				// mark after a write (an edit) is no drain's end.
 				drain = drainMark{at: len(c.Events), time: e.At}
 			case e.Kind != File && e.Kind != Mark:
 				c.Events = append(c.Events, e)
