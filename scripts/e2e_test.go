@@ -81,7 +81,7 @@ func runOn(ctx context.Context, t *testing.T, s *sim.Sim, name string, extra map
 		params[k] = v
 	}
 	if during != nil {
-		go during(ctx, s)
+		during(ctx, s) // before the script: what it waits for runs on its own goroutine
 	}
 	src, full, err := scripts.Lookup(name)
 	if err != nil {
@@ -96,17 +96,20 @@ func runOn(ctx context.Context, t *testing.T, s *sim.Sim, name string, extra map
 func TestEC20HappyPath(t *testing.T) {
 	uplink := make(chan string, 1)
 	rep, err := runShipped(t, "ec20_mqtts", "", nil, func(ctx context.Context, s *sim.Sim) {
+		// Subscribed before the script runs, so its uplink is not missed.
 		sub, err := s.Broker.Subscribe(ctx, "dev1/up")
 		if err != nil {
 			t.Error(err)
 			return
 		}
-		m, err := sub.Next(ctx)
-		if err != nil {
-			return
-		}
-		uplink <- string(m.Payload)
-		s.Broker.Publish(ctx, "dev1/down", []byte(`{"led":"on"}`), 0, false)
+		go func() {
+			m, err := sub.Next(ctx)
+			if err != nil {
+				return
+			}
+			uplink <- string(m.Payload)
+			s.Broker.Publish(ctx, "dev1/down", []byte(`{"led":"on"}`), 0, false)
+		}()
 	})
 	t.Logf("log:\n%s", strings.Join(rep.lines, "\n"))
 	if err != nil {

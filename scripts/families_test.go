@@ -177,7 +177,7 @@ func recordFamily(t *testing.T, b *broker.Embedded, out, ca, model, faults strin
 	}
 	var ready func(context.Context, *sim.Sim)
 	if downlink {
-		ready = func(ctx context.Context, s *sim.Sim) { go answerUplink(ctx, s) }
+		ready = answerUplink
 	}
 	virt := inProcess(sim.Options{Model: model, Faults: f, Broker: sim.BrokerOptions{
 		URL: b.URL(), CAFile: b.CAFile(), Username: b.Username(), Password: b.Password()}}, ready)
@@ -237,11 +237,12 @@ func TestFamiliesLongMessage(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
 			virt := inProcess(sim.Options{Model: model}, func(ctx context.Context, s *sim.Sim) {
+				// Listening before the script runs (see answerUplink).
+				sub, err := s.Broker.Subscribe(ctx, "dev1/up")
+				if err != nil {
+					return
+				}
 				go func() {
-					sub, err := s.Broker.Subscribe(ctx, "dev1/up")
-					if err != nil {
-						return
-					}
 					if _, err := sub.Next(ctx); err == nil {
 						s.Broker.Publish(ctx, "dev1/down", []byte(payload), 1, false)
 					}

@@ -159,7 +159,7 @@ func record(t *testing.T, b *broker.Embedded, name, faults string, extra map[str
 	}
 	var ready func(context.Context, *sim.Sim)
 	if downlink {
-		ready = func(ctx context.Context, s *sim.Sim) { go answerUplink(ctx, s) }
+		ready = answerUplink
 	}
 	virt := inProcess(sim.Options{Faults: f, Broker: sim.BrokerOptions{
 		URL: b.URL(), CAFile: b.CAFile(), Username: b.Username(), Password: b.Password()}}, ready)
@@ -187,8 +187,6 @@ func record(t *testing.T, b *broker.Embedded, name, faults string, extra map[str
 	return ""
 }
 
-// answerUplink plays the application behind the broker: when the modem's
-// message arrives, it sends a command down.
 // inProcess is a run's virtual modem started in this process, with ready
 // (when set) given the simulator itself once it is up, as the tests that
 // play the broker's side need.
@@ -210,14 +208,20 @@ func inProcess(opts sim.Options, ready func(context.Context, *sim.Sim)) *session
 	return v
 }
 
+// answerUplink plays the application behind the broker: when the modem's
+// message arrives, it sends a command down. It subscribes before it
+// returns, so that it is listening before the script runs: subscribing
+// from a goroutine could miss an uplink published first.
 func answerUplink(ctx context.Context, s *sim.Sim) {
 	sub, err := s.Broker.Subscribe(ctx, "dev1/up")
 	if err != nil {
 		return
 	}
-	if _, err := sub.Next(ctx); err == nil {
-		s.Broker.Publish(ctx, "dev1/down", []byte(`{"led":"on"}`), 0, false)
-	}
+	go func() {
+		if _, err := sub.Next(ctx); err == nil {
+			s.Broker.Publish(ctx, "dev1/down", []byte(`{"led":"on"}`), 0, false)
+		}
+	}()
 }
 
 func orNone(s string) string {

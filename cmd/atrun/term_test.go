@@ -147,7 +147,10 @@ func TestTermCtrlC(t *testing.T) {
 	case err := <-done:
 		var ee *exec.ExitError
 		if err != nil && !(errors.As(err, &ee) && ee.ExitCode() == 0) {
-			t.Fatalf("exit: %v\n%s", err, scr.text.String())
+			scr.mu.Lock() // the reader may still be writing
+			shown := scr.text.String()
+			scr.mu.Unlock()
+			t.Fatalf("exit: %v\n%s", err, shown)
 		}
 	case <-time.After(30 * time.Second):
 		cmd.Process.Kill()
