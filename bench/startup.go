@@ -42,6 +42,11 @@ func startups(cfg config) error {
 		{name: "atrun send --port PTY AT", what: "start to first byte written", modem: true, argv: func(p string) []string {
 			return []string{cfg.atrun, "send", "--port", p, "AT"}
 		}},
+		// The same without the clean start, whose first AT waits for the
+		// line to stay quiet for 20 ms (engine.ResyncOptions.Quiet).
+		{name: "atrun send --no-resync", what: "start to first byte written", modem: true, argv: func(p string) []string {
+			return []string{cfg.atrun, "send", "--no-resync", "--port", p, "AT"}
+		}},
 	}
 	if cfg.before != "" {
 		starters = append(starters, starter{name: "atrun run trivial.lua (-before)", what: "start to exit", argv: func(string) []string {
