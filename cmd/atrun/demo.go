@@ -150,8 +150,6 @@ func (d *demo) answer(ctx context.Context, ch *simproc.Child) {
 			d.received(*l.Message, ch)
 		case l.Published != nil && l.Published.Error != "":
 			d.Log("warn", "the broker could not send its reply: "+l.Published.Error, "")
-		case l.Published != nil:
-			d.Log("info", fmt.Sprintf("broker replied on %s: %s (the modem gets it as %s)", demoDown, demoReply, modelReceive[d.model]), "")
 		}
 	}
 }
@@ -168,6 +166,10 @@ func (d *demo) received(m simproc.Message, ch *simproc.Child) {
 		return
 	}
 	d.Log("info", fmt.Sprintf("broker received on %s: %s", m.Topic, m.Payload), "")
+	// Told before it is asked for: the reply reaches the script over the
+	// pty sooner than the child's report that it published, and the
+	// story must not show it received before it was sent.
+	d.Log("info", fmt.Sprintf("broker replied on %s: %s (the modem gets it as %s)", demoDown, demoReply, modelReceive[d.model]), "")
 	if err := ch.Publish(demoDown, demoReply); err != nil {
 		d.Log("warn", "the broker could not send its reply: "+err.Error(), "")
 	}
