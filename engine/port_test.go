@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"go.bug.st/serial"
 )
 
 func TestParsePort(t *testing.T) {
@@ -203,5 +205,29 @@ func TestUSBInterface(t *testing.T) {
 func TestNaturalLess(t *testing.T) {
 	if !naturalLess("/dev/ttyUSB2", "/dev/ttyUSB10") || naturalLess("/dev/ttyUSB10", "/dev/ttyUSB2") || !naturalLess("/dev/ttyACM0", "/dev/ttyS0") {
 		t.Error("wrong order")
+	}
+}
+
+// The line settings reach the serial library as asked, with the
+// defaults of an EC20's UART (8N1) when not given.
+func TestSerialMode(t *testing.T) {
+	tests := []struct {
+		cfg  SerialConfig
+		want serial.Mode
+	}{
+		{SerialConfig{}, serial.Mode{BaudRate: 115200, DataBits: 8, Parity: serial.NoParity, StopBits: serial.OneStopBit}},
+		{SerialConfig{Baud: 9600, DataBits: 7, Parity: "even", StopBits: 2}, serial.Mode{BaudRate: 9600, DataBits: 7, Parity: serial.EvenParity, StopBits: serial.TwoStopBits}},
+		{SerialConfig{Parity: "odd"}, serial.Mode{BaudRate: 115200, DataBits: 8, Parity: serial.OddParity, StopBits: serial.OneStopBit}},
+		{SerialConfig{Parity: "mark"}, serial.Mode{BaudRate: 115200, DataBits: 8, Parity: serial.MarkParity, StopBits: serial.OneStopBit}},
+		{SerialConfig{Parity: "space"}, serial.Mode{BaudRate: 115200, DataBits: 8, Parity: serial.SpaceParity, StopBits: serial.OneStopBit}},
+	}
+	for _, tt := range tests {
+		got, err := serialMode(tt.cfg)
+		if err != nil {
+			t.Fatalf("%+v: %v", tt.cfg, err)
+		}
+		if got.BaudRate != tt.want.BaudRate || got.DataBits != tt.want.DataBits || got.Parity != tt.want.Parity || got.StopBits != tt.want.StopBits {
+			t.Errorf("%+v gave %+v, want %+v", tt.cfg, *got, tt.want)
+		}
 	}
 }

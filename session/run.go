@@ -34,7 +34,8 @@ type Job struct {
 	Sim    *Sim              // the virtual EC20 to run on, instead of Port
 	Port   string            // as given: a path, tcp://..., auto, or "" for none
 	Baud   int
-	Queue  int // the URC queue's size; engine.DefaultQueueSize when 0
+	Line   engine.SerialConfig // data bits, parity, stop bits, RTS/CTS; Baud is the speed
+	Queue  int                 // the URC queue's size; engine.DefaultQueueSize when 0
 	// NoResync skips the clean start: by default, before the script runs,
 	// what an earlier program left pending is drained and AT is sent until
 	// a clean OK, so no leftover is taken for the script's first answer.
@@ -99,7 +100,7 @@ func Run(ctx context.Context, j Job) (*luabind.Result, error) {
 		return ""
 	}
 	o := Options{
-		Port: j.Port, Baud: j.Baud, QueueSize: j.Queue, Record: j.Record, Secrets: secrets, Start: j.Start, ResolvePort: j.ResolvePort,
+		Port: j.Port, Baud: j.Baud, Line: j.Line, QueueSize: j.Queue, Record: j.Record, Secrets: secrets, Start: j.Start, ResolvePort: j.ResolvePort,
 		Header: transcript.Header{
 			Script: j.Script.Name, Atrun: j.Version,
 			Resync: !j.NoResync && j.Port != "",

@@ -37,8 +37,11 @@ func setupf(format string, args ...any) error {
 
 // Options say how to set up the link to the modem.
 type Options struct {
-	Port    string // as given: a path, tcp://..., auto, or "" for none
-	Baud    int
+	Port string // as given: a path, tcp://..., auto, or "" for none
+	Baud int
+	// Line holds the serial line's other settings (data bits, parity,
+	// stop bits, RTS/CTS); Baud is its speed.
+	Line    engine.SerialConfig
 	Record  string // the transcript file, "" for none
 	Header  transcript.Header
 	Secrets *secret.Set
@@ -88,7 +91,9 @@ func Open(ctx context.Context, o Options) (*Session, error) {
 			return nil, setupf("--baud %d: the speed must be a positive number of bits per second", o.Baud)
 		}
 		var err error
-		if rw, err = engine.Open(ctx, port, engine.SerialConfig{Baud: o.Baud}); err != nil {
+		line := o.Line
+		line.Baud = o.Baud
+		if rw, err = engine.Open(ctx, port, line); err != nil {
 			return nil, err
 		}
 	}

@@ -26,6 +26,7 @@ import (
 type Options struct {
 	Port string // as atrun run takes it: a device, tcp://, rfc2217://, auto
 	Baud int
+	Line engine.SerialConfig // data bits, parity, stop bits, RTS/CTS; Baud is the speed
 	// Sim, when set, starts the virtual EC20 to talk to instead of Port,
 	// and returns what it is and how to stop it (atrun starts it in a
 	// child process).
@@ -93,7 +94,9 @@ func open(ctx context.Context, o Options, out *printer, secrets *secret.Set) (io
 	if o.Baud <= 0 {
 		o.Baud = 115200
 	}
-	rw, err := engine.Open(ctx, port, engine.SerialConfig{Baud: o.Baud})
+	line := o.Line
+	line.Baud = o.Baud
+	rw, err := engine.Open(ctx, port, line)
 	if err != nil {
 		stop()
 		return nil, "", nil, err

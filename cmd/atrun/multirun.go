@@ -135,7 +135,7 @@ func runManyJobs(ctx context.Context, c *cli.Command, p *manyPlan, jr *jsonRepor
 		return nil, err
 	}
 	m := session.Many{Ports: p.ports, Job: session.Job{
-		Script: script, Params: params, Baud: c.Int("baud"), Queue: c.Int("urc-queue"), NoResync: c.Bool("no-resync"),
+		Script: script, Params: params, Baud: c.Int("baud"), Line: serialLine(c), Queue: c.Int("urc-queue"), NoResync: c.Bool("no-resync"),
 		Version: version, Start: start, Stopped: stopped, ResolvePort: resolver(c.Root().ErrWriter),
 	}}
 	if err := recordFlag(c.String("record"), p, &m); err != nil {

@@ -137,7 +137,7 @@ func runScript(ctx context.Context, c *cli.Command, rep runReporter, start time.
 		return nil, err
 	}
 	job := session.Job{
-		Script: script, Params: params, Sim: virt, Port: onePort(c), Baud: c.Int("baud"),
+		Script: script, Params: params, Sim: virt, Port: onePort(c), Baud: c.Int("baud"), Line: serialLine(c),
 		Queue: c.Int("urc-queue"), NoResync: c.Bool("no-resync"), Record: c.String("record"), Report: rep,
 	}
 	if c.Bool("trace") {

@@ -58,7 +58,7 @@ func sendAction(ctx context.Context, c *cli.Command) error {
 	ctx, stop := withInterrupt(ctx)
 	defer stop()
 	sess, err := openSession(ctx, sessionOptions{
-		port: c.String("port"), baud: c.Int("baud"), trace: c.Bool("trace"),
+		port: c.String("port"), line: serialLine(c), trace: c.Bool("trace"),
 		secrets: &secret.Set{}, stderr: c.Root().ErrWriter, start: time.Now(),
 	})
 	if err != nil {

@@ -27,13 +27,25 @@ func portFlags() []cli.Flag {
 			Usage:   "the modem's `PORT`: a serial device (/dev/ttyUSB2), tcp://host:port (ser2net raw), rfc2217://host:port (ser2net telnet(rfc2217), labgrid), or auto (the Quectel AT port)",
 		},
 		&cli.IntFlag{Name: "baud", Value: 115200, Usage: "serial speed `N` in bits per second"},
+		// The rest of the line's settings, for a serial device and an
+		// RFC 2217 port alike (a raw TCP port's server sets its own).
+		&cli.IntFlag{Name: "data-bits", Value: 8, Usage: "data bits `N` per character (5-8)"},
+		&cli.StringFlag{Name: "parity", Value: "none", Usage: "parity `P`: none, odd, even, mark or space"},
+		&cli.IntFlag{Name: "stop-bits", Value: 1, Usage: "stop bits `N` (1 or 2)"},
+		&cli.BoolFlag{Name: "rtscts", Usage: "hardware flow control (RTS/CTS)"},
 	}
+}
+
+// lineOf reads the serial line's settings from the port flags.
+func serialLine(c *cli.Command) engine.SerialConfig {
+	return engine.SerialConfig{Baud: c.Int("baud"), DataBits: c.Int("data-bits"), Parity: c.String("parity"),
+		StopBits: c.Int("stop-bits"), RTSCTS: c.Bool("rtscts")}
 }
 
 // sessionOptions say how atrun send sets up the link to the modem.
 type sessionOptions struct {
 	port    string // as given: a path, tcp://..., auto, or "" for none
-	baud    int
+	line    engine.SerialConfig
 	trace   bool // --trace: bytes both ways on stderr
 	secrets *secret.Set
 	stderr  io.Writer
@@ -50,7 +62,7 @@ type cliSession struct {
 // port resolution and trace.
 func openSession(ctx context.Context, o sessionOptions) (*cliSession, error) {
 	opts := session.Options{
-		Port: o.port, Baud: o.baud, Secrets: o.secrets, Start: o.start,
+		Port: o.port, Baud: o.line.Baud, Line: o.line, Secrets: o.secrets, Start: o.start,
 		ResolvePort: resolver(o.stderr),
 	}
 	if o.trace {

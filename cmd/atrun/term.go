@@ -83,7 +83,7 @@ func termAction(ctx context.Context, c *cli.Command) error {
 		history = term.HistoryFile()
 	}
 	err := term.Run(ctx, term.Options{
-		Port: port, Baud: c.Int("baud"), Sim: termSim(c),
+		Port: port, Baud: c.Int("baud"), Line: serialLine(c), Sim: termSim(c),
 		In: in, Out: c.Root().Writer, Err: c.Root().ErrWriter,
 		Interactive: interactive, History: history, Trace: c.Bool("trace"),
 		Timeout: c.Duration("timeout"), Colour: useColour(c.Root().Writer),
