@@ -178,7 +178,13 @@ func Start(ctx context.Context, o Options) (*Child, error) {
 	c := &Child{cmd: cmd, stdin: stdin, quit: make(chan struct{})}
 	logs := startLog(stderr, o.Log, &c.readers)
 	out := bufio.NewReader(stdout)
+	// A child that never comes up must not hold atrun: ending ctx (Ctrl+C,
+	// --timeout) kills it, which ends the read below.
+	stopKill := context.AfterFunc(ctx, func() { cmd.Process.Kill() })
 	modems, err := readModems(out, max(o.Count, 1))
+	if !stopKill() && ctx.Err() != nil && err != nil {
+		err = fmt.Errorf("stopped while starting: %w", ctx.Err())
+	}
 	if err != nil {
 		stdin.Close()
 		c.readers.Wait()

@@ -213,3 +213,28 @@ func TestCloseWithUnreadEvents(t *testing.T) {
 		t.Fatal("Close hangs on events nobody read")
 	}
 }
+
+// A child that never says its modems are up does not hold its caller:
+// ending the context kills it and Start returns.
+func TestStartChildHangs(t *testing.T) {
+	script := filepath.Join(t.TempDir(), "hangs")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\nexec sleep 3600\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := Start(ctx, Options{Program: script})
+		done <- err
+	}()
+	cancel()
+	select {
+	case err := <-done:
+		var e *Error
+		if !errors.As(err, &e) || !strings.Contains(e.Message, "stopped while starting") {
+			t.Fatalf("got %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Start did not return after its context ended")
+	}
+}
