@@ -42,9 +42,12 @@ type Options struct {
 	// History is the file keeping typed lines across sessions; "" keeps
 	// none. HistoryFile gives the usual one.
 	History string
-	Trace   bool          // start with the trace on
-	Timeout time.Duration // per command; 0: the command's documented maximum
-	Colour  bool          // colour the output (interactive only)
+	Trace   bool // start with the trace on
+	// NoResync skips the clean start (pending bytes drained, AT until a
+	// clean OK), for a modem that must get the first byte as typed.
+	NoResync bool
+	Timeout  time.Duration // per command; 0: the command's documented maximum
+	Colour   bool          // colour the output (interactive only)
 }
 
 // FailedError is a piped session in which commands failed; each was
@@ -68,8 +71,10 @@ func Run(ctx context.Context, o Options) error {
 	s := newSession(rw, port, out, secrets, o.Timeout)
 	defer s.Close()
 	s.trace.Store(o.Trace)
-	if err := resync(ctx, s, o.Err); err != nil {
-		return err
+	if !o.NoResync {
+		if err := resync(ctx, s, o.Err); err != nil {
+			return err
+		}
 	}
 	if err := s.beginRecording(); err != nil {
 		return err

@@ -261,3 +261,16 @@ func TestPortKinds(t *testing.T) {
 		}
 	}
 }
+
+// With NoResync the first line typed is the first byte the modem gets.
+func TestPipeNoResync(t *testing.T) {
+	master, slave := enginetest.OpenPTY(t)
+	fake := enginetest.Run(t, master, 0, enginetest.Step{Expect: "AT+CSQ\r", Reply: "AT+CSQ\r\r\n+CSQ: 19,99\r\n\r\nOK\r\n"})
+	out, err := runPipe(t, Options{Port: slave, NoResync: true}, "AT+CSQ")
+	if err != nil || !strings.Contains(out, "dBm") {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if got := fake.Wrote(); got != "AT+CSQ\r" {
+		t.Errorf("the modem got %q, want only the line typed", got)
+	}
+}

@@ -43,6 +43,7 @@ Example:
 		Flags: append(portFlags(),
 			&cli.DurationFlag{Name: "timeout", Usage: "wait up to `D` for each answer", DefaultText: "the command's documented maximum, 5s for most"},
 			&cli.BoolFlag{Name: "trace", Usage: "print every byte to and from the modem on stderr"},
+			&cli.BoolFlag{Name: "no-resync", Usage: "skip the clean start (pending bytes drained, AT until a clean OK): the first command given is the first byte sent"},
 		),
 		Action: sendAction,
 	}
@@ -64,7 +65,9 @@ func sendAction(ctx context.Context, c *cli.Command) error {
 	if err != nil {
 		return stopped(ctx, err)
 	}
-	err = resync(ctx, sess.conn, c.Root().ErrWriter)
+	if !c.Bool("no-resync") {
+		err = resync(ctx, sess.conn, c.Root().ErrWriter)
+	}
 	if err == nil {
 		err = sendAll(ctx, sess.conn, c.Root().Writer, c.Root().ErrWriter, c.Args().Slice(), c.Duration("timeout"))
 	}

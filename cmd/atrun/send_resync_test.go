@@ -96,3 +96,17 @@ func TestSendShowsData(t *testing.T) {
 		t.Errorf("exit %d\n%s\n%s", o.code, o.stdout, o.stderr)
 	}
 }
+
+// --no-resync makes the first command the first byte on the line, as a
+// modem that must get it (data mode, a test of what it does with
+// leftovers) needs: no AT comes before it.
+func TestSendNoResync(t *testing.T) {
+	fake, slave := startModem(t, enginetest.Step{Expect: "AT+CSQ\r", Reply: "AT+CSQ\r\r\n+CSQ: 19,99\r\n\r\nOK\r\n"})
+	o := atrun(t, t.TempDir(), "send", "--no-resync", "--port", slave, "AT+CSQ")
+	if o.code != 0 || !strings.Contains(o.stdout, "+CSQ: 19,99") {
+		t.Fatalf("exit %d\n%s%s", o.code, o.stdout, o.stderr)
+	}
+	if got := fake.Wrote(); got != "AT+CSQ\r" {
+		t.Errorf("the modem got %q, want only the command", got)
+	}
+}

@@ -44,6 +44,7 @@ Example:
 			&cli.BoolFlag{Name: "sim", Usage: "talk to a virtual EC20 (with an MQTT broker) that atrun-sim runs for the session"},
 			&cli.DurationFlag{Name: "timeout", Usage: "wait up to `D` for each answer", DefaultText: "the command's documented maximum, 5s for most"},
 			&cli.BoolFlag{Name: "trace", Usage: "start with the trace on: every byte both ways, escaped (:trace toggles it)"},
+			&cli.BoolFlag{Name: "no-resync", Usage: "skip the clean start (pending bytes drained, AT until a clean OK): the first line typed is the first byte sent"},
 			&cli.BoolFlag{Name: "no-history", Usage: "keep no history of typed lines"},
 		),
 		Action: termAction,
@@ -85,7 +86,7 @@ func termAction(ctx context.Context, c *cli.Command) error {
 	err := term.Run(ctx, term.Options{
 		Port: port, Baud: c.Int("baud"), Line: serialLine(c), Sim: termSim(c),
 		In: in, Out: c.Root().Writer, Err: c.Root().ErrWriter,
-		Interactive: interactive, History: history, Trace: c.Bool("trace"),
+		Interactive: interactive, History: history, Trace: c.Bool("trace"), NoResync: c.Bool("no-resync"),
 		Timeout: c.Duration("timeout"), Colour: useColour(c.Root().Writer),
 	})
 	var (
