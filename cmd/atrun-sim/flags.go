@@ -5,14 +5,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"regexp"
 	"strings"
 	"sync"
-	"syscall"
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/atrun/atrun/internal/sigctx"
 	"github.com/atrun/atrun/sim"
 )
 
@@ -108,23 +107,7 @@ func (e *interrupted) Error() string {
 // cancels. After the first signal the default handling is back: a second
 // Ctrl+C kills a simulator that does not stop.
 func withInterrupt(parent context.Context) (context.Context, func()) {
-	ctx, cancel := context.WithCancelCause(parent)
-	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() {
-		select {
-		case s := <-ch:
-			signal.Stop(ch)
-			cancel(&interrupted{signal: s})
-		case <-done:
-		}
-	}()
-	return ctx, func() {
-		signal.Stop(ch)
-		close(done)
-		cancel(nil)
-	}
+	return sigctx.WithSignals(parent, func(s os.Signal) error { return &interrupted{signal: s} })
 }
 
 // stopped explains a failure to start by a signal that came meanwhile:

@@ -4,11 +4,10 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/atrun/atrun/engine/transcript"
+	"github.com/atrun/atrun/internal/sigctx"
 )
 
 // withInterrupt returns a context that SIGINT (Ctrl+C) or SIGTERM cancels,
@@ -18,23 +17,7 @@ import (
 // After the first signal the default handling is back: a second Ctrl+C
 // kills a run that does not stop.
 func withInterrupt(parent context.Context) (context.Context, func()) {
-	ctx, cancel := context.WithCancelCause(parent)
-	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() {
-		select {
-		case s := <-ch:
-			signal.Stop(ch)
-			cancel(&interruptedError{signal: s})
-		case <-done:
-		}
-	}()
-	return ctx, func() {
-		signal.Stop(ch)
-		close(done)
-		cancel(nil)
-	}
+	return sigctx.WithSignals(parent, func(s os.Signal) error { return &interruptedError{signal: s} })
 }
 
 // withRunTimeout bounds a run by d (no bound when d is 0).
