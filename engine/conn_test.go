@@ -725,3 +725,48 @@ func TestHandlersRunBeforeAQueuedLineIsTaken(t *testing.T) {
 		t.Fatalf("the handler saw %q before the summary was returned", seen)
 	}
 }
+
+// A fixed-length prompt (AT+CMQTTPAYLOAD=0,5, AT+QISEND=0,5) takes exactly
+// its declared bytes, ESC among them. One interrupted before its prompt
+// came (here the link dropped first) is finished when the prompt comes,
+// with the payload, so that the modem is back in command mode; an ESC
+// would have been taken for data and the next command swallowed.
+const droppedBeforePrompt = `atrun-transcript v1
+start 2026-03-02T09:15:04Z
+
+0.000000 host  "AT+CMQTTPAYLOAD=0,5\r"
+0.001000 modem "AT+CMQTTPAYLOAD=0,5\r\r\n+CMQTTCONNLOST: 0,1\r\n"
+0.100000 modem "\r\n>"
+0.101000 host  "hello"
+0.102000 modem "\r\nOK\r\n"
+0.103000 host  "AT\r"
+0.104000 modem "AT\r\r\nOK\r\n"
+0.110000 end
+`
+
+func TestFixedPromptInterruptedGetsItsBytes(t *testing.T) {
+	tr, err := transcript.Parse([]byte(droppedBeforePrompt), "dropped.atr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, chunk := range []int{1, 3, 64} {
+		rp := transcript.NewReplay(tr, transcript.Options{Chunk: chunk})
+		clk := rp.Clock()
+		clk.Busy() // this goroutine is the script (see the transcript package)
+		c := New(rp, Config{Name: "replay", Clock: clk})
+		c.AbortOn(Prefix("+CMQTTCONNLOST:"))
+		_, err := c.SendPrompt(ctxT(t), "AT+CMQTTPAYLOAD=0,5", []byte("hello"), FixedLength())
+		var ae *AbortError
+		if !errors.As(err, &ae) {
+			t.Fatalf("chunk %d: err = %v, want the abort", chunk, err)
+		}
+		if resp, err := c.Send(ctxT(t), "AT"); err != nil || resp.Final != "OK" {
+			t.Fatalf("chunk %d: the next command got %+v %v", chunk, resp, err)
+		}
+		if err := rp.Finish(); err != nil {
+			t.Errorf("chunk %d: %v", chunk, err)
+		}
+		clk.Idle()
+		c.Close()
+	}
+}

@@ -151,7 +151,11 @@ func (c *Conn) SendPrompt(ctx context.Context, cmd string, payload []byte, opts 
 	err = c.await(ctx, cm.shown+" (waiting for the > prompt)", o.timeout, func() bool { return cm.prompted || cm.done })
 	if err != nil || cm.done {
 		if _, portFailed := err.(*PortError); err != nil && !portFailed {
-			_ = c.write([]byte{0x1b})
+			if o.fixed && o.payload == nil && interrupted(err) {
+				c.settlePrompt(cm, payload, o)
+			} else {
+				_ = c.write([]byte{0x1b})
+			}
 		}
 		return c.finish(cm, err)
 	}
@@ -249,6 +253,26 @@ func (c *Conn) settleUpload(cm *command, data []byte, sent int, o options) {
 		return
 	}
 	_ = c.await(bg, cm.shown, o.timeout, func() bool { return cm.done })
+}
+
+// settlePrompt brings the modem back to command mode after a fixed-length
+// prompt was interrupted (ctx ended, an abort line came) before its prompt:
+// such a prompt takes exactly the declared bytes, ESC among them, so an
+// ESC would be taken for data and the next command swallowed. It waits
+// briefly for the prompt, as settleUpload does for CONNECT, writes the
+// payload and waits for the answer; a prompt that does not come gets the
+// ESC that cancels a prompt the modem is about to show. The caller's
+// context has ended; the waits are bounded by the command's timeout.
+func (c *Conn) settlePrompt(cm *command, payload []byte, o options) {
+	bg := context.Background()
+	_ = c.await(bg, cm.shown+" (waiting for the > prompt)", min(o.timeout, settleGrace), func() bool { return cm.prompted || cm.done })
+	switch {
+	case cm.done:
+	case !cm.prompted:
+		_ = c.write([]byte{0x1b})
+	case c.write(payload) == nil:
+		_ = c.await(bg, cm.shown, o.timeout, func() bool { return cm.done })
+	}
 }
 
 // interrupted reports whether err ended a wait while the modem still works
