@@ -248,6 +248,26 @@ func (r *Replay) Stopped() <-chan struct{} { return r.stopped }
 // before the next recorded write (or the end), that write's time.
 func (r *Replay) Halted() <-chan struct{} { return r.halted }
 
+// ErrStoppedBefore is what Write returns for a write that starts past
+// the end of a session stopped from outside (Ctrl+C, --timeout): the stop
+// came live before the script could make it.
+var ErrStoppedBefore = errors.New("the recorded session was stopped before this write")
+
+// stopsBeforeWrite makes the recorded stop happen at a write past the end
+// of the recording, when the session was stopped from outside between two
+// waits: live the stop came before the script got to the write, which the
+// replayed script reaches sooner in virtual time. r.mu is held.
+func (r *Replay) stopsBeforeWrite() bool {
+	if r.ending.Kind != Interrupted && r.ending.Kind != TimedOut || r.closed {
+		return false
+	}
+	if !r.halt {
+		r.halt = true
+		close(r.halted)
+	}
+	return true
+}
+
 // ErrPortLost is what Read returns once a replay reaches the point where
 // the recorded session lost its port.
 var ErrPortLost = errors.New("the port was lost here in the recorded session")
@@ -308,6 +328,8 @@ func (r *Replay) Write(p []byte) (int, error) {
 		}
 		i, ok := r.current()
 		switch {
+		case !ok && n == 0 && r.stopsBeforeWrite():
+			return 0, ErrStoppedBefore
 		case !ok:
 			return n, r.fail(ExtraWrite, p[n:])
 		case r.t.Events[i].Kind == Modem:
