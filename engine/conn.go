@@ -74,6 +74,10 @@ type Conn struct {
 	aborted   *AbortError // an abort line no wait has failed with yet
 	abortedBy *entry      // the abort it matched
 	abortedAt time.Time
+	// abortedMid: the abort line came while a command was under way (not
+	// yet answered), so it fails that command's wait even when what the
+	// wait looks for came in the same read, after it.
+	abortedMid bool
 	waiter    *clock.Waiter[struct{}]
 	busy      bool      // an operation is in progress
 	woke      bool      // the current read woke the waiter
@@ -292,6 +296,7 @@ func (c *Conn) abort(e *entry, line string, at time.Time) {
 	if c.aborted == nil {
 		c.aborted = &AbortError{Line: line, Meaning: explain(line, "")}
 		c.abortedBy, c.abortedAt = e, at
+		c.abortedMid = c.cmd != nil && !c.cmd.done
 	}
 	c.notify()
 }
@@ -416,7 +421,7 @@ func (c *Conn) await(ctx context.Context, what string, timeout time.Duration, re
 			}
 			continue
 		}
-		if ready() {
+		if ready() && !(c.aborted != nil && c.abortedMid) {
 			c.mu.Unlock()
 			return nil
 		}

@@ -86,3 +86,21 @@ func TestUploadAbortedBeforeConnect(t *testing.T) {
 		t.Fatalf("the next command got %+v %v (host wrote %q)", resp, err, m.Wrote())
 	}
 }
+
+// An abort line fails the command under way when it comes before the
+// command's answer, even in the same read as that answer (the upload
+// above); one that comes after the answer leaves the command's success
+// alone and fails the next wait instead.
+func TestAbortAfterTheAnswerFailsTheNextWait(t *testing.T) {
+	for _, chunk := range chunkSizes {
+		c, _ := startFake(t, chunk, step{"AT+CSQ\r", "\r\n+CSQ: 19,99\r\n\r\nOK\r\n\r\n+QMTSTAT: 0,1\r\n"})
+		c.AbortOn(Prefix("+QMTSTAT:"))
+		if resp, err := c.Send(ctxT(t), "AT+CSQ"); err != nil || resp.Final != "OK" {
+			t.Fatalf("chunk %d: the command answered before the abort got %+v %v", chunk, resp, err)
+		}
+		var ae *AbortError
+		if err := c.Sleep(ctxT(t), time.Hour); !errors.As(err, &ae) || ae.Line != "+QMTSTAT: 0,1" {
+			t.Fatalf("chunk %d: the next wait ended with %v", chunk, err)
+		}
+	}
+}
