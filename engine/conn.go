@@ -78,15 +78,15 @@ type Conn struct {
 	// yet answered), so it fails that command's wait even when what the
 	// wait looks for came in the same read, after it.
 	abortedMid bool
-	waiter    *clock.Waiter[struct{}]
-	busy      bool      // an operation is in progress
-	woke      bool      // the current read woke the waiter
-	recent    []byte    // bytes received during the current wait (the last ones)
-	lastRead  time.Time // when the last bytes arrived
-	born      time.Time // when the Conn started
-	late      []string  // the answers orphans got, until Resync takes them
-	err       error     // why the Conn stopped working: a PortError or ErrClosed
-	done      chan struct{}
+	waiter     *clock.Waiter[struct{}]
+	busy       bool      // an operation is in progress
+	woke       bool      // the current read woke the waiter
+	recent     []byte    // bytes received during the current wait (the last ones)
+	lastRead   time.Time // when the last bytes arrived
+	born       time.Time // when the Conn started
+	late       []string  // the answers orphans got, until Resync takes them
+	err        error     // why the Conn stopped working: a PortError or ErrClosed
+	done       chan struct{}
 }
 
 // entry is a registered matcher: a URC handler or an abort.
