@@ -149,7 +149,7 @@ func (c *Conn) SendPrompt(ctx context.Context, cmd string, payload []byte, opts 
 	}
 	defer c.end()
 	err = c.await(ctx, cm.shown+" (waiting for the > prompt)", o.timeout, func() bool { return cm.prompted || cm.done })
-	if err != nil || cm.done {
+	if done, _, _ := c.stateOf(cm); err != nil || done {
 		if _, portFailed := err.(*PortError); err != nil && !portFailed {
 			if o.fixed && o.payload == nil && interrupted(err) {
 				c.settlePrompt(cm, payload, o)
@@ -198,7 +198,7 @@ func (c *Conn) Upload(ctx context.Context, cmd string, data []byte, opts ...Opti
 	}
 	defer c.end()
 	err = c.await(ctx, cm.shown+" (waiting for CONNECT)", o.timeout, func() bool { return cm.connected || cm.done })
-	if err != nil || cm.done {
+	if done, _, _ := c.stateOf(cm); err != nil || done {
 		if interrupted(err) {
 			c.settleUpload(cm, data, 0, o)
 		}
@@ -242,9 +242,9 @@ const settleGrace = 2 * time.Second
 // ended; the waits are bounded by the command's timeout.
 func (c *Conn) settleUpload(cm *command, data []byte, sent int, o options) {
 	bg := context.Background()
-	if !cm.connected {
+	if _, _, connected := c.stateOf(cm); !connected {
 		_ = c.await(bg, cm.shown+" (waiting for CONNECT)", min(o.timeout, settleGrace), func() bool { return cm.connected || cm.done })
-		if !cm.connected || cm.done {
+		if done, _, connected := c.stateOf(cm); !connected || done {
 			return
 		}
 	}
@@ -266,13 +266,22 @@ func (c *Conn) settleUpload(cm *command, data []byte, sent int, o options) {
 func (c *Conn) settlePrompt(cm *command, payload []byte, o options) {
 	bg := context.Background()
 	_ = c.await(bg, cm.shown+" (waiting for the > prompt)", min(o.timeout, settleGrace), func() bool { return cm.prompted || cm.done })
+	done, prompted, _ := c.stateOf(cm)
 	switch {
-	case cm.done:
-	case !cm.prompted:
+	case done:
+	case !prompted:
 		_ = c.write([]byte{0x1b})
 	case c.write(payload) == nil:
 		_ = c.await(bg, cm.shown, o.timeout, func() bool { return cm.done })
 	}
+}
+
+// stateOf reads how far a command got, under c.mu: the goroutine that
+// reads the port writes it.
+func (c *Conn) stateOf(cm *command) (done, prompted, connected bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return cm.done, cm.prompted, cm.connected
 }
 
 // interrupted reports whether err ended a wait while the modem still works
