@@ -138,6 +138,10 @@ type RFC2217Port struct {
 	lineState  int   // the last NOTIFY-LINESTATE, -1 before any
 	failure    error // why the stream can no longer be trusted, or nil
 	wake       chan struct{}
+	// echoed: the "server" offered WILL COM-PORT-OPTION while atrun's own
+	// offer was pending, which no RFC 2217 server does: atrun's bytes came
+	// back, from a modem echoing them behind a raw TCP port.
+	echoed bool
 	// resumed is open while the server has suspended our data
 	// (FLOWCONTROL-SUSPEND) and closed when it resumes; nil otherwise.
 	resumed chan struct{}
@@ -324,6 +328,9 @@ func (p *RFC2217Port) negotiate(settings []setting) error {
 func (p *RFC2217Port) comPortAgreed() (bool, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.echoed {
+		return false, errors.New("the server sent atrun's own telnet negotiation back: this looks like a raw TCP port whose modem echoes what it gets, not an RFC 2217 server; open it as tcp://HOST:PORT")
+	}
 	switch p.opts[optComPort].us {
 	case sideYes:
 		return true, nil
@@ -593,6 +600,9 @@ func (p *RFC2217Port) handle(ev telnetEvent) error {
 	p.mu.Lock()
 	switch ev.Verb {
 	case telWILL, telWONT, telDO, telDONT:
+		if ev.Verb == telWILL && ev.Opt == optComPort && p.opts[optComPort].us == sideWantYes {
+			p.echoed = true
+		}
 		answer = p.answerLocked(ev.Verb, ev.Opt)
 	case telSB:
 		if ev.Opt == optComPort {

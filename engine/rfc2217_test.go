@@ -664,3 +664,28 @@ func TestRFC2217FlowControlSuspend(t *testing.T) {
 		})
 	}
 }
+
+// A raw TCP port opened as rfc2217:// whose modem echoes what it gets sends
+// atrun's own negotiation back: that is said at once, with the port form to
+// use, rather than after the open timeout as a server that never answered.
+func TestRFC2217RawPortEchoing(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		conn, err := l.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		io.Copy(conn, conn) // the modem's echo, through a raw TCP export
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, err = OpenRFC2217(ctx, l.Addr().String(), SerialConfig{})
+	if err == nil || !strings.Contains(err.Error(), "own telnet negotiation back") || !strings.Contains(err.Error(), "tcp://") {
+		t.Fatalf("err = %v", err)
+	}
+}
