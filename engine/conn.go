@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"go.bug.st/serial"
+
 	"github.com/atrun/atrun/engine/clock"
 	"github.com/atrun/atrun/engine/secret"
 	"github.com/atrun/atrun/engine/tap"
@@ -162,7 +164,7 @@ func (c *Conn) readLoop() {
 				return
 			}
 			// A caller's read may have left a timeout set.
-			_ = c.role.port.SetReadTimeout(noTimeout)
+			_ = c.role.port.SetReadTimeout(serial.NoTimeout)
 		}
 		n, err := c.port.Read(buf)
 		woke := n > 0 && c.receive(buf[:n])

@@ -29,9 +29,6 @@ type timedPort interface {
 	SetReadTimeout(time.Duration) error
 }
 
-// noTimeout is go.bug.st/serial's "block until data" read timeout.
-const noTimeout = time.Duration(-1)
-
 const (
 	// directGrace is how long the reader goroutine stays off the port after
 	// a caller read it.

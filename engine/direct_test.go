@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -17,10 +18,7 @@ import (
 // numberingModem answers each AT+CSQ on the pty master with its number as
 // the value, a URC before the echo and one after the OK, and reports each
 // answer's last byte written.
-func numberingModem(t *testing.T, master interface {
-	Read([]byte) (int, error)
-	Write([]byte) (int, error)
-}) {
+func numberingModem(t *testing.T, master io.ReadWriter) {
 	t.Helper()
 	go func() {
 		r := bufio.NewReader(master)

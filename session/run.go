@@ -153,15 +153,26 @@ func Run(ctx context.Context, j Job) (*luabind.Result, error) {
 }
 
 // cleanStart resynchronises with the modem before the script's first
-// command (engine.Conn.Resync), keeping the URCs a power-on script may wait
-// for, and says what it found when the start was not clean.
+// command, keeping the URCs a power-on script may wait for, and says what
+// it found when the start was not clean.
 func cleanStart(ctx context.Context, conn *engine.Conn, on bool, rep Reporter) error {
 	if conn == nil || !on {
 		return nil
 	}
-	found, err := conn.Resync(ctx, engine.ResyncOptions{KeepURCs: true})
-	if err == nil && !found.Clean() && rep != nil {
-		rep.Notice("clean start: " + found.String())
+	return CleanStart(ctx, conn, engine.ResyncOptions{KeepURCs: true}, func(found string) {
+		if rep != nil {
+			rep.Notice("clean start: " + found)
+		}
+	})
+}
+
+// CleanStart runs the engine's clean start (engine.Conn.Resync) on conn
+// and, when the line was not clean, tells found what it discarded or
+// met, in words.
+func CleanStart(ctx context.Context, conn *engine.Conn, o engine.ResyncOptions, found func(string)) error {
+	rep, err := conn.Resync(ctx, o)
+	if err == nil && !rep.Clean() {
+		found(rep.String())
 	}
 	return err
 }

@@ -49,10 +49,15 @@ func TestLineSettingsFromFlags(t *testing.T) {
 // A line setting the port cannot take is one clear setup error.
 func TestLineSettingsRefused(t *testing.T) {
 	_, slave := startModem(t)
-	for _, args := range [][]string{{"--parity", "purple"}, {"--stop-bits", "3"}} {
-		o := atrun(t, t.TempDir(), append([]string{"send", "--port", slave}, append(args, "AT")...)...)
-		if o.code != exitUsage || !strings.Contains(o.stderr, strings.TrimPrefix(args[0], "--")[:4]) {
-			t.Errorf("%v: exit %d\n%s", args, o.code, o.stderr)
+	for _, tt := range []struct {
+		flag, value, says string
+	}{
+		{"--parity", "purple", "parity"},
+		{"--stop-bits", "3", "stop bits"},
+	} {
+		o := atrun(t, t.TempDir(), "send", "--port", slave, tt.flag, tt.value, "AT")
+		if o.code != exitUsage || !strings.Contains(o.stderr, tt.says) {
+			t.Errorf("%s %s: exit %d\n%s", tt.flag, tt.value, o.code, o.stderr)
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/atrun/atrun/engine"
 	"github.com/atrun/atrun/engine/codes"
 	"github.com/atrun/atrun/engine/secret"
+	"github.com/atrun/atrun/session"
 )
 
 func init() { register(sendCommand) }
@@ -66,26 +67,15 @@ func sendAction(ctx context.Context, c *cli.Command) error {
 		return stopped(ctx, err)
 	}
 	if !c.Bool("no-resync") {
-		err = resync(ctx, sess.conn, c.Root().ErrWriter)
+		err = session.CleanStart(ctx, sess.conn, engine.ResyncOptions{}, func(found string) {
+			fmt.Fprintf(c.Root().ErrWriter, "atrun: warning: %s\n", found)
+		})
 	}
 	if err == nil {
 		err = sendAll(ctx, sess.conn, c.Root().Writer, c.Root().ErrWriter, c.Args().Slice(), c.Duration("timeout"))
 	}
 	sess.Close(endingOf(err, sess.conn))
 	return stopped(ctx, err)
-}
-
-// resync discards what an earlier program left and waits for a clean
-// answer to AT, and says what it found.
-func resync(ctx context.Context, conn *engine.Conn, stderr io.Writer) error {
-	rep, err := conn.Resync(ctx, engine.ResyncOptions{})
-	if err != nil {
-		return err
-	}
-	if !rep.Clean() {
-		fmt.Fprintf(stderr, "atrun: warning: %s\n", rep)
-	}
-	return nil
 }
 
 // sendAll sends each command and prints its answer. A failed command does
