@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/tls"
 	"encoding/hex"
+	"io"
 	"net"
 	"time"
 
@@ -88,7 +89,18 @@ func seedSessions(ctx context.Context, s *Sim, cache tls.ClientSessionCache) (do
 		// verification is each resuming modem's (VerifyConnection).
 		tc := tls.Client(raw, &tls.Config{MinVersion: tls.VersionTLS12, MaxVersion: tls.VersionTLS12,
 			InsecureSkipVerify: true, ClientSessionCache: cache})
-		_ = tc.HandshakeContext(ctx)
+		if tc.HandshakeContext(ctx) != nil {
+			return
+		}
+		// Ended as a modem ends a link, and waited for until the broker
+		// has dropped it: mochi-mqtt v2.7.9 races with itself when it is
+		// closed while it still sets up a connection (seen under -race
+		// when a fleet closed just after booting).
+		if tc.CloseWrite() == nil {
+			stop := context.AfterFunc(ctx, func() { raw.Close() }) // cancel or seedWait
+			_, _ = io.Copy(io.Discard, tc)
+			stop()
+		}
 	}()
 	return over, cancel
 }
