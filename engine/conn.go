@@ -134,7 +134,7 @@ func New(port io.ReadWriteCloser, cfg Config) *Conn {
 		c.secrets = &secret.Set{}
 	}
 	if cfg.URCs == nil {
-		c.urcs = newURCTable(DefaultURCs)
+		c.urcs = newURCTable(DefaultURCs())
 	}
 	if cfg.QueueSize <= 0 {
 		c.queue = newURCQueue(DefaultQueueSize)

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/atrun/atrun/engine/codes"
@@ -16,12 +17,15 @@ type URC struct {
 	At   time.Time
 }
 
-// DefaultURCs are the unsolicited result codes recognised from the start:
+// DefaultURCs returns the unsolicited result codes recognised from the start:
 // every code engine/codes knows (Quectel and 3GPP), so that the router and
 // `atrun explain` agree. A line with one of these prefixes is a URC even
 // while a command is pending, unless that command claims it as its own
 // response (`+CPIN: READY` answers AT+CPIN?; `+CREG: 0,1` answers AT+CREG?).
-var DefaultURCs = codes.URCCodes()
+// The list is built on first use, when a connection is made, not at package
+// initialisation: commands that open no port do not pay for it. The slice
+// is shared: callers must not change it.
+var DefaultURCs = sync.OnceValue(codes.URCCodes)
 
 // urcTable recognises URCs: `+NAME:` prefixes and whole words by map lookup,
 // so routing costs the same however many codes are known, then any matchers

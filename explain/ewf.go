@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/atrun/atrun/internal/lazyre"
 )
 
 // ewfLine is one line of the Azure EWF trace: [SEND][   3][AT\r].
-var ewfLine = lazyRegexp(`^\[([A-Z]+\^?)\]\[\s*(\d+)\]\[(.*)\]\s*$`)
+var ewfLine = lazyre.New(`^\[([A-Z]+\^?)\]\[\s*(\d+)\]\[(.*)\]\s*$`)
 
 // ewfReader turns an EWF trace into records. Host writes are gathered
 // until their CR, or until the modem answers (a payload has no CR); the

@@ -11,6 +11,8 @@ import (
 	"github.com/atrun/atrun/engine/secret"
 	"github.com/atrun/atrun/engine/tap"
 	"github.com/atrun/atrun/engine/transcript"
+
+	"github.com/atrun/atrun/internal/lazyre"
 )
 
 // ImportOptions tune Import.
@@ -125,7 +127,7 @@ func summarise(log string, format Format) (summary, error) {
 // the last AT traffic ("Connection failed", "ERROR! 866"). Only such a
 // report shows how the session ended: a modem's ERROR to the last command
 // says nothing of how the program took it.
-var failureReport = lazyRegexp(`(?i)\b(?:fail(?:ed|ure|s)?|error|abort(?:ed)?|timed? ?out|giving up)\b`)
+var failureReport = lazyre.New(`(?i)\b(?:fail(?:ed|ure|s)?|error|abort(?:ed)?|timed? ?out|giving up)\b`)
 
 // writeNotes writes the comments that open an imported transcript.
 func writeNotes(w io.Writer, name string, skipped int, s summary) {

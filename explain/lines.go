@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/atrun/atrun/engine/codes"
+
+	"github.com/atrun/atrun/internal/lazyre"
 )
 
 // isATLine reports whether s is an AT command line: "AT" alone, or "AT"
@@ -31,7 +33,7 @@ func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 
 // infoLine matches an information line's name: "+CSQ:", "+QCSCON:".
 // "*ATREADY:" (SIMCom) and "+APP PDP:" (a space in the name) are seen too.
-var infoLine = lazyRegexp(`^[+*][A-Za-z][A-Za-z0-9_-]*(?: [A-Za-z][A-Za-z0-9_-]*)?:`)
+var infoLine = lazyre.New(`^[+*][A-Za-z][A-Za-z0-9_-]*(?: [A-Za-z][A-Za-z0-9_-]*)?:`)
 
 // isInfoLine reports whether s starts like an information line.
 func isInfoLine(s string) bool { return infoLine().MatchString(s) }
@@ -53,12 +55,12 @@ func isModemShaped(s string) bool {
 
 // vendorOK is a success result some firmware ends a command with instead
 // of OK: "SHUT OK" (SIMCom AT+CIPSHUT), "CLOSE OK".
-var vendorOK = lazyRegexp(`^[A-Z]{2,} OK$`)
+var vendorOK = lazyre.New(`^[A-Z]{2,} OK$`)
 
 // noResponseCommand matches commands that never have an information
 // response: AT alone, echo, verbose and quiet modes, factory reset, the
 // &-settings (ATE0, AT&FZE0, AT&C1).
-var noResponseCommand = lazyRegexp(`(?i)^AT(?:[EVQZ]\d?|&[FWCDK]\d?)*\s*$`)
+var noResponseCommand = lazyre.New(`(?i)^AT(?:[EVQZ]\d?|&[FWCDK]\d?)*\s*$`)
 
 // noResponse reports whether cmd never has an information response, so
 // a line arriving before its result is unsolicited or a print.
@@ -66,10 +68,10 @@ func noResponse(cmd string) bool { return noResponseCommand().MatchString(cmd) }
 
 // bannerWords is a status line of upper-case words, as modems announce
 // their state on their own ("SMS DONE", "PB DONE", "CALL READY").
-var bannerWords = lazyRegexp(`^[A-Z]{2,}(?: [A-Z]{2,})+!?$`)
+var bannerWords = lazyre.New(`^[A-Z]{2,}(?: [A-Z]{2,})+!?$`)
 
 // nmeaSentence is a GNSS sentence a modem streams on its AT port.
-var nmeaSentence = lazyRegexp(`^\$[A-Z]{5},.*\*[0-9A-F]{2}$`)
+var nmeaSentence = lazyre.New(`^\$[A-Z]{5},.*\*[0-9A-F]{2}$`)
 
 // isUnsolicitedShape reports text that only a modem sends on its own,
 // though no table lists it: a status banner or an NMEA sentence.
@@ -117,7 +119,7 @@ func isPrint(s string) bool {
 
 // unhandled finds the modem text a library print quotes:
 // "[8972] ### Unhandled: RDY".
-var unhandled = lazyRegexp(`(?i)#+\s*unhandled:?\s*(.+)$`)
+var unhandled = lazyre.New(`(?i)#+\s*unhandled:?\s*(.+)$`)
 
 // lineNoise explains a damaged line while a command is pending: the tail of
 // a final result whose first bytes were lost ("RROR").

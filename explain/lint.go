@@ -3,11 +3,13 @@ package explain
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/atrun/atrun/internal/lazyre"
 )
 
 // quotedCipher is a cipher suite given as a quoted string; the modem wants
 // a bare hex number.
-var quotedCipher = lazyRegexp(`(?i)"ciphersuite"\s*,\s*\d+\s*,\s*"`)
+var quotedCipher = lazyre.New(`(?i)"ciphersuite"\s*,\s*\d+\s*,\s*"`)
 
 // lint points out what in a command line will make the modem refuse it.
 func lint(cmd string) (meaning, hint string) {

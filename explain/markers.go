@@ -2,28 +2,30 @@ package explain
 
 import (
 	"strings"
+
+	"github.com/atrun/atrun/internal/lazyre"
 )
 
 // Direction markers: how traces of driver libraries say who wrote a line.
 var (
 	// chevronLine is ">>" sent and "<<" received, optionally after a tag
 	// ("bgxx: >> AT").
-	chevronLine = lazyRegexp(`^(?:>\s*)?(?:[\w.-]+:\s*)?(>>|<<) ?(.*)$`)
+	chevronLine = lazyre.New(`^(?:>\s*)?(?:[\w.-]+:\s*)?(>>|<<) ?(.*)$`)
 	// arrowLine is "<-" sent and "->" received, or the longer "--->" and
 	// "<---", possibly after text the application printed without a line
 	// end ("Found \t---> AT+GSN").
-	arrowLine = lazyRegexp(`^(.*?)\s*(--->|<---|<-|->) ?(.*)$`)
+	arrowLine = lazyre.New(`^(.*?)\s*(--->|<---|<-|->) ?(.*)$`)
 	// hostLabel and modemLabel are libraries that say it in words: Zephyr's
 	// modem_chat ("sending: AT", "modem_chat_log_received_command: OK",
 	// "..._unknown_command_received: RDY"), eg25-manager ("Successfully
 	// sent command: AT", "Response: [OK]").
-	hostLabel  = lazyRegexp(`(?i)(?:^|[\s_])(?:sending|sent command|sent|tx): ?(.*)$`)
-	modemLabel = lazyRegexp(`(?i)(?:^|[\s_])(?:received_command|command_received|received|response|rx): ?(.*)$`)
+	hostLabel  = lazyre.New(`(?i)(?:^|[\s_])(?:sending|sent command|sent|tx): ?(.*)$`)
+	modemLabel = lazyre.New(`(?i)(?:^|[\s_])(?:received_command|command_received|received|response|rx): ?(.*)$`)
 	// quotedSend and quotedReceive are drivers that quote the buffer:
 	// 'SIM800L : Send "AT"' and 'Receive "AT' whose quote closes on a
 	// later line, after everything the modem sent.
-	quotedSend    = lazyRegexp(`(?:^|\s)Send "(.*)"\s*$`)
-	quotedReceive = lazyRegexp(`(?:^|\s)Receive "(.*)$`)
+	quotedSend    = lazyre.New(`(?:^|\s)Send "(.*)"\s*$`)
+	quotedReceive = lazyre.New(`(?:^|\s)Receive "(.*)$`)
 )
 
 // arrowDirs maps a marker to the side that produced the line.

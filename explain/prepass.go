@@ -3,6 +3,8 @@ package explain
 import (
 	"strings"
 	"time"
+
+	"github.com/atrun/atrun/internal/lazyre"
 )
 
 // shape is what a first pass over the records learns of the whole log,
@@ -54,7 +56,7 @@ func (s *shape) seeEcho(r record) {
 }
 
 // echoOffCommand turns the modem's echo off: ATE0, AT&FZE0, ATE0V1.
-var echoOffCommand = lazyRegexp(`(?i)^AT(?:[A-Z&]\d?)*?E0(?:[A-Z&]\d?)*$`)
+var echoOffCommand = lazyre.New(`(?i)^AT(?:[A-Z&]\d?)*?E0(?:[A-Z&]\d?)*$`)
 
 // isProbe reports a bare "AT": tools send it again and again while a
 // module boots, so two in a row without times say nothing about doubling.

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/atrun/atrun/internal/lazyre"
 )
 
 // Time stamps that tools put in front of every line. Each gives a time of
@@ -12,17 +14,17 @@ import (
 var (
 	// bracketTime is "[16:30:44.029] " (serial terminals, u-blox m-center)
 	// or Zephyr's "[00:00:11.916,015] " with microseconds after a comma.
-	bracketTime = lazyRegexp(`^\[(\d{1,2}:\d{2}:\d{2}(?:\.\d{1,6}(?:,\d{3})?)?)\] ?`)
+	bracketTime = lazyre.New(`^\[(\d{1,2}:\d{2}:\d{2}(?:\.\d{1,6}(?:,\d{3})?)?)\] ?`)
 	// arduinoTime is the Arduino IDE Serial Monitor's "hh:mm:ss.mmm -> ".
-	arduinoTime = lazyRegexp(`^(\d{2}:\d{2}:\d{2}\.\d{3}) -> ?`)
+	arduinoTime = lazyre.New(`^(\d{2}:\d{2}:\d{2}\.\d{3}) -> ?`)
 	// traceTime is a library trace's "06:37:04.740 > " or "06:37:04 ".
-	traceTime = lazyRegexp(`^(\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)(?: >)? `)
+	traceTime = lazyre.New(`^(\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)(?: >)? `)
 	// journalTime is a syslog or journald line: "Jan 03 15:35:42 host
 	// daemon[1614]: ", indented or not.
-	journalTime = lazyRegexp(`^\s*[A-Z][a-z]{2} +\d{1,2} (\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?) \S+ [^\s\[\]:]+(?:\[\d+\])?: `)
+	journalTime = lazyre.New(`^\s*[A-Z][a-z]{2} +\d{1,2} (\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?) \S+ [^\s\[\]:]+(?:\[\d+\])?: `)
 	// millisClock is a library's millisecond counter after the text,
 	// "-> OK (20736)".
-	millisClock = lazyRegexp(` ?\((\d+)\)$`)
+	millisClock = lazyre.New(` ?\((\d+)\)$`)
 )
 
 // stamp is the time a line carries, if any.

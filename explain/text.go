@@ -3,6 +3,8 @@ package explain
 import (
 	"strings"
 	"time"
+
+	"github.com/atrun/atrun/internal/lazyre"
 )
 
 // textReader turns the lines of a text log into records: it removes the
@@ -168,7 +170,7 @@ func cutTerminalMark(s string) (string, Dir) {
 
 // comment is a note the poster appended after the log text: a TAB or two
 // spaces, then "//".
-var comment = lazyRegexp(`(?:\t|  )\s*//.*$`)
+var comment = lazyre.New(`(?:\t|  )\s*//.*$`)
 
 // undecorate removes what Markdown and posters add to a pasted line:
 // inline-code backticks and bold marks around it, appended comments.
@@ -195,7 +197,7 @@ func isFence(s string) bool { return strings.HasPrefix(strings.TrimSpace(s), "``
 
 // gluedPrint is an application print that ends without a line break, so
 // the next command runs into it: "Modem starting...AT".
-var gluedPrint = lazyRegexp(`^([^+].*[.!])(AT\S*)$`)
+var gluedPrint = lazyre.New(`^([^+].*[.!])(AT\S*)$`)
 
 // cutGluedPrint splits such a line into the print and the command.
 func cutGluedPrint(s string) (print, cmd string, ok bool) {

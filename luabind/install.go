@@ -13,6 +13,8 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/atrun/atrun/engine"
+
+	"github.com/atrun/atrun/internal/lazyre"
 )
 
 // install puts the API into the state's globals; dir is the script's
@@ -327,7 +329,7 @@ func (r *Runner) positions(L *lua.LState) (at, inScript string) {
 	}
 }
 
-var positionRE = lazyRegexp(`^([^:\s]+):(\d+):\s*`)
+var positionRE = lazyre.New(`^([^:\s]+):(\d+):\s*`)
 
 // scriptError turns what Lua returned from the run into a *ScriptError.
 func (r *Runner) scriptError(ctxErr error, name string, err error) error {
@@ -377,7 +379,7 @@ func lineOf(where string) int {
 	return 0
 }
 
-var syntaxLineRE = lazyRegexp(`line:(\d+)`)
+var syntaxLineRE = lazyre.New(`line:(\d+)`)
 
 // newSyntaxError describes a script that does not compile. gopher-lua
 // reports a script that ends inside an open block as "at EOF", with no

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"regexp"
 	"sync/atomic"
 	"time"
 
@@ -19,6 +18,8 @@ import (
 	"github.com/atrun/atrun/engine/tap"
 	"github.com/atrun/atrun/engine/transcript"
 	"github.com/atrun/atrun/luabind"
+
+	"github.com/atrun/atrun/internal/lazyre"
 )
 
 // Options tune a replay run.
@@ -311,13 +312,13 @@ func stopWords(e transcript.Ending) string {
 // withoutPosition drops a leading "file.lua:12: ", so that a recording
 // still matches once the script's lines have moved.
 func withoutPosition(msg string) string {
-	if m := positionRE.FindStringIndex(msg); m != nil {
+	if m := positionRE().FindStringIndex(msg); m != nil {
 		return msg[m[1]:]
 	}
 	return msg
 }
 
-var positionRE = regexp.MustCompile(`^[^\s:]+:\d+: `)
+var positionRE = lazyre.New(`^[^\s:]+:\d+: `)
 
 // params are the recorded parameters, overridden by the caller's. A
 // redacted value (a secret) replays as a placeholder: the replay matches

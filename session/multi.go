@@ -14,6 +14,8 @@ import (
 
 	"github.com/atrun/atrun/luabind"
 	"github.com/atrun/atrun/simproc"
+
+	"github.com/atrun/atrun/internal/lazyre"
 )
 
 // Many is one script run on many modems at once: each run has its own
@@ -140,7 +142,7 @@ func ExpandParams(params map[string]string, index int, port string) map[string]s
 }
 
 // unsafeName matches what a file name should not hold.
-var unsafeName = lazyRegexp(`[^A-Za-z0-9._-]+`)
+var unsafeName = lazyre.New(`[^A-Za-z0-9._-]+`)
 
 // RecordName is the transcript file of run i of n on port: the number
 // first, padded so that the files sort in the order of the ports, then

@@ -9,6 +9,8 @@ import (
 	"github.com/atrun/atrun/engine/secret"
 	"github.com/atrun/atrun/engine/transcript"
 	"github.com/atrun/atrun/scripts"
+
+	"github.com/atrun/atrun/internal/lazyre"
 )
 
 // HeaderParams lists the parameters for the transcript header, sorted by
@@ -89,7 +91,7 @@ func looksSecret(name string) bool {
 }
 
 // secretNameRE finds the names a script reads with secret("name").
-var secretNameRE = lazyRegexp(`\bsecret\s*\(?\s*["']([^"']+)["']`)
+var secretNameRE = lazyre.New(`\bsecret\s*\(?\s*["']([^"']+)["']`)
 
 // secretNames lists the parameters the script reads as secrets. The
 // transcript header is written before the script runs, so the values of

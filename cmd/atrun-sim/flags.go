@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"strings"
-	"sync"
 
 	"github.com/urfave/cli/v3"
 
@@ -118,9 +116,4 @@ func stopped(ctx context.Context, err error) error {
 		return intr
 	}
 	return err
-}
-
-// lazyRegexp compiles expr on first use.
-func lazyRegexp(expr string) func() *regexp.Regexp {
-	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }

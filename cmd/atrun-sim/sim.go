@@ -14,6 +14,8 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/atrun/atrun/sim"
+
+	"github.com/atrun/atrun/internal/lazyre"
 )
 
 // simPortNames are the modem ports --port-name accepts; which one the pty
@@ -190,7 +192,7 @@ func simOptions(c *cli.Command) (sim.Options, error) {
 }
 
 // brokerURLRE is the form of --broker: TLS, a host and a port.
-var brokerURLRE = lazyRegexp(`^(mqtts|ssl|tls)://[^/:]+:\d+/?$|^(mqtts|ssl|tls)://\[[^\]]+\]:\d+/?$`)
+var brokerURLRE = lazyre.New(`^(mqtts|ssl|tls)://[^/:]+:\d+/?$|^(mqtts|ssl|tls)://\[[^\]]+\]:\d+/?$`)
 
 // passwordPlaceholder stands for a password the user gave in the line to
 // paste: what the user gave is theirs to repeat, not ours to print.
@@ -265,7 +267,7 @@ func orNone(s string) string {
 }
 
 // shellSafeRE matches words a POSIX shell takes as they are.
-var shellSafeRE = lazyRegexp(`^[A-Za-z0-9_./:@%+=,-]+$`)
+var shellSafeRE = lazyre.New(`^[A-Za-z0-9_./:@%+=,-]+$`)
 
 // shellQuote makes s one word for a POSIX shell.
 func shellQuote(s string) string {

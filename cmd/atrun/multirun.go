@@ -20,6 +20,8 @@ import (
 	"github.com/atrun/atrun/replay"
 	"github.com/atrun/atrun/session"
 	"github.com/atrun/atrun/simproc"
+
+	"github.com/atrun/atrun/internal/lazyre"
 )
 
 // runPortFlags are portFlags with --port repeatable: atrun run takes
@@ -235,7 +237,7 @@ type fleetLog struct {
 
 // memberLineRE is a log line of a fleet's member: the modem's name, its
 // index, the note.
-var memberLineRE = lazyRegexp(`^(virtual [^:]+: )modem (\d+): (.*)$`)
+var memberLineRE = lazyre.New(`^(virtual [^:]+: )modem (\d+): (.*)$`)
 
 func (f *fleetLog) line(text string) {
 	f.mu.Lock()
