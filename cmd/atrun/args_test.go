@@ -6,7 +6,7 @@ import (
 )
 
 func TestFlagsFirst(t *testing.T) {
-	app := newApp(nil, nil)
+	app := newApp(nil, nil, "")
 	tests := []struct{ in, want string }{
 		{"atrun run x.lua --port auto --trace", "atrun run --port auto --trace x.lua"},
 		{"atrun run --port=/dev/ttyUSB2 x.lua --set a=1 --set b=2", "atrun run --port=/dev/ttyUSB2 --set a=1 --set b=2 x.lua"},

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -186,7 +188,7 @@ var exampleRE = regexp.MustCompile(`Example:\n\s+atrun `)
 
 // Every command's help shows an example, and asking for it succeeds.
 func TestHelpHasExamples(t *testing.T) {
-	app := newApp(nil, nil)
+	app := newApp(nil, nil, "")
 	topics := [][]string{{"--help"}, {"help"}}
 	for _, c := range app.Commands {
 		if c.Name != "help" {
@@ -227,4 +229,45 @@ func TestCompletion(t *testing.T) {
 			t.Errorf("run completion lacks %s:\n%s", s.Name, o.stdout)
 		}
 	}
+}
+
+// A command line that names a command builds that command alone; what the
+// user sees must be what the whole tree gives: the same help, the same
+// usage error for a bad flag, the same flags moved ahead of arguments.
+func TestNamedCommandBuiltAloneActsTheSame(t *testing.T) {
+	if len(constructors) < 10 {
+		t.Fatalf("only %d commands registered", len(constructors))
+	}
+	for _, c := range constructors {
+		if got := c.build().Name; got != c.name {
+			t.Errorf("registered as %q, but the command is named %q: main would never build it alone", c.name, got)
+		}
+		if c.name == "sim" {
+			continue // atrun-sim reads its own flags
+		}
+		for _, args := range [][]string{{"atrun", c.name, "--help"}, {"atrun", c.name, "--no-such-flag"}} {
+			if got := namedCommand(args); got != c.name {
+				t.Fatalf("namedCommand(%q) = %q", args, got)
+			}
+			alone, whole := runApp(t, c.name, args), runApp(t, "", args)
+			if alone != whole {
+				t.Errorf("%q built alone:\n%s\nin the whole tree:\n%s", args, alone, whole)
+			}
+		}
+	}
+	for _, args := range [][]string{{"atrun"}, {"atrun", "--help"}, {"atrun", "help", "run"}, {"atrun", "ru"}, {"atrun", "--version"}} {
+		if got := namedCommand(args); got != "" {
+			t.Errorf("namedCommand(%q) = %q, want the whole tree", args, got)
+		}
+	}
+}
+
+// runApp runs args on an app built with only (or all commands) and returns
+// what it printed and the error it returned.
+func runApp(t *testing.T, only string, args []string) string {
+	t.Helper()
+	var out, errw strings.Builder
+	app := newApp(&out, &errw, only)
+	err := app.Run(context.Background(), flagsFirst(app, args))
+	return fmt.Sprintf("stdout:\n%s\nstderr:\n%s\nerror: %v", out.String(), errw.String(), err)
 }

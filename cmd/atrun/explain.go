@@ -11,7 +11,7 @@ import (
 	"github.com/atrun/atrun/explain"
 )
 
-func init() { register(explainCommand) }
+func init() { register("explain", explainCommand) }
 
 func explainCommand() *cli.Command {
 	return &cli.Command{

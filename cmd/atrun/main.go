@@ -5,13 +5,15 @@
 //
 // Each subcommand lives in its own file and registers itself:
 //
-//	func init() { register(replayCommand) }
+//	func init() { register("replay", replayCommand) }
 //
-//	func replayCommand() *cli.Command { return &cli.Command{...} }
+//	func replayCommand() *cli.Command { return &cli.Command{Name: "replay", ...} }
 //
 // register takes a constructor, so every App gets fresh commands and no file
-// edits a shared list: two engineers adding two commands never touch the
-// same line. The help lists commands sorted by name. Errors a command
+// edits a shared list: two people adding two commands never touch the
+// same line. When the command line names a command, only that one is
+// built: setting up every command's flags and help was a noticeable part
+// of each start (docs/performance.md, "Start-up"). The help lists commands sorted by name. Errors a command
 // returns are turned into a message and an exit code in one place,
 // exit.go; a command only returns them.
 package main
@@ -23,6 +25,7 @@ import (
 	"os"
 	"runtime"
 	"sort"
+	"strings"
 
 	"github.com/urfave/cli/v3"
 )
@@ -32,12 +35,18 @@ import (
 //	go build -ldflags "-X main.version=1.2.0" ./cmd/atrun
 var version = "dev"
 
-// constructors are the registered subcommands, in registration order.
-var constructors []func() *cli.Command
+// constructor builds one registered subcommand.
+type constructor struct {
+	name  string // the command's Name: main builds only it when the command line names it
+	build func() *cli.Command
+}
 
-// register adds a subcommand. Call it from an init function.
-func register(newCommand func() *cli.Command) {
-	constructors = append(constructors, newCommand)
+// constructors are the registered subcommands, in registration order.
+var constructors []constructor
+
+// register adds a subcommand named name. Call it from an init function.
+func register(name string, newCommand func() *cli.Command) {
+	constructors = append(constructors, constructor{name, newCommand})
 }
 
 func main() {
@@ -66,12 +75,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 	case len(args) == 3 && args[1] == "help" && args[2] == "sim":
 		return reportFailure(stderr, execSim([]string{"--help"}))
 	}
-	app := newApp(stdout, stderr)
+	app := newApp(stdout, stderr, namedCommand(args))
 	err := app.Run(ctx, flagsFirst(app, args))
 	return reportFailure(stderr, err)
 }
 
-func newApp(stdout, stderr io.Writer) *cli.Command {
+// newApp builds the command line's parser: with only "", every command;
+// with a registered command's name, that command alone (the others could
+// not run, and the root's help, which lists them all, is not asked for).
+func newApp(stdout, stderr io.Writer, only string) *cli.Command {
 	app := &cli.Command{
 		Name:  "atrun",
 		Usage: "drive cellular modems over AT commands from Lua scripts",
@@ -94,8 +106,11 @@ Example:
 		// exit on its own.
 		ExitErrHandler: func(context.Context, *cli.Command, error) {},
 	}
-	for _, newCommand := range constructors {
-		cmd := newCommand()
+	for _, c := range constructors {
+		if only != "" && c.name != only {
+			continue
+		}
+		cmd := c.build()
 		cmd.OnUsageError = usageFailure
 		// Each command reads its own flags: --set payload={"a":1,"b":2}
 		// is one value there too.
@@ -105,6 +120,24 @@ Example:
 	sort.Slice(app.Commands, func(i, j int) bool { return app.Commands[i].Name < app.Commands[j].Name })
 	cli.VersionPrinter = func(c *cli.Command) { fmt.Fprintln(c.Root().Writer, versionLine()) }
 	return app
+}
+
+// namedCommand returns the registered command the command line names (its
+// first word that is not a flag), or "" when it names none: then the whole
+// tree is built, for the root's help, completion and "unknown command".
+func namedCommand(args []string) string {
+	for _, a := range args[min(1, len(args)):] {
+		if strings.HasPrefix(a, "-") {
+			continue
+		}
+		for _, c := range constructors {
+			if c.name == a {
+				return a
+			}
+		}
+		return ""
+	}
+	return ""
 }
 
 // completionFlag asks for the words that may come next on the command

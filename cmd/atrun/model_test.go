@@ -8,7 +8,7 @@ import (
 // TestSimModelWord: --sim takes an optional model name; alone it stays
 // the EC20, and a script named after the flag is not taken for a model.
 func TestSimModelWord(t *testing.T) {
-	app := newApp(nil, nil)
+	app := newApp(nil, nil, "")
 	tests := []struct{ in, want string }{
 		{"atrun run simcom_mqtts --sim simcom", "atrun run --sim --model simcom simcom_mqtts"},
 		{"atrun run ublox_mqtts --sim=ublox --fault server-down", "atrun run --sim --model ublox --fault server-down ublox_mqtts"},

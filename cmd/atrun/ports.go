@@ -12,7 +12,7 @@ import (
 	"github.com/atrun/atrun/engine"
 )
 
-func init() { register(portsCommand) }
+func init() { register("ports", portsCommand) }
 
 func portsCommand() *cli.Command {
 	return &cli.Command{

@@ -16,7 +16,7 @@ import (
 	"github.com/atrun/atrun/scripts"
 )
 
-func init() { register(replayCommand) }
+func init() { register("replay", replayCommand) }
 
 func replayCommand() *cli.Command {
 	return &cli.Command{

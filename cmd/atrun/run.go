@@ -15,7 +15,7 @@ import (
 	"github.com/atrun/atrun/session"
 )
 
-func init() { register(runCommand) }
+func init() { register("run", runCommand) }
 
 func runCommand() *cli.Command {
 	return &cli.Command{

@@ -10,7 +10,7 @@ import (
 	"github.com/atrun/atrun/scripts"
 )
 
-func init() { register(scriptsCommand) }
+func init() { register("scripts", scriptsCommand) }
 
 func scriptsCommand() *cli.Command {
 	return &cli.Command{

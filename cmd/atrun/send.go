@@ -16,7 +16,7 @@ import (
 	"github.com/atrun/atrun/session"
 )
 
-func init() { register(sendCommand) }
+func init() { register("send", sendCommand) }
 
 func sendCommand() *cli.Command {
 	return &cli.Command{

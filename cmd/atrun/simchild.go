@@ -22,7 +22,7 @@ import (
 // package simproc for run --sim, --sims, demo and term --sim, and runs it
 // in its own place for `atrun sim`.
 
-func init() { register(simCommand) }
+func init() { register("sim", simCommand) }
 
 // simCommand is `atrun sim`, listed in atrun's help; main runs atrun-sim
 // in atrun's place before the command line is parsed (execSim), so the

@@ -12,7 +12,7 @@ import (
 	"github.com/atrun/atrun/term"
 )
 
-func init() { register(termCommand) }
+func init() { register("term", termCommand) }
 
 func termCommand() *cli.Command {
 	return &cli.Command{

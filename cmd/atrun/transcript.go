@@ -5,7 +5,7 @@ import (
 	"github.com/urfave/cli/v3"
 )
 
-func init() { register(transcriptCommand) }
+func init() { register("transcript", transcriptCommand) }
 
 // transcriptCommand groups the commands that make and read transcripts.
 func transcriptCommand() *cli.Command {

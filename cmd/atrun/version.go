@@ -7,7 +7,7 @@ import (
 	"github.com/urfave/cli/v3"
 )
 
-func init() { register(versionCommand) }
+func init() { register("version", versionCommand) }
 
 func versionCommand() *cli.Command {
 	return &cli.Command{
