@@ -50,12 +50,25 @@ func roundTrips(cfg config) error {
 			return []string{cfg.before, "run", loop, "--port", p, "--set", "n=" + n, "--set", "warmup=" + w}
 		}})
 	}
-	fmt.Printf("\nRound trip of AT+CSQ (echo on) to a fake modem on a pty: %d rounds x %d timed commands after %d warm-up, clients interleaved\n", cfg.runs, cfg.n, cfg.warmup)
+	where, clientCPU := "unpinned", -1
+	if cfg.pin != "" {
+		modemCPU, c, err := pinPlaces(cfg.pin)
+		if err != nil {
+			return err
+		}
+		if err := pinSelf(modemCPU); err != nil {
+			return err
+		}
+		// The start-up comparison that follows runs on every CPU again.
+		defer pinSelf(-1)
+		where, clientCPU = fmt.Sprintf("fake modem on CPU %d, clients on CPU %d", modemCPU, c), c
+	}
+	fmt.Printf("\nRound trip of AT+CSQ (echo on) to a fake modem on a pty: %d rounds x %d timed commands after %d warm-up, clients interleaved, %s\n", cfg.runs, cfg.n, cfg.warmup, where)
 	medians := make([][]time.Duration, len(clients)) // [client][round]
 	for r := range cfg.runs {
 		for k := range clients {
 			i := (k + r) % len(clients) // rotate who goes first
-			d, err := oneClient(clients[i])
+			d, err := oneClient(clients[i], clientCPU)
 			if err != nil {
 				return fmt.Errorf("%s: %w", clients[i].name, err)
 			}
@@ -79,14 +92,18 @@ func roundTrips(cfg config) error {
 	return tw.Flush()
 }
 
-// oneClient runs one client against a fresh fake modem.
-func oneClient(c rtClient) (time.Duration, error) {
+// oneClient runs one client against a fresh fake modem, on cpu when it is
+// not negative.
+func oneClient(c rtClient, cpu int) (time.Duration, error) {
 	m, err := startFakeModem()
 	if err != nil {
 		return 0, err
 	}
 	defer m.close()
 	argv := c.argv(m.path)
+	if cpu >= 0 {
+		argv = pinned(cpu, argv)
+	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"os/exec"
+	"runtime"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+func TestPinPlaces(t *testing.T) {
+	if _, err := exec.LookPath("taskset"); err != nil {
+		t.Skip("no taskset here")
+	}
+	if _, _, err := pinPlaces("both"); err == nil || !strings.Contains(err.Error(), "split or same") {
+		t.Errorf("-pin both: %v, want an error naming the values", err)
+	}
+	m, c, err := pinPlaces("same")
+	if err != nil || m != c {
+		t.Errorf("-pin same: %d %d %v", m, c, err)
+	}
+	m, c, err = pinPlaces("split")
+	switch {
+	case numCPU() < 2 && (err == nil || !strings.Contains(err.Error(), "needs 2 CPUs")):
+		t.Errorf("-pin split on one CPU: %v", err)
+	case numCPU() >= 2 && (err != nil || m == c):
+		t.Errorf("-pin split: %d %d %v", m, c, err)
+	}
+}
+
+// Pinning moves every thread, and unpinning gives them every CPU back: the
+// start-up comparison after a pinned round trip must not run on one CPU.
+func TestPinSelfAndBack(t *testing.T) {
+	runtime.LockOSThread() // a thread of this process, checked below
+	defer runtime.UnlockOSThread()
+	if err := pinSelf(0); err != nil {
+		t.Fatal(err)
+	}
+	var set unix.CPUSet
+	if err := unix.SchedGetaffinity(0, &set); err != nil {
+		t.Fatal(err)
+	}
+	if set.Count() != 1 || !set.IsSet(0) {
+		t.Errorf("pinned to CPU 0, the thread may run on %d CPUs", set.Count())
+	}
+	if err := pinSelf(-1); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.SchedGetaffinity(0, &set); err != nil {
+		t.Fatal(err)
+	}
+	if set.Count() != numCPU() {
+		t.Errorf("unpinned, the thread may run on %d of %d CPUs", set.Count(), numCPU())
+	}
+	if got := strings.Join(pinned(1, []string{"atrun", "run"}), " "); got != "taskset --cpu-list 1 atrun run" {
+		t.Errorf("pinned argv: %s", got)
+	}
+}
