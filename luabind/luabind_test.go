@@ -3,6 +3,7 @@ package luabind
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -206,5 +207,26 @@ func TestSyntaxErrorAtEnd(t *testing.T) {
 		if !ok || se.Line != tt.line || strings.Contains(err.Error(), "EOF") || !strings.Contains(err.Error(), "end of the script") {
 			t.Errorf("%q: err = %v, want line %d", tt.src, err, tt.line)
 		}
+	}
+}
+
+// A script's Lua state starts small and grows: recursion as deep as the
+// call stack allows, in functions with many locals, needs more value stack
+// than gopher-lua's fixed default (5,120 slots: 200 calls of a function
+// with 40 registers is 8,000) and must still run; recursion with no end
+// is a clean script error, not a crash or a hang.
+func TestLuaStacksGrowOnDemand(t *testing.T) {
+	var locals strings.Builder
+	for i := range 38 {
+		fmt.Fprintf(&locals, "local v%d = n + %d\n", i, i)
+	}
+	deep := "local function f(n)\n" + locals.String() + "if n == 0 then return v0 end\nreturn f(n - 1) + v37 - 37 - n + 1 -- one per call\nend\n" +
+		"assert(f(200) == 200, 'wrong sum')\n"
+	if _, _, err := runSource(t, context.Background(), deep); err != nil {
+		t.Fatalf("200 calls deep, 40 registers each: %v", err)
+	}
+	_, _, err := runSource(t, context.Background(), "local function f(n) return 1 + f(n + 1) end\nf(1)\n")
+	if _, ok := errorsAs[*ScriptError](err); !ok || !strings.Contains(err.Error(), "stack overflow") {
+		t.Fatalf("endless recursion: %v (%T), want a ScriptError saying stack overflow", err, err)
 	}
 }
