@@ -83,11 +83,15 @@ func (r *Runner) send(L *lua.LState) int {
 		r.opts.Report.Log("info", fmt.Sprintf("%s failed (%v); retrying in %v (%d of %d)", r.opts.Secrets.Redact(cmd), r.opts.Secrets.Redact(err.Error()), delay, attempt+1, retries), r.Where())
 		r.call(L, func() error { return c.Sleep(L.Context(), delay) })
 	}
+	if err != nil && (!valueOnError || resp == nil) {
+		r.raise(L, err)
+	}
+	if resultsDiscarded(L) {
+		L.Push(lua.LNil) // a statement: nobody reads the table
+		return 1
+	}
 	t := responseTable(L, resp)
 	if err != nil {
-		if !valueOnError || resp == nil {
-			r.raise(L, err)
-		}
 		t.RawSetString("ok", lua.LFalse)
 		t.RawSetString("error", r.errorTable(L, err))
 	}
@@ -106,6 +110,10 @@ func (r *Runner) sendPlain(L *lua.LState, cmd string) int {
 	r.handlerRaised(L)
 	if err != nil {
 		r.raise(L, err)
+	}
+	if resultsDiscarded(L) {
+		L.Push(lua.LNil) // a statement: nobody reads the table
+		return 1
 	}
 	L.Push(responseTable(L, resp))
 	return 1

@@ -144,6 +144,19 @@ func BenchmarkSendLua(b *testing.B) {
 	}
 }
 
+// BenchmarkSendLuaValue is BenchmarkSendLua with the response kept
+// (`local r = send("AT")`): a statement's response is never built.
+func BenchmarkSendLuaValue(b *testing.B) {
+	conn := okConn(b)
+	r := luabind.NewRunner(luabind.Options{Conn: conn, Params: map[string]string{"n": strconv.Itoa(b.N)}})
+	src := []byte(`local r for i = 1, tonumber(param("n")) do r = send("AT") end`)
+	b.ReportAllocs()
+	b.ResetTimer()
+	if _, err := r.Run(context.Background(), luabind.Script{Name: "bench.lua", Source: src}); err != nil {
+		b.Fatal(err)
+	}
+}
+
 // The benchmarks' fakes must hold up: a quick check that they answer.
 func TestOKModem(t *testing.T) {
 	host, modem := net.Pipe()
