@@ -29,7 +29,6 @@ import (
 
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/hooks/auth"
-	"github.com/mochi-mqtt/server/v2/listeners"
 	"github.com/mochi-mqtt/server/v2/packets"
 )
 
@@ -80,7 +79,7 @@ type Embedded struct {
 	pass   string
 	tmpDir string
 
-	listener *listeners.TCP
+	listener *tlsListener
 
 	mu     sync.Mutex
 	nextID int
@@ -186,7 +185,7 @@ func (b *Embedded) serve(addr string, tlsCfg *tls.Config, events func(string)) e
 			return err
 		}
 	}
-	l := listeners.NewTCP(listeners.Config{Type: listeners.TypeTCP, ID: "tls", Address: addr, TLSConfig: tlsCfg})
+	l := newTLSListener("tls", addr, tlsCfg)
 	if err := srv.AddListener(l); err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
@@ -276,9 +275,12 @@ func (b *Embedded) Close() error {
 	// listener's clients (Clients.GetByListener) takes the clients' read
 	// lock twice, and a client ending its session at that moment queues
 	// a write lock in between, which blocks the second read lock for good.
-	// So the listener is closed first with no sweep (Server.Close then
-	// skips its own, the listener being closed already), and the clients
-	// are disconnected from a copy of the map, taken under one lock.
+	// So the listener is closed first with no sweep: it closes every
+	// connection itself and waits for mochi to be done with each
+	// (listener.go), and Server.Close then skips its own sweep, the
+	// listener being closed already. What is left are sessions mochi
+	// keeps after their connection (clean session off), disconnected from
+	// a copy of the map, taken under one lock.
 	b.listener.Close(func(string) {})
 	for _, cl := range b.srv.Clients.GetAll() {
 		if !cl.Net.Inline {
