@@ -84,7 +84,7 @@ func (m Many) label(i int) string {
 	if i < len(m.Ports) {
 		return m.Ports[i]
 	}
-	return m.Sims[i-len(m.Ports)].Device
+	return m.Sims[i-len(m.Ports)].Name()
 }
 
 // job is the job of run i (from 0), with its own copy of the parameters.

@@ -100,7 +100,7 @@ func Run(ctx context.Context, j Job) (*luabind.Result, error) {
 		return ""
 	}
 	o := Options{
-		Port: j.Port, Baud: j.Baud, Line: j.Line, QueueSize: j.Queue, Record: j.Record, Secrets: secrets, Start: j.Start, ResolvePort: j.ResolvePort,
+		Port: j.Port, Link: j.Sim.link(), Baud: j.Baud, Line: j.Line, QueueSize: j.Queue, Record: j.Record, Secrets: secrets, Start: j.Start, ResolvePort: j.ResolvePort,
 		Header: transcript.Header{
 			Script: j.Script.Name, Atrun: j.Version,
 			Resync: !j.NoResync && j.Port != "",

@@ -38,6 +38,10 @@ func setupf(format string, args ...any) error {
 // Options say how to set up the link to the modem.
 type Options struct {
 	Port string // as given: a path, tcp://..., auto, or "" for none
+	// Link, when set, is the modem's line already open (a virtual modem's
+	// socket): the session uses it instead of opening Port, which then
+	// only names it.
+	Link io.ReadWriteCloser
 	Baud int
 	// Line holds the serial line's other settings (data bits, parity,
 	// stop bits, RTS/CTS); Baud is its speed.
@@ -85,8 +89,8 @@ func Open(ctx context.Context, o Options) (*Session, error) {
 			return nil, err
 		}
 	}
-	var rw io.ReadWriteCloser
-	if port != "" {
+	rw := o.Link
+	if rw == nil && port != "" {
 		if o.Baud <= 0 {
 			return nil, setupf("--baud %d: the speed must be a positive number of bits per second", o.Baud)
 		}

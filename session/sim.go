@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"io"
 	"net"
 	"slices"
 	"strings"
@@ -41,7 +42,8 @@ type Sim struct {
 }
 
 // start starts the simulator and fills in the broker parameters the
-// caller did not give; it returns the device to open. A user name or
+// caller did not give; it returns the device to open, or for a modem
+// reached over a socket (link) the name to call it by. A user name or
 // password given (in params, or in the environment as ATRUN_USERNAME and
 // ATRUN_PASSWORD, which the script reads as param() or secret() would)
 // becomes the embedded broker's, so that the script's own credentials are
@@ -88,7 +90,17 @@ func (v *Sim) start(ctx context.Context, params map[string]string, secrets *secr
 	if v.Ready != nil {
 		v.Ready(hookCtx, s)
 	}
-	return s.Device, nil
+	return s.Name(), nil
+}
+
+// link is the open line to the virtual modem when it is reached over a
+// socket rather than a device, else nil (also for a run with no virtual
+// modem).
+func (v *Sim) link() io.ReadWriteCloser {
+	if v == nil || v.modem.Link == nil {
+		return nil
+	}
+	return v.modem.Link
 }
 
 // run starts the virtual modem, or takes the running one.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 )
 
@@ -80,17 +81,33 @@ type Fleet struct {
 	cancelSeed func()
 }
 
-// StartFleet starts n virtual EC20s with opts (Link and Identity are
+// StartFleet starts n virtual EC20s with opts (Link, Line and Identity are
 // ignored: each member has its own device and identity). It stops them
 // all when ctx ends or Close is called.
 func StartFleet(ctx context.Context, n int, opts Options) (*Fleet, error) {
+	return startFleet(ctx, n, nil, opts)
+}
+
+// StartFleetOn is StartFleet with member i served on lines[i] instead of
+// a pseudo-terminal of its own: one member for each line.
+func StartFleetOn(ctx context.Context, lines []io.ReadWriteCloser, opts Options) (*Fleet, error) {
+	return startFleet(ctx, len(lines), lines, opts)
+}
+
+func startFleet(ctx context.Context, n int, lines []io.ReadWriteCloser, opts Options) (*Fleet, error) {
 	if n < 1 {
 		return nil, fmt.Errorf("sim: a fleet needs at least 1 modem, not %d", n)
 	}
-	opts.Link = ""
+	opts.Link, opts.Line = "", nil
 	opts.tlsSessions = newSessionCache()
+	lineOf := func(i int) io.ReadWriteCloser { // of member i, from 1
+		if lines == nil {
+			return nil
+		}
+		return lines[i-1]
+	}
 	first := opts
-	first.Identity, first.Log = IdentityOf(1), memberLog(opts.Log, 1)
+	first.Identity, first.Log, first.Line = IdentityOf(1), memberLog(opts.Log, 1), lineOf(1)
 	s, err := Start(ctx, first)
 	if err != nil {
 		return nil, err
@@ -100,6 +117,7 @@ func StartFleet(ctx context.Context, n int, opts Options) (*Fleet, error) {
 		f.seeded, f.cancelSeed = seedSessions(ctx, s, opts.tlsSessions)
 	}
 	for i := 2; i <= n; i++ {
+		opts.Line = lineOf(i)
 		m, err := s.member(ctx, opts, i)
 		if err != nil {
 			f.Close()
@@ -110,10 +128,10 @@ func StartFleet(ctx context.Context, n int, opts Options) (*Fleet, error) {
 	return f, nil
 }
 
-// member starts a modem on a new pseudo-terminal that uses s's broker and
-// servers.
+// member starts a modem on opts.Line or a new pseudo-terminal that uses
+// s's broker and servers.
 func (s *Sim) member(ctx context.Context, opts Options, n int) (*Sim, error) {
-	p, err := OpenPTY()
+	p, path, err := opts.line()
 	if err != nil {
 		return nil, err
 	}
@@ -123,10 +141,10 @@ func (s *Sim) member(ctx context.Context, opts Options, n int) (*Sim, error) {
 		opts.Seed += int64(n - 1)
 	}
 	m := &Sim{
-		DevicePath: p.Path, BrokerAddr: s.BrokerAddr, BrokerURL: s.BrokerURL, CAFile: s.CAFile,
+		DevicePath: path, BrokerAddr: s.BrokerAddr, BrokerURL: s.BrokerURL, CAFile: s.CAFile,
 		Username: s.Username, Password: s.Password, Broker: s.Broker, Servers: s.Servers,
 		NTPAddr: s.NTPAddr, ntp: s.ntp, shared: true,
-		Modem: NewModem(opts), pty: p, served: make(chan struct{}),
+		Modem: NewModem(opts), line: p, served: make(chan struct{}),
 	}
 	runCtx, cancel := context.WithCancel(ctx)
 	m.cancel = cancel

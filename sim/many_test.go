@@ -2,6 +2,8 @@ package sim
 
 import (
 	"context"
+	"io"
+	"net"
 	"regexp"
 	"strings"
 	"testing"
@@ -109,5 +111,46 @@ func TestIdentityOnTheWire(t *testing.T) {
 				t.Errorf("model %q, member %d: no command gave the IMEI", model, member)
 			}
 		}
+	}
+}
+
+// StartFleetOn serves member i on the i-th line given, with no device, and
+// closing a member closes its line.
+func TestFleetOnLines(t *testing.T) {
+	var hosts []net.Conn
+	var lines []io.ReadWriteCloser
+	for range 2 {
+		h, m := net.Pipe()
+		hosts, lines = append(hosts, h), append(lines, m)
+	}
+	f, err := StartFleetOn(context.Background(), lines, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for i, s := range f.Sims {
+		if s.DevicePath != "" {
+			t.Errorf("member %d has a device %q", i+1, s.DevicePath)
+		}
+		hosts[i].SetDeadline(time.Now().Add(10 * time.Second))
+		if _, err := hosts[i].Write([]byte("AT+GSN\r")); err != nil {
+			t.Fatal(err)
+		}
+		var got []byte
+		buf := make([]byte, 256)
+		for !strings.Contains(string(got), "\r\nOK\r\n") {
+			n, err := hosts[i].Read(buf)
+			if err != nil {
+				t.Fatalf("member %d: %v (got %q)", i+1, err, got)
+			}
+			got = append(got, buf[:n]...)
+		}
+		if want := IdentityOf(i + 1).IMEI; !strings.Contains(string(got), want) {
+			t.Errorf("member %d answered %q, want its IMEI %s", i+1, got, want)
+		}
+	}
+	f.Sims[1].Close()
+	if _, err := hosts[1].Write([]byte("AT\r")); err == nil {
+		t.Error("a closed member's line still takes writes")
 	}
 }

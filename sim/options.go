@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"crypto/tls"
+	"io"
 	"net"
 	"time"
 )
@@ -27,6 +28,12 @@ type Options struct {
 	// Link, if set, is a symlink Start creates to the pseudo-terminal (like
 	// socat's link=), removed by Close.
 	Link string
+
+	// Line, if set, is the modem's serial line instead of a new
+	// pseudo-terminal: a connected socket whose other end a host holds
+	// (atrun-sim --links serves a fleet on the sockets atrun passed it).
+	// DevicePath is then empty and Link is not made; Close closes Line.
+	Line io.ReadWriteCloser
 
 	// Port is which modem port the simulated line is: "usbat" (default),
 	// "usbmodem", "uart1" or "uart2". URCs reach the line only when

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sync"
 
@@ -34,8 +35,8 @@ type Sim struct {
 	Servers *Servers
 
 	ntp       *NTPServer
-	shared    bool // a fleet member: the broker, servers and NTP server are the fleet's
-	pty       *PTY
+	shared    bool               // a fleet member: the broker, servers and NTP server are the fleet's
+	line      io.ReadWriteCloser // the pseudo-terminal's master, or Options.Line
 	link      string
 	cancel    context.CancelFunc
 	served    chan struct{}
@@ -60,16 +61,16 @@ func Start(ctx context.Context, opts Options) (*Sim, error) {
 		b.Close()
 		return nil, err
 	}
-	p, err := OpenPTY()
+	p, path, err := opts.line()
 	if err != nil {
 		srv.Close()
 		b.Close()
 		return nil, err
 	}
 	s := &Sim{
-		DevicePath: p.Path, BrokerAddr: b.Addr(), BrokerURL: b.URL(), CAFile: b.CAFile(),
+		DevicePath: path, BrokerAddr: b.Addr(), BrokerURL: b.URL(), CAFile: b.CAFile(),
 		Username: b.Username(), Password: b.Password(), Broker: b, Servers: srv,
-		Modem: NewModem(opts), pty: p, served: make(chan struct{}),
+		Modem: NewModem(opts), line: p, served: make(chan struct{}),
 	}
 	if err := s.makeLink(opts.Link); err != nil {
 		p.Close()
@@ -132,8 +133,21 @@ func startBroker(ctx context.Context, opts Options) (broker.Broker, error) {
 
 // makeLink creates the optional symlink to the device, replacing an old
 // symlink but never a real file.
+// line is the modem's serial line: Options.Line, or a new pseudo-terminal
+// and the path of its device.
+func (o Options) line() (io.ReadWriteCloser, string, error) {
+	if o.Line != nil {
+		return o.Line, "", nil
+	}
+	p, err := OpenPTY()
+	if err != nil {
+		return nil, "", err
+	}
+	return p, p.Path, nil
+}
+
 func (s *Sim) makeLink(link string) error {
-	if link == "" {
+	if link == "" || s.DevicePath == "" {
 		return nil
 	}
 	if fi, err := os.Lstat(link); err == nil {
@@ -168,7 +182,7 @@ func (s *Sim) Close() error {
 	s.closeOnce.Do(func() {
 		s.cancel()
 		<-s.served
-		errs := []error{s.pty.Close()}
+		errs := []error{s.line.Close()}
 		if !s.shared {
 			errs = append(errs, s.Servers.Close(), s.Broker.Close(), s.ntp.Close())
 		}

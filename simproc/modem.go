@@ -7,6 +7,7 @@ package simproc
 
 import (
 	"fmt"
+	"net"
 	"slices"
 	"strings"
 )
@@ -17,7 +18,7 @@ type Modem struct {
 	Index    int    `json:"index"`     // from 1, in the order they started
 	Model    string `json:"model"`     // ec20, simcom or ublox
 	Title    string `json:"title"`     // the module it stands for, "Quectel EC20"
-	Device   string `json:"device"`    // the pseudo-terminal to open (/dev/pts/N)
+	Device   string `json:"device"`    // the pseudo-terminal to open (/dev/pts/N); "" when reached over Link
 	PortName string `json:"port_name"` // which of the modem's ports the device is (usbat ...)
 
 	BrokerAddr string `json:"broker_addr"` // host:port for AT+QMTOPEN
@@ -36,6 +37,27 @@ type Modem struct {
 	// Commands are the commands it implements, as AT+CLAC lists them
 	// ("AT+CSQ", "ATE", "AT&F"); any other it answers ERROR.
 	Commands []string `json:"commands"`
+
+	// Link, when Options.Links asked for it, is this process's end of the
+	// socket the modem is served on, in place of a device: open, to be
+	// used once and closed by its user.
+	Link net.Conn `json:"-"`
+}
+
+// Name is what messages call the modem: its device, or for one reached
+// over a Link, "virtual-" and its model and index (virtual-ec20-3).
+func (m Modem) Name() string {
+	if m.Device != "" {
+		return m.Device
+	}
+	return fmt.Sprintf("virtual-%s-%d", cmpOr(m.Model, "ec20"), m.Index)
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
 
 // Lacks reports whether the modem lacks the first command of a command

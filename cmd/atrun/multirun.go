@@ -220,9 +220,11 @@ func startFleet(ctx context.Context, c *cli.Command, n int, params map[string]st
 		return os.Getenv(session.EnvName(name))
 	}
 	// Not the run's context: the modems must outlive a Ctrl+C until
-	// every run has stopped cleanly.
+	// every run has stopped cleanly. Each modem is reached over a socket,
+	// not a pseudo-terminal: the terminal layer cost a fleet most of its
+	// time (docs/performance.md, "One script on many virtual EC20s").
 	return startChild(context.WithoutCancel(ctx), simproc.Options{Count: n, Faults: c.StringSlice("fault"), Reply: simReply,
-		Log: log, Username: given("username"), Password: given("password")})
+		Log: log, Username: given("username"), Password: given("password"), Links: true})
 }
 
 // fleetLog passes the log lines of the virtual modems of --sims to the

@@ -368,7 +368,7 @@ func TestRunOnSimsTagsTheirLog(t *testing.T) {
 	if o.code != 0 {
 		t.Fatalf("exit %d\n%s", o.code, o.stderr)
 	}
-	tagged := regexp.MustCompile(`(?m)^\[(/dev/pts/\d+)\] virtual EC20: AT\+QFOO is not implemented here`).FindAllStringSubmatch(o.stderr, -1)
+	tagged := regexp.MustCompile(`(?m)^\[(virtual-ec20-\d+)\] virtual EC20: AT\+QFOO is not implemented here`).FindAllStringSubmatch(o.stderr, -1)
 	if len(tagged) != 2 || tagged[0][1] == tagged[1][1] {
 		t.Fatalf("want one tagged note per modem:\n%s", o.stderr)
 	}

@@ -77,6 +77,10 @@ func portGiven(c *cli.Command) bool {
 // the run's other remarks.
 func announce(w io.Writer) func(context.Context, simproc.Modem) {
 	return func(_ context.Context, m simproc.Modem) {
+		if m.Device == "" { // a fleet's member, on a socket: its tag names it
+			fmt.Fprintf(w, "virtual %s %d, MQTT broker at %s (TLS)\n", simName(m.Model), m.Index, m.BrokerAddr)
+			return
+		}
 		fmt.Fprintf(w, "virtual %s on %s, MQTT broker at %s (TLS)\n", simName(m.Model), m.Device, m.BrokerAddr)
 	}
 }
