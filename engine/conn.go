@@ -6,6 +6,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -122,8 +123,6 @@ func New(port io.ReadWriteCloser, cfg Config) *Conn {
 		secrets:  cfg.Secrets,
 		timeout:  cfg.Timeout,
 		bareHint: cfg.BareErrorHint,
-		urcs:     newURCTable(cfg.URCs),
-		queue:    newURCQueue(cfg.QueueSize),
 		done:     make(chan struct{}),
 	}
 	if c.clk == nil {
@@ -134,11 +133,11 @@ func New(port io.ReadWriteCloser, cfg Config) *Conn {
 		c.secrets = &secret.Set{}
 	}
 	if cfg.URCs == nil {
-		c.urcs = newURCTable(DefaultURCs())
+		c.urcs = defaultURCTable()
+	} else {
+		c.urcs = newURCTable(cfg.URCs)
 	}
-	if cfg.QueueSize <= 0 {
-		c.queue = newURCQueue(DefaultQueueSize)
-	}
+	c.queue = newURCQueue(cmp.Or(max(cfg.QueueSize, 0), DefaultQueueSize))
 	if c.name == "" {
 		c.name = "(unnamed)"
 	}
@@ -509,6 +508,7 @@ func (c *Conn) WriteRaw(ctx context.Context, p []byte) error {
 func (c *Conn) RegisterURC(code string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.urcs = c.urcs.own()
 	c.urcs.add(code)
 }
 
@@ -516,6 +516,7 @@ func (c *Conn) RegisterURC(code string) {
 func (c *Conn) RegisterURCMatcher(m Matcher) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.urcs = c.urcs.own()
 	c.urcs.custom = append(c.urcs.custom, m)
 }
 

@@ -50,7 +50,7 @@ func (d DropReport) String() string {
 func (c *Conn) DroppedURCs() DropReport {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	d := DropReport{Total: c.queue.dropped, Codes: map[string]int{}, Queue: len(c.queue.items)}
+	d := DropReport{Total: c.queue.dropped, Codes: map[string]int{}, Queue: c.queue.size}
 	for k, v := range c.queue.codes {
 		d.Codes[k] = v
 	}

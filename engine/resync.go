@@ -225,7 +225,7 @@ func (c *Conn) drain(ctx context.Context, o ResyncOptions, rep *ResyncReport) er
 	defer c.mu.Unlock()
 	// With no command pending every line was queued; what is not a known
 	// URC (a stale +CSQ: answer, an OK) is an earlier program's leftover.
-	kept := newURCQueue(len(c.queue.items))
+	kept := newURCQueue(c.queue.size)
 	for _, u := range c.queue.snapshot() {
 		if o.KeepURCs && c.urcs.matches(u.Text) {
 			kept.push(u)

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -34,6 +36,24 @@ type urcTable struct {
 	prefixes map[string]bool
 	words    map[string]bool
 	custom   []Matcher
+	shared   bool // the default table, read by every Conn: never changed
+}
+
+// defaultURCTable is the table of DefaultURCs, built once and shared by
+// every Conn until one registers a code of its own: a fleet of 32 runs
+// built 32 copies of the same maps (23 KB each).
+var defaultURCTable = sync.OnceValue(func() *urcTable {
+	t := newURCTable(DefaultURCs())
+	t.shared = true
+	return t
+})
+
+// own returns t itself, or a copy of it to change when t is shared.
+func (t *urcTable) own() *urcTable {
+	if !t.shared {
+		return t
+	}
+	return &urcTable{prefixes: maps.Clone(t.prefixes), words: maps.Clone(t.words), custom: slices.Clone(t.custom)}
 }
 
 func newURCTable(codes []string) *urcTable {
@@ -111,18 +131,26 @@ func codeName(text string) string {
 
 // urcQueue is a bounded FIFO of URCs. When full, the oldest entry is dropped
 // and counted: the reader must never block on a script that does not read.
+// Its ring starts small and doubles up to its bound as URCs pile up: most
+// runs never queue more than a few.
 type urcQueue struct {
 	items   []URC // a ring of len(items) slots
+	size    int   // the bound: how many it keeps at most
 	head, n int
 	dropped int
 	codes   map[string]int // dropped entries by code
 }
 
 func newURCQueue(size int) *urcQueue {
-	return &urcQueue{items: make([]URC, max(size, 1))}
+	size = max(size, 1)
+	return &urcQueue{items: make([]URC, min(size, 8)), size: size}
 }
 
 func (q *urcQueue) push(u URC) {
+	if q.n == len(q.items) && len(q.items) < q.size {
+		q.items = append(q.snapshot(), make([]URC, min(len(q.items), q.size-len(q.items)))...)
+		q.head = 0
+	}
 	if q.n == len(q.items) {
 		if q.codes == nil {
 			q.codes = map[string]int{}

@@ -93,6 +93,15 @@ func (r *Runner) secret(L *lua.LState) int {
 	return 1
 }
 
+// EnvName is the environment variable param() and secret() read a
+// parameter from: ATRUN_ and the name in capitals, - and . made _.
+func EnvName(name string) string {
+	return "ATRUN_" + strings.ToUpper(envSeparators.Replace(name))
+}
+
+// envSeparators is made once: param() looks names up on every call.
+var envSeparators = strings.NewReplacer("-", "_", ".", "_")
+
 func (r *Runner) lookup(name string) (string, bool) {
 	key := strings.ToLower(name)
 	r.mu.Lock()
@@ -103,8 +112,7 @@ func (r *Runner) lookup(name string) (string, bool) {
 			return v, true
 		}
 	}
-	env := "ATRUN_" + strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(name))
-	if v := r.opts.Getenv(env); v != "" {
+	if v := r.opts.Getenv(EnvName(name)); v != "" {
 		return v, true
 	}
 	return "", false

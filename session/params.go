@@ -1,6 +1,7 @@
 package session
 
 import (
+	"github.com/atrun/atrun/luabind"
 	"io/fs"
 	"maps"
 	"sort"
@@ -57,9 +58,7 @@ func nameSecrets(params map[string]string, secrets *secret.Set) {
 
 // EnvName is the environment variable a parameter is read from, as
 // param() reads it: ATRUN_ and the name in capitals, - and . made _.
-func EnvName(name string) string {
-	return "ATRUN_" + strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(name))
-}
+func EnvName(name string) string { return luabind.EnvName(name) }
 
 // moduleSecretNames are the names the shipped modules read with secret().
 func moduleSecretNames() map[string]bool {
