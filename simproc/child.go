@@ -315,11 +315,16 @@ func (c *Child) Publish(topic, payload string) error {
 // milliseconds.
 const stopWait = 5 * time.Second
 
-// Close stops the child (closing its standard input is its signal to
-// stop) and waits for it to end. A child that ended other than cleanly is
-// an error.
+// Close closes the modems' links still open, then stops the child
+// (closing its standard input is its signal to stop) and waits for it to
+// end. A child that ended other than cleanly is an error.
 func (c *Child) Close() error {
 	c.closeOnce.Do(func() {
+		for _, m := range c.Modems {
+			if m.Link != nil {
+				m.Link.Close() // a run's own close came first, or it never ran
+			}
+		}
 		c.mu.Lock()
 		if c.stopWatch != nil {
 			c.stopWatch()
