@@ -89,7 +89,8 @@ func StartFleet(ctx context.Context, n int, opts Options) (*Fleet, error) {
 }
 
 // StartFleetOn is StartFleet with member i served on lines[i] instead of
-// a pseudo-terminal of its own: one member for each line.
+// a pseudo-terminal of its own: one member for each line. It owns the
+// lines: Close closes them, and so does a failed start.
 func StartFleetOn(ctx context.Context, lines []io.ReadWriteCloser, opts Options) (*Fleet, error) {
 	return startFleet(ctx, len(lines), lines, opts)
 }
@@ -108,8 +109,9 @@ func startFleet(ctx context.Context, n int, lines []io.ReadWriteCloser, opts Opt
 	}
 	first := opts
 	first.Identity, first.Log, first.Line = IdentityOf(1), memberLog(opts.Log, 1), lineOf(1)
-	s, err := Start(ctx, first)
+	s, err := Start(ctx, first) // closes lines[0] if it fails
 	if err != nil {
+		closeLines(lines[min(1, len(lines)):])
 		return nil, err
 	}
 	f := &Fleet{Sims: []*Sim{s}}
@@ -121,6 +123,9 @@ func startFleet(ctx context.Context, n int, lines []io.ReadWriteCloser, opts Opt
 		m, err := s.member(ctx, opts, i)
 		if err != nil {
 			f.Close()
+			if lines != nil {
+				closeLines(lines[i-1:]) // this member's and those not started
+			}
 			return nil, fmt.Errorf("sim: modem %d of %d: %w", i, n, err)
 		}
 		f.Sims = append(f.Sims, m)
@@ -182,4 +187,10 @@ func (f *Fleet) Close() error {
 		errs = append(errs, f.Sims[i].Close())
 	}
 	return errors.Join(errs...)
+}
+
+func closeLines(lines []io.ReadWriteCloser) {
+	for _, l := range lines {
+		closeLine(l)
+	}
 }

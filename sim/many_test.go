@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net"
 	"regexp"
@@ -152,5 +153,25 @@ func TestFleetOnLines(t *testing.T) {
 	f.Sims[1].Close()
 	if _, err := hosts[1].Write([]byte("AT\r")); err == nil {
 		t.Error("a closed member's line still takes writes")
+	}
+}
+
+// A fleet that cannot start closes the lines it was given: nothing waits
+// on the other ends.
+func TestFleetOnLinesClosedWhenItCannotStart(t *testing.T) {
+	var hosts []net.Conn
+	var lines []io.ReadWriteCloser
+	for range 3 {
+		h, m := net.Pipe()
+		hosts, lines = append(hosts, h), append(lines, m)
+	}
+	if _, err := StartFleetOn(context.Background(), lines, Options{Model: "no-such-model"}); err == nil {
+		t.Fatal("a fleet of an unknown model started")
+	}
+	for i, h := range hosts {
+		h.SetDeadline(time.Now().Add(5 * time.Second)) // an open line would block until then
+		if _, err := h.Write([]byte("AT\r")); !errors.Is(err, io.ErrClosedPipe) {
+			t.Errorf("line %d: write %v, want it closed", i+1, err)
+		}
 	}
 }

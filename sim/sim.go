@@ -50,15 +50,18 @@ type Sim struct {
 // ctx ends.
 func Start(ctx context.Context, opts Options) (*Sim, error) {
 	if err := CheckModel(opts.Model); err != nil {
+		closeLine(opts.Line)
 		return nil, fmt.Errorf("sim: %w", err)
 	}
 	b, err := startBroker(ctx, opts)
 	if err != nil {
+		closeLine(opts.Line)
 		return nil, err
 	}
 	srv, err := startServers(b, opts.Dir)
 	if err != nil {
 		b.Close()
+		closeLine(opts.Line)
 		return nil, err
 	}
 	p, path, err := opts.line()
@@ -133,6 +136,14 @@ func startBroker(ctx context.Context, opts Options) (broker.Broker, error) {
 
 // makeLink creates the optional symlink to the device, replacing an old
 // symlink but never a real file.
+// closeLine closes a line given in Options.Line when the modem for it
+// could not start: Start owns the line it is given, whatever happens.
+func closeLine(l io.ReadWriteCloser) {
+	if l != nil {
+		l.Close()
+	}
+}
+
 // line is the modem's serial line: Options.Line, or a new pseudo-terminal
 // and the path of its device.
 func (o Options) line() (io.ReadWriteCloser, string, error) {
