@@ -376,3 +376,22 @@ func TestRunOnSimsTagsTheirLog(t *testing.T) {
 		t.Errorf("the simulator's own tag is left in:\n%s", o.stderr)
 	}
 }
+
+// What --sims records, one transcript per virtual modem reached over its
+// socket, replays: the link changes nothing in the transcript a replay
+// reads.
+func TestRunOnSimsRecordsReplayable(t *testing.T) {
+	dir := t.TempDir()
+	o := atrun(t, dir, "run", "ec20_mqtts", "--sims", "2", "--record", "rec")
+	if o.code != exitOK {
+		t.Fatalf("run: exit %d\n%s", o.code, o.stderr)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "rec", "*.atr"))
+	if len(files) != 2 {
+		t.Fatalf("recorded %v, want 2 transcripts", files)
+	}
+	o = atrun(t, dir, append([]string{"replay", "ec20_mqtts"}, files...)...)
+	if o.code != exitOK || strings.Count(o.stdout, "PASS ") != 2 {
+		t.Fatalf("replay: exit %d\nstdout:\n%s\nstderr:\n%s", o.code, o.stdout, o.stderr)
+	}
+}
