@@ -6,6 +6,7 @@
 package simproc
 
 import (
+	"cmp"
 	"fmt"
 	"net"
 	"slices"
@@ -50,14 +51,7 @@ func (m Modem) Name() string {
 	if m.Device != "" {
 		return m.Device
 	}
-	return fmt.Sprintf("virtual-%s-%d", cmpOr(m.Model, "ec20"), m.Index)
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
+	return fmt.Sprintf("virtual-%s-%d", cmp.Or(m.Model, ModelEC20), m.Index)
 }
 
 // Lacks reports whether the modem lacks the first command of a command
@@ -135,6 +129,48 @@ func modelKey(name string) string {
 		return ModelEC20
 	}
 	return strings.ToLower(name)
+}
+
+// ModelChoices words each model with what it is ("simcom (SIMCom
+// A7670E)"), for a --model flag's help.
+func ModelChoices() []string {
+	var out []string
+	for _, m := range Models() {
+		out = append(out, m+" ("+ModelTitle(m)+")")
+	}
+	return out
+}
+
+// ShortName is how both programs name a virtual modem in their messages:
+// "EC20" as they always have, else the module ("SIMCom A7670E").
+func ShortName(model string) string {
+	if modelKey(model) == ModelEC20 {
+		return "EC20"
+	}
+	return ModelTitle(model)
+}
+
+// MQTTScript is the shipped MQTT-over-TLS script for a model.
+func MQTTScript(model string) string { return mqttScripts[modelKey(model)] }
+
+var mqttScripts = map[string]string{
+	ModelEC20:   "ec20_mqtts",
+	ModelSIMCom: "simcom_mqtts",
+	ModelUblox:  "ublox_mqtts",
+}
+
+// FaultUsage is the help of --fault, the same in atrun and atrun-sim.
+const FaultUsage = "switch on a failure of the virtual EC20: `NAME[=VALUE]` (repeatable; 'atrun sim --fault help' lists them)"
+
+// WantsFaultHelp reports whether the --fault values ask for the list of
+// faults (--fault help).
+func WantsFaultHelp(values []string) bool {
+	for _, v := range values {
+		if strings.EqualFold(strings.TrimSpace(v), "help") {
+			return true
+		}
+	}
+	return false
 }
 
 // CheckModel returns an error naming the choices when name is no model.

@@ -11,13 +11,14 @@ import (
 
 	"github.com/atrun/atrun/internal/sigctx"
 	"github.com/atrun/atrun/sim"
+	"github.com/atrun/atrun/simproc"
 )
 
 // faultFlag is --fault.
 func faultFlag() cli.Flag {
 	return &cli.StringSliceFlag{
 		Name:  "fault",
-		Usage: "switch on a failure of the virtual EC20: `NAME[=VALUE]` (repeatable; 'atrun sim --fault help' lists them)",
+		Usage: simproc.FaultUsage,
 	}
 }
 
@@ -32,16 +33,6 @@ func parseFaults(values []string) (sim.Faults, error) {
 	return f, nil
 }
 
-// wantsFaultHelp reports whether --fault help was given.
-func wantsFaultHelp(values []string) bool {
-	for _, v := range values {
-		if strings.EqualFold(strings.TrimSpace(v), "help") {
-			return true
-		}
-	}
-	return false
-}
-
 // printFaultHelp lists every fault with what it does.
 func printFaultHelp(w io.Writer) {
 	fmt.Fprintln(w, "Faults of the virtual EC20 (--fault NAME or --fault NAME=VALUE, repeatable):")
@@ -54,14 +45,10 @@ func printFaultHelp(w io.Writer) {
 
 // modelFlag is --model.
 func modelFlag() cli.Flag {
-	var choices []string
-	for _, m := range sim.Models() {
-		choices = append(choices, m+" ("+sim.ModelTitle(m)+")")
-	}
 	return &cli.StringFlag{
 		Name:  "model",
 		Value: sim.ModelEC20,
-		Usage: "the virtual modem: `NAME` " + strings.Join(choices, ", "),
+		Usage: "the virtual modem: `NAME` " + strings.Join(simproc.ModelChoices(), ", "),
 	}
 }
 
@@ -72,22 +59,6 @@ func modelOf(c *cli.Command) (string, error) {
 		return "", &usageError{msg: "--model: " + err.Error()}
 	}
 	return m, nil
-}
-
-// modelScripts is the shipped MQTT-over-TLS script of each model.
-var modelScripts = map[string]string{
-	sim.ModelEC20:   "ec20_mqtts",
-	sim.ModelSIMCom: "simcom_mqtts",
-	sim.ModelUblox:  "ublox_mqtts",
-}
-
-// simName is how a virtual modem is named: "EC20" as it always has
-// been, else the module ("SIMCom A7670E").
-func simName(model string) string {
-	if model == "" || model == sim.ModelEC20 {
-		return "EC20"
-	}
-	return sim.ModelTitle(model)
 }
 
 // interrupted is how the simulator was stopped: by a signal, its normal

@@ -79,7 +79,7 @@ func serveModems(ctx context.Context, c *cli.Command, w *lineWriter) error {
 	}
 	sims, closeAll, err := startSims(ctx, opts, n, c.IsSet("count"), lines)
 	if err != nil {
-		return stopped(ctx, &usageError{msg: "cannot start the virtual " + simName(opts.Model) + ": " + err.Error()})
+		return stopped(ctx, &usageError{msg: "cannot start the virtual " + simproc.ShortName(opts.Model) + ": " + err.Error()})
 	}
 	defer closeAll()
 	b := sims[0].Broker
@@ -116,7 +116,7 @@ func serveModems(ctx context.Context, c *cli.Command, w *lineWriter) error {
 	case <-ctx.Done():
 	case <-inputEnded:
 	case <-firstDone:
-		return fmt.Errorf("the virtual %s stopped by itself: %v", simName(opts.Model), sims[0].Err())
+		return fmt.Errorf("the virtual %s stopped by itself: %v", simproc.ShortName(opts.Model), sims[0].Err())
 	}
 	return closeAll()
 }

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"github.com/atrun/atrun/simproc"
 	"io"
 	"net"
 	"slices"
@@ -109,7 +110,7 @@ func simAction(ctx context.Context, c *cli.Command) error {
 	if c.Args().Present() {
 		return usagef("%s takes no arguments (got %q): faults go in --fault", c.Name, c.Args().First())
 	}
-	if wantsFaultHelp(c.StringSlice("fault")) {
+	if simproc.WantsFaultHelp(c.StringSlice("fault")) {
 		printFaultHelp(c.Root().Writer)
 		return nil
 	}
@@ -144,7 +145,7 @@ func simAction(ctx context.Context, c *cli.Command) error {
 	if err != nil {
 		// Ctrl+C while an external broker is slow to answer is an
 		// interruption, not a setup error.
-		return stopped(ctx, &usageError{msg: "cannot start the virtual " + simName(opts.Model) + ": " + err.Error()})
+		return stopped(ctx, &usageError{msg: "cannot start the virtual " + simproc.ShortName(opts.Model) + ": " + err.Error()})
 	}
 	defer s.Close()
 	printSim(c.Root().Writer, s, opts, c.IsSet("broker-password"))
@@ -158,10 +159,10 @@ func simAction(ctx context.Context, c *cli.Command) error {
 	case <-ctx.Done():
 		// Ctrl+C is how this command ends: not a failure.
 		err := s.Close()
-		fmt.Fprintln(c.Root().ErrWriter, "virtual "+simName(opts.Model)+" stopped")
+		fmt.Fprintln(c.Root().ErrWriter, "virtual "+simproc.ShortName(opts.Model)+" stopped")
 		return err
 	case <-s.Done():
-		return fmt.Errorf("the virtual %s stopped by itself: %v", simName(opts.Model), s.Err())
+		return fmt.Errorf("the virtual %s stopped by itself: %v", simproc.ShortName(opts.Model), s.Err())
 	}
 }
 
@@ -218,7 +219,7 @@ func printSim(w io.Writer, s *sim.Sim, opts sim.Options, givenPassword bool) {
 	fmt.Fprintf(w, "  picocom -b 115200 %s\n", shellQuote(dev))
 	fmt.Fprintf(w, "Or run the shipped MQTT script on it:\n")
 	fmt.Fprintf(w, "  ATRUN_PASSWORD=%s atrun run %s --port %s --set host=%s --set port=%s --set ca_cert=%s --set username=%s%s\n",
-		password, modelScripts[cmp.Or(opts.Model, sim.ModelEC20)], shellQuote(dev), shellQuote(host), port, shellQuote(s.CAFile), shellQuote(s.Username), urc)
+		password, simproc.MQTTScript(opts.Model), shellQuote(dev), shellQuote(host), port, shellQuote(s.CAFile), shellQuote(s.Username), urc)
 	fmt.Fprintf(w, "Watch what the modem publishes, and publish to it:\n")
 	fmt.Fprintf(w, "  mosquitto_sub -h %s -p %s --cafile %s -u %s -P %s -t '#' -v\n",
 		shellQuote(host), port, shellQuote(s.CAFile), shellQuote(s.Username), password)
@@ -239,7 +240,7 @@ func printSim(w io.Writer, s *sim.Sim, opts sim.Options, givenPassword bool) {
 
 // printSimInfo lists the device, the faults and the broker, one per line.
 func printSimInfo(w io.Writer, s *sim.Sim, opts sim.Options, givenPassword bool) {
-	fmt.Fprintln(w, "virtual "+simName(opts.Model)+" ready")
+	fmt.Fprintln(w, "virtual "+simproc.ShortName(opts.Model)+" ready")
 	fmt.Fprintf(w, "  device:    %s\n", s.DevicePath)
 	if opts.Link != "" {
 		fmt.Fprintf(w, "  link:      %s\n", opts.Link)

@@ -69,7 +69,7 @@ func demoAction(ctx context.Context, c *cli.Command) error {
 	if c.Args().Present() {
 		return usagef("atrun demo takes no arguments (got %q)", c.Args().First())
 	}
-	if wantsFaultHelp(c.StringSlice("fault")) {
+	if simproc.WantsFaultHelp(c.StringSlice("fault")) {
 		return printFaultHelp(c.Root().Writer)
 	}
 	faults := c.StringSlice("fault")
@@ -77,7 +77,7 @@ func demoAction(ctx context.Context, c *cli.Command) error {
 	if err != nil {
 		return err
 	}
-	script := modelScripts[model]
+	script := simproc.MQTTScript(model)
 	src, name, err := scripts.Lookup(script)
 	if err != nil {
 		return fmt.Errorf("the shipped script %s is missing: %w", script, err)
@@ -125,7 +125,7 @@ func (d *demo) started(ch *simproc.Child) { d.child = ch }
 // ready says what is about to happen, and starts the broker's side:
 // answering the modem's message with a reply on its topic.
 func (d *demo) ready(ctx context.Context, m simproc.Modem) {
-	fmt.Fprintf(d.errw, "atrun demo: the shipped script %s drives a virtual %s over AT\n", modelScripts[d.model], m.Title)
+	fmt.Fprintf(d.errw, "atrun demo: the shipped script %s drives a virtual %s over AT\n", simproc.MQTTScript(d.model), m.Title)
 	fmt.Fprintf(d.errw, "commands on %s, as it would a real one. The modem connects over TLS to\n", m.Device)
 	fmt.Fprintf(d.errw, "an MQTT broker at %s. Both run on this machine: nothing leaves it.\n\n", m.BrokerAddr)
 	go d.answer(ctx, d.child)
@@ -205,7 +205,7 @@ func (d *demo) conclude(err error, faults string, took time.Duration) {
 	w := d.errw
 	if err != nil {
 		if f := faults; f != "" && exitCode(err) == exitFailed {
-			fmt.Fprintf(w, "\nThe virtual "+simName(d.model)+" ran with --fault %s: this is how atrun reports the failure.\n", f)
+			fmt.Fprintf(w, "\nThe virtual "+simproc.ShortName(d.model)+" ran with --fault %s: this is how atrun reports the failure.\n", f)
 		}
 		return
 	}
@@ -219,7 +219,7 @@ func (d *demo) conclude(err error, faults string, took time.Duration) {
 	fmt.Fprintln(w, "  atrun demo --trace                  every AT command and answer, byte by byte")
 	fmt.Fprintln(w, "  atrun demo --fault bad-credentials  a failure, as atrun reports it ('atrun sim --fault help' lists more)")
 	fmt.Fprintln(w, "  atrun sim                           a virtual EC20 of your own, for picocom or your scripts")
-	fmt.Fprintf(w, "  atrun run %s --port auto --set host=... --set ca_cert=...   the same on a real %s\n", modelScripts[d.model], simName(d.model))
+	fmt.Fprintf(w, "  atrun run %s --port auto --set host=... --set ca_cert=...   the same on a real %s\n", simproc.MQTTScript(d.model), simproc.ShortName(d.model))
 	if d.model == simproc.ModelEC20 {
 		fmt.Fprintln(w, "  atrun demo --model simcom            the same on a virtual SIMCom A7670E (or --model ublox: a u-blox SARA-R5)")
 	}

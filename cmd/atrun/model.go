@@ -13,17 +13,8 @@ func modelFlag() cli.Flag {
 	return &cli.StringFlag{
 		Name:  "model",
 		Value: simproc.ModelEC20,
-		Usage: "the virtual modem: `NAME` " + strings.Join(modelChoices(), ", "),
+		Usage: "the virtual modem: `NAME` " + strings.Join(simproc.ModelChoices(), ", "),
 	}
-}
-
-// modelChoices words each model with what it is ("simcom (SIMCom A7670E)").
-func modelChoices() []string {
-	var out []string
-	for _, m := range simproc.Models() {
-		out = append(out, m+" ("+simproc.ModelTitle(m)+")")
-	}
-	return out
 }
 
 // modelOf reads --model, refusing an unknown name with the choices.
@@ -33,13 +24,6 @@ func modelOf(c *cli.Command) (string, error) {
 		return "", &usageError{msg: "--model: " + err.Error()}
 	}
 	return m, nil
-}
-
-// modelScripts is the shipped MQTT-over-TLS script of each model.
-var modelScripts = map[string]string{
-	simproc.ModelEC20:   "ec20_mqtts",
-	simproc.ModelSIMCom: "simcom_mqtts",
-	simproc.ModelUblox:  "ublox_mqtts",
 }
 
 // modelReceive is how each model hands the script an incoming message.
@@ -61,13 +45,4 @@ func simModelWord(args []string, i int) (words []string, took int) {
 		return []string{"--sim", "--model", args[i+1]}, 2
 	}
 	return nil, 0
-}
-
-// simName is how the CLI names a virtual modem: "EC20" as it always has,
-// else the module ("SIMCom A7670E").
-func simName(model string) string {
-	if model == "" || model == simproc.ModelEC20 {
-		return "EC20"
-	}
-	return simproc.ModelTitle(model)
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/urfave/cli/v3"
 
@@ -17,18 +16,8 @@ import (
 func faultFlag() cli.Flag {
 	return &cli.StringSliceFlag{
 		Name:  "fault",
-		Usage: "switch on a failure of the virtual EC20: `NAME[=VALUE]` (repeatable; 'atrun sim --fault help' lists them)",
+		Usage: simproc.FaultUsage,
 	}
-}
-
-// wantsFaultHelp reports whether --fault help was given.
-func wantsFaultHelp(values []string) bool {
-	for _, v := range values {
-		if strings.EqualFold(strings.TrimSpace(v), "help") {
-			return true
-		}
-	}
-	return false
 }
 
 // simFromFlags reads --sim and --fault of atrun run: nil without --sim.
@@ -78,9 +67,9 @@ func portGiven(c *cli.Command) bool {
 func announce(w io.Writer) func(context.Context, simproc.Modem) {
 	return func(_ context.Context, m simproc.Modem) {
 		if m.Device == "" { // a fleet's member, on a socket: its tag names it
-			fmt.Fprintf(w, "virtual %s %d, MQTT broker at %s (TLS)\n", simName(m.Model), m.Index, m.BrokerAddr)
+			fmt.Fprintf(w, "virtual %s %d, MQTT broker at %s (TLS)\n", simproc.ShortName(m.Model), m.Index, m.BrokerAddr)
 			return
 		}
-		fmt.Fprintf(w, "virtual %s on %s, MQTT broker at %s (TLS)\n", simName(m.Model), m.Device, m.BrokerAddr)
+		fmt.Fprintf(w, "virtual %s on %s, MQTT broker at %s (TLS)\n", simproc.ShortName(m.Model), m.Device, m.BrokerAddr)
 	}
 }
