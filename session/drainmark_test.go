@@ -3,7 +3,6 @@ package session
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,7 +13,6 @@ import (
 	"github.com/atrun/atrun/engine/transcript"
 	"github.com/atrun/atrun/luabind"
 	"github.com/atrun/atrun/replay"
-	"golang.org/x/sys/unix"
 )
 
 // A run with the clean start records where its drain ended: every byte the
@@ -23,7 +21,7 @@ import (
 // replays, its drain ending at the mark.
 func TestRunRecordsWhereTheDrainEnded(t *testing.T) {
 	stale := "\r\n+CSQ: 5,99\r\n\r\nOK\r\n"
-	fake, dev := startStaleModem(t, stale,
+	fake, dev := enginetest.StartStale(t, stale,
 		enginetest.Step{Expect: "AT\r", Reply: "\r\nOK\r\n"},
 		enginetest.Step{Expect: "AT+CSQ\r", Reply: "\r\n+CSQ: 19,99\r\n\r\nOK\r\n"},
 	)
@@ -83,31 +81,4 @@ func TestRunRecordsWhereTheDrainEnded(t *testing.T) {
 		!strings.Contains(mm.Error(), `expected: "AT+CSQ\r"`) || !strings.Contains(mm.Error(), `got:      "AT\r"`) {
 		t.Fatalf("replay with the byte moved past the mark: %v %v", res.Verdict, res.Err)
 	}
-}
-
-// startStaleModem is startModem with bytes already waiting in the line, as
-// an earlier program left them: the terminal is made raw first, so that
-// the line discipline neither echoes nor translates them.
-func startStaleModem(t *testing.T, stale string, steps ...enginetest.Step) (*enginetest.Fake, string) {
-	t.Helper()
-	master, slave := enginetest.OpenPTY(t)
-	f, err := os.OpenFile(slave, os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	tio, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tio.Lflag &^= unix.ECHO | unix.ECHONL | unix.ICANON | unix.ISIG | unix.IEXTEN
-	tio.Iflag &^= unix.ICRNL | unix.INLCR | unix.IGNCR | unix.IXON
-	tio.Oflag &^= unix.OPOST
-	if err := unix.IoctlSetTermios(int(f.Fd()), unix.TCSETS, tio); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := master.Write([]byte(stale)); err != nil {
-		t.Fatal(err)
-	}
-	return enginetest.Run(t, master, 3, steps...), slave
 }

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/atrun/atrun/engine/enginetest"
-	"golang.org/x/sys/unix"
 )
 
 // An earlier program left the modem's late answers and a URC on the line
@@ -16,7 +15,7 @@ import (
 // says what it found, records the clean start, and the recording replays.
 func TestRunCleanStart(t *testing.T) {
 	stale := "\r\n+CME ERROR: 421\r\n\r\n+CSQ: 5,99\r\n\r\nOK\r\n"
-	_, slave := startStaleModem(t, stale,
+	_, slave := enginetest.StartStale(t, stale,
 		enginetest.Step{Expect: "AT\r", Reply: "AT\r\r\nOK\r\n"},
 		enginetest.Step{Expect: "AT+CSQ\r", Reply: "AT+CSQ\r\r\n+CSQ: 19,99\r\n\r\nOK\r\n"},
 		enginetest.Step{Expect: "AT+CPIN?\r", Reply: "AT+CPIN?\r\r\n+CPIN: READY\r\n\r\nOK\r\n"},
@@ -81,32 +80,4 @@ func TestRunCleanStartAfterUnfinishedUpload(t *testing.T) {
 	if o := atrun(t, dir, "run", "s.lua", "--port", slave, "--no-resync"); o.stdout != "+QFUPL: 5,5a5a\n" {
 		t.Errorf("--no-resync: the script got %q (exit %d)", o.stdout, o.code)
 	}
-}
-
-// startStaleModem is startModem on a line already in raw mode, as an
-// earlier program leaves it, holding stale: bytes the modem sent before
-// atrun opens the port, waiting in its input, neither echoed nor changed.
-// They are written before the fake starts, so they are there at the open.
-func startStaleModem(t *testing.T, stale string, steps ...enginetest.Step) (*enginetest.Fake, string) {
-	t.Helper()
-	master, slave := enginetest.OpenPTY(t)
-	f, err := os.OpenFile(slave, os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	tio, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tio.Lflag &^= unix.ECHO | unix.ECHONL | unix.ICANON | unix.ISIG | unix.IEXTEN
-	tio.Iflag &^= unix.ICRNL | unix.INLCR | unix.IGNCR | unix.IXON
-	tio.Oflag &^= unix.OPOST
-	if err := unix.IoctlSetTermios(int(f.Fd()), unix.TCSETS, tio); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := master.Write([]byte(stale)); err != nil {
-		t.Fatal(err)
-	}
-	return enginetest.Run(t, master, 3, steps...), slave
 }

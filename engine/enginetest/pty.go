@@ -36,3 +36,32 @@ func OpenPTY(t testing.TB) (*os.File, string) {
 	})
 	return m, tty.Name()
 }
+
+// StartStale starts the fake modem on a new pseudo-terminal whose line is
+// already raw, as an earlier program leaves it, and already holds stale:
+// bytes the modem sent before the port is opened, waiting in its input,
+// neither echoed nor changed by the line discipline. It returns the fake
+// and the device to open. The fake answers in reads of 3 bytes.
+func StartStale(t testing.TB, stale string, steps ...Step) (*Fake, string) {
+	t.Helper()
+	master, slave := OpenPTY(t)
+	f, err := os.OpenFile(slave, os.O_RDWR|unix.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tio, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tio.Lflag &^= unix.ECHO | unix.ECHONL | unix.ICANON | unix.ISIG | unix.IEXTEN
+	tio.Iflag &^= unix.ICRNL | unix.INLCR | unix.IGNCR | unix.IXON
+	tio.Oflag &^= unix.OPOST
+	if err := unix.IoctlSetTermios(int(f.Fd()), unix.TCSETS, tio); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := master.Write([]byte(stale)); err != nil {
+		t.Fatal(err)
+	}
+	return Run(t, master, 3, steps...), slave
+}
