@@ -11,7 +11,6 @@ import (
 	"github.com/atrun/atrun/engine/secret"
 	"github.com/atrun/atrun/engine/tap"
 	"github.com/atrun/atrun/engine/transcript"
-
 	"github.com/atrun/atrun/internal/lazyre"
 )
 

@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/atrun/atrun/engine/codes"
-
 	"github.com/atrun/atrun/internal/lazyre"
 )
 

@@ -13,7 +13,6 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/atrun/atrun/engine"
-
 	"github.com/atrun/atrun/internal/lazyre"
 )
 

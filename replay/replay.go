@@ -17,9 +17,8 @@ import (
 	"github.com/atrun/atrun/engine/secret"
 	"github.com/atrun/atrun/engine/tap"
 	"github.com/atrun/atrun/engine/transcript"
-	"github.com/atrun/atrun/luabind"
-
 	"github.com/atrun/atrun/internal/lazyre"
+	"github.com/atrun/atrun/luabind"
 )
 
 // Options tune a replay run.

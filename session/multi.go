@@ -12,10 +12,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/atrun/atrun/internal/lazyre"
 	"github.com/atrun/atrun/luabind"
 	"github.com/atrun/atrun/simproc"
-
-	"github.com/atrun/atrun/internal/lazyre"
 )
 
 // Many is one script run on many modems at once: each run has its own

@@ -1,7 +1,6 @@
 package session
 
 import (
-	"github.com/atrun/atrun/luabind"
 	"io/fs"
 	"maps"
 	"sort"
@@ -9,9 +8,9 @@ import (
 
 	"github.com/atrun/atrun/engine/secret"
 	"github.com/atrun/atrun/engine/transcript"
-	"github.com/atrun/atrun/scripts"
-
 	"github.com/atrun/atrun/internal/lazyre"
+	"github.com/atrun/atrun/luabind"
+	"github.com/atrun/atrun/scripts"
 )
 
 // HeaderParams lists the parameters for the transcript header, sorted by

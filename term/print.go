@@ -2,10 +2,11 @@ package term
 
 import (
 	"fmt"
-	"github.com/atrun/atrun/engine"
 	"io"
 	"strings"
 	"sync"
+
+	"github.com/atrun/atrun/engine"
 )
 
 // style says what a printed line is, for its colour on a terminal.

@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"github.com/atrun/atrun/simproc"
 	"io"
 	"net"
 	"slices"
@@ -14,9 +13,9 @@ import (
 
 	"github.com/urfave/cli/v3"
 
-	"github.com/atrun/atrun/sim"
-
 	"github.com/atrun/atrun/internal/lazyre"
+	"github.com/atrun/atrun/sim"
+	"github.com/atrun/atrun/simproc"
 )
 
 // simPortNames are the modem ports --port-name accepts; which one the pty

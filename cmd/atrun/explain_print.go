@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/atrun/atrun/explain"
+	"github.com/atrun/atrun/internal/ansi"
 )
 
 // maxTextColumn caps the TEXT column: a long line pushes its own meaning
@@ -36,7 +37,7 @@ func printEntries(w io.Writer, scan scanner) error {
 	if timed {
 		header = fmt.Sprintf("%5s  %10s  %-8s  %-*s  %s", "LINE", "TIME", "KIND", width, "TEXT", "MEANING")
 	}
-	fmt.Fprintln(bw, paint(colour, ansiDim, strings.TrimRight(header, " ")))
+	fmt.Fprintln(bw, ansi.Paint(colour, ansi.Dim, strings.TrimRight(header, " ")))
 	err := scan(func(e explain.Entry) error {
 		lead := fmt.Sprintf("%5d  ", e.Line)
 		if timed {
@@ -45,7 +46,7 @@ func printEntries(w io.Writer, scan scanner) error {
 		text := shown(e.Text)
 		pad := strings.Repeat(" ", max(width-utf8.RuneCountInString(text), 0))
 		kind := fmt.Sprintf("%-8s", e.Kind)
-		line := lead + paint(colour, kindColour(e), kind) + "  " + text + pad + "  " + meaningCell(e)
+		line := lead + ansi.Paint(colour, kindColour(e), kind) + "  " + text + pad + "  " + meaningCell(e)
 		fmt.Fprintln(bw, strings.TrimRight(line, " "))
 		if e.Hint != "" {
 			fmt.Fprintf(bw, "%s%s  hint: %s\n", strings.Repeat(" ", len(lead)+8+2), strings.Repeat(" ", width), e.Hint)
@@ -126,20 +127,20 @@ func kindColour(e explain.Entry) string {
 	switch e.Kind {
 	case explain.KindFinal:
 		if strings.Contains(e.Text, "ERROR") || e.Text == "NO CARRIER" {
-			return ansiRed
+			return ansi.Red
 		}
-		return ansiGreen
+		return ansi.Green
 	case explain.KindURC:
-		return ansiYell
+		return ansi.Yellow
 	case explain.KindCommand, explain.KindPrompt:
-		return ansiCyan
+		return ansi.Cyan
 	case explain.KindNoise, explain.KindEcho, explain.KindData:
-		return ansiDim
+		return ansi.Dim
 	case explain.KindEnd:
 		if e.Text != "" {
-			return ansiRed
+			return ansi.Red
 		}
-		return ansiGreen
+		return ansi.Green
 	}
 	return ""
 }

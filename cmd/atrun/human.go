@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/atrun/atrun/engine"
+	"github.com/atrun/atrun/internal/ansi"
 	"github.com/atrun/atrun/luabind"
 )
 
@@ -43,16 +44,16 @@ func (h *humanReport) Step(name, status string, elapsed time.Duration, err error
 	indent := strings.Repeat("  ", h.depth)
 	switch status {
 	case "start":
-		fmt.Fprintf(h.err, "%s%s %s\n", indent, paint(h.colour, ansiDim, "▸"), name)
+		fmt.Fprintf(h.err, "%s%s %s\n", indent, ansi.Paint(h.colour, ansi.Dim, "▸"), name)
 		h.depth++
 	case "ok":
-		fmt.Fprintf(h.err, "%s%s %s (%s)\n", indent, paint(h.colour, ansiGreen, "✓"), name, humanDuration(elapsed))
+		fmt.Fprintf(h.err, "%s%s %s (%s)\n", indent, ansi.Paint(h.colour, ansi.Green, "✓"), name, humanDuration(elapsed))
 	default:
 		msg := ""
 		if err != nil {
 			msg = ": " + err.Error()
 		}
-		fmt.Fprintf(h.err, "%s%s %s (%s)%s\n", indent, paint(h.colour, ansiRed, "✗"), name, humanDuration(elapsed), msg)
+		fmt.Fprintf(h.err, "%s%s %s (%s)%s\n", indent, ansi.Paint(h.colour, ansi.Red, "✗"), name, humanDuration(elapsed), msg)
 	}
 }
 
@@ -67,7 +68,7 @@ func (h *humanReport) Log(level, msg, where string) {
 		prefix = where + ": "
 	}
 	if level == "warn" {
-		prefix += paint(h.colour, ansiYell, "warning") + ": "
+		prefix += ansi.Paint(h.colour, ansi.Yellow, "warning") + ": "
 	}
 	fmt.Fprintf(h.err, "%s%s\n", prefix, msg)
 }

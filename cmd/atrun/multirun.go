@@ -16,12 +16,11 @@ import (
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/atrun/atrun/internal/lazyre"
 	"github.com/atrun/atrun/luabind"
 	"github.com/atrun/atrun/replay"
 	"github.com/atrun/atrun/session"
 	"github.com/atrun/atrun/simproc"
-
-	"github.com/atrun/atrun/internal/lazyre"
 )
 
 // runPortFlags are portFlags with --port repeatable: atrun run takes

@@ -14,6 +14,7 @@ import (
 	"github.com/atrun/atrun/luabind"
 	"github.com/atrun/atrun/replay"
 	"github.com/atrun/atrun/scripts"
+	"github.com/atrun/atrun/session"
 )
 
 func init() { register("replay", replayCommand) }
@@ -136,8 +137,8 @@ func replayArgs(c *cli.Command) (*replay.Suite, error) {
 	}
 	if c.Bool("trace") {
 		s.Trace = func(w io.Writer, start time.Time, secrets *secret.Set, where func() string) tap.Sink {
-			tr := newTracer(w, start, secrets, false)
-			tr.setWhere(where)
+			tr := session.NewTracer(w, start, secrets, false)
+			tr.SetWhere(where)
 			return tr
 		}
 	}

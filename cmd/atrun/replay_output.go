@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/atrun/atrun/engine/transcript"
+	"github.com/atrun/atrun/internal/ansi"
 	"github.com/atrun/atrun/replay"
 )
 
@@ -33,12 +34,12 @@ func newReplayText(w io.Writer) *replayText {
 }
 
 var statusColour = map[replay.Status]string{
-	replay.StatusPass: ansiGreen, replay.StatusMismatch: ansiRed, replay.StatusFail: ansiRed, replay.StatusError: ansiRed, replay.StatusSkipped: ansiYell,
-	replay.StatusTimeout: ansiRed, replay.StatusOverrun: ansiRed,
+	replay.StatusPass: ansi.Green, replay.StatusMismatch: ansi.Red, replay.StatusFail: ansi.Red, replay.StatusError: ansi.Red, replay.StatusSkipped: ansi.Yellow,
+	replay.StatusTimeout: ansi.Red, replay.StatusOverrun: ansi.Red,
 }
 
 func (p *replayText) Result(r replay.FileResult) {
-	word := paint(p.colour, statusColour[r.Status], string(r.Status))
+	word := ansi.Paint(p.colour, statusColour[r.Status], string(r.Status))
 	switch r.Status {
 	case replay.StatusPass:
 		fmt.Fprintf(p.w, "%s %s (replayed %s of session in %s%s)\n", word, r.File, humanDuration(r.Virtual), humanDuration(r.Wall), unrecordedNote(r))

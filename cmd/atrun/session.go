@@ -66,7 +66,7 @@ func openSession(ctx context.Context, o sessionOptions) (*cliSession, error) {
 		ResolvePort: resolver(o.stderr),
 	}
 	if o.trace {
-		opts.Trace = newTracer(o.stderr, o.start, o.secrets, useColour(o.stderr))
+		opts.Trace = session.NewTracer(o.stderr, o.start, o.secrets, useColour(o.stderr))
 	}
 	s, err := session.Open(ctx, opts)
 	if err != nil {
@@ -83,8 +83,8 @@ func resolver(w io.Writer) func(string) (string, error) {
 // traceTo makes the --trace sink of a run on w.
 func traceTo(w io.Writer, start time.Time) func(*secret.Set, func() string) tap.Sink {
 	return func(secrets *secret.Set, where func() string) tap.Sink {
-		t := newTracer(w, start, secrets, useColour(w))
-		t.setWhere(where)
+		t := session.NewTracer(w, start, secrets, useColour(w))
+		t.SetWhere(where)
 		return t
 	}
 }

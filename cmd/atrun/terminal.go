@@ -23,21 +23,3 @@ func isTerminal(w io.Writer) bool {
 func useColour(w io.Writer) bool {
 	return isTerminal(w) && os.Getenv("NO_COLOR") == ""
 }
-
-// ANSI colours, used only when useColour says so.
-const (
-	ansiReset = "\x1b[0m"
-	ansiDim   = "\x1b[2m"
-	ansiRed   = "\x1b[31m"
-	ansiGreen = "\x1b[32m"
-	ansiYell  = "\x1b[33m"
-	ansiCyan  = "\x1b[36m"
-)
-
-// paint wraps s in colour when on is true.
-func paint(on bool, colour, s string) string {
-	if !on {
-		return s
-	}
-	return colour + s + ansiReset
-}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/atrun/atrun/engine/enginetest"
+	"github.com/atrun/atrun/internal/ansi"
 )
 
 // On a terminal, stderr gets colour in the trace and an upload progress
@@ -33,7 +34,7 @@ func TestStderrOnATerminal(t *testing.T) {
 	if o := waitFor(t, cmd, stdout, nil, 30*time.Second); o.code != 0 {
 		t.Fatalf("exit %d", o.code)
 	}
-	wants := []string{"upload RAM:x: 5/5 bytes (100%)", ansiCyan + "->" + ansiReset, ansiGreen + "<-" + ansiReset}
+	wants := []string{"upload RAM:x: 5/5 bytes (100%)", ansi.Cyan + "->" + ansi.Reset, ansi.Green + "<-" + ansi.Reset}
 	got := readUntil(t, term, wants)
 	for _, want := range wants {
 		if !strings.Contains(got, want) {

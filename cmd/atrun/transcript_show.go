@@ -10,6 +10,7 @@ import (
 
 	"github.com/atrun/atrun/engine"
 	"github.com/atrun/atrun/engine/transcript"
+	"github.com/atrun/atrun/internal/ansi"
 )
 
 func showAction(ctx context.Context, c *cli.Command) error {
@@ -50,16 +51,16 @@ func showTranscript(w io.Writer, t *transcript.Transcript) error {
 	colour := useColour(w)
 	showHeader(bw, t)
 	for _, e := range t.Events {
-		lead := paint(colour, ansiDim, fmt.Sprintf("%5d  %10.6f", e.Line, e.At.Seconds()))
+		lead := ansi.Paint(colour, ansi.Dim, fmt.Sprintf("%5d  %10.6f", e.Line, e.At.Seconds()))
 		switch e.Kind {
 		case transcript.Host:
-			fmt.Fprintf(bw, "%s  %s  %s\n", lead, paint(colour, ansiCyan, "->"), holesVisible(e.Data))
+			fmt.Fprintf(bw, "%s  %s  %s\n", lead, ansi.Paint(colour, ansi.Cyan, "->"), holesVisible(e.Data))
 		case transcript.Modem:
-			fmt.Fprintf(bw, "%s  %s  %s\n", lead, paint(colour, ansiGreen, "<-"), holesVisible(e.Data))
+			fmt.Fprintf(bw, "%s  %s  %s\n", lead, ansi.Paint(colour, ansi.Green, "<-"), holesVisible(e.Data))
 		case transcript.File:
-			fmt.Fprintf(bw, "%s  %s %s: %s\n", lead, paint(colour, ansiDim, "file"), e.Name, holesVisible(e.Data))
+			fmt.Fprintf(bw, "%s  %s %s: %s\n", lead, ansi.Paint(colour, ansi.Dim, "file"), e.Name, holesVisible(e.Data))
 		case transcript.Mark:
-			fmt.Fprintf(bw, "%s  %s %s\n", lead, paint(colour, ansiDim, "mark"), e.Name)
+			fmt.Fprintf(bw, "%s  %s %s\n", lead, ansi.Paint(colour, ansi.Dim, "mark"), e.Name)
 		default:
 			fmt.Fprintf(bw, "%s  %s\n", lead, endText(colour, e))
 		}
@@ -97,10 +98,10 @@ func showHeader(w io.Writer, t *transcript.Transcript) {
 func endText(colour bool, e transcript.Event) string {
 	end := e.Ending()
 	if end.Kind == transcript.Succeeded {
-		return paint(colour, ansiGreen, "end") + " " + end.Describe()
+		return ansi.Paint(colour, ansi.Green, "end") + " " + end.Describe()
 	}
 	end.Message = holesVisible(e.Data)
-	return paint(colour, ansiRed, "end") + " " + end.Describe()
+	return ansi.Paint(colour, ansi.Red, "end") + " " + end.Describe()
 }
 
 // holesVisible shows bytes with control characters made visible and

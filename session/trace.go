@@ -1,4 +1,4 @@
-package main
+package session
 
 import (
 	"bytes"
@@ -11,14 +11,15 @@ import (
 	"github.com/atrun/atrun/engine"
 	"github.com/atrun/atrun/engine/secret"
 	"github.com/atrun/atrun/engine/tap"
+	"github.com/atrun/atrun/internal/ansi"
 )
 
-// tracer is the tap behind --trace: every byte both ways, one line per
+// Tracer is the tap behind --trace: every byte both ways, one line per
 // write and per line the modem sends, with control bytes made visible, the
 // time since the start, and the script line that was running (for modem
 // bytes: when they arrived, which is the wait they came for). Secrets are
-// redacted: the session's learnSecrets sink, ahead of this one, finds
-// those that commands carry.
+// redacted: LearnSecrets, a sink ahead of this one, finds those that
+// commands carry. colour paints the time, the script line and the arrows.
 //
 //	0.004211 test.lua:3   -> AT+CSQ<CR>
 //	0.009876 test.lua:3   <- <CR><LF>+CSQ: 19,99<CR><LF>
@@ -26,7 +27,7 @@ import (
 // Modem bytes are held until their line ends (or a prompt, or the next
 // write), so that a secret the modem echoes back in two reads is still
 // found whole and redacted.
-type tracer struct {
+type Tracer struct {
 	w       io.Writer
 	start   time.Time
 	secrets *secret.Set
@@ -43,15 +44,15 @@ type tracer struct {
 // none (a download) is traced in pieces of this size.
 const maxHeld = 512
 
-func newTracer(w io.Writer, start time.Time, secrets *secret.Set, colour bool) *tracer {
-	return &tracer{w: w, start: start, secrets: secrets, colour: colour}
+func NewTracer(w io.Writer, start time.Time, secrets *secret.Set, colour bool) *Tracer {
+	return &Tracer{w: w, start: start, secrets: secrets, colour: colour}
 }
 
-// setWhere sets how the tracer learns the script position; the runner that
-// knows it is made after the connection that needs the tracer.
-func (t *tracer) setWhere(f func() string) { t.where.Store(&f) }
+// SetWhere sets how the Tracer learns the script position; the runner that
+// knows it is made after the connection that needs the Tracer.
+func (t *Tracer) SetWhere(f func() string) { t.where.Store(&f) }
 
-func (t *tracer) tag() string {
+func (t *Tracer) tag() string {
 	if f := t.where.Load(); f != nil {
 		return (*f)()
 	}
@@ -59,7 +60,7 @@ func (t *tracer) tag() string {
 }
 
 // Tap implements tap.Sink.
-func (t *tracer) Tap(dir tap.Dir, at time.Time, p []byte) {
+func (t *Tracer) Tap(dir tap.Dir, at time.Time, p []byte) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if dir == tap.ToModem {
@@ -119,14 +120,14 @@ func isPrompt(p []byte) bool {
 }
 
 // Flush writes the modem bytes still held, at the end of a session.
-func (t *tracer) Flush() {
+func (t *Tracer) Flush() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.release(len(t.held))
 }
 
 // release traces the first n held modem bytes, one trace line per line.
-func (t *tracer) release(n int) {
+func (t *Tracer) release(n int) {
 	if n == 0 {
 		return
 	}
@@ -141,14 +142,14 @@ func (t *tracer) release(n int) {
 	t.held = append(t.held[:0], t.held[n:]...)
 }
 
-func (t *tracer) line(arrow string, at time.Time, tag string, p []byte) {
+func (t *Tracer) line(arrow string, at time.Time, tag string, p []byte) {
 	text := engine.Escape([]byte(t.secrets.Redact(string(p))))
 	offset := fmt.Sprintf("%10.6f", at.Sub(t.start).Seconds())
-	colour := ansiGreen
+	colour := ansi.Green
 	if arrow == "->" {
-		colour = ansiCyan
+		colour = ansi.Cyan
 	}
 	fmt.Fprintf(t.w, "%s %-18s %s %s\n",
-		paint(t.colour, ansiDim, offset), paint(t.colour, ansiDim, tag),
-		paint(t.colour, colour, arrow), text)
+		ansi.Paint(t.colour, ansi.Dim, offset), ansi.Paint(t.colour, ansi.Dim, tag),
+		ansi.Paint(t.colour, colour, arrow), text)
 }

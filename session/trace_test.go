@@ -1,4 +1,4 @@
-package main
+package session
 
 import (
 	"strings"
@@ -35,9 +35,9 @@ func TestTracer(t *testing.T) {
 			var b strings.Builder
 			start := time.Now()
 			secrets := &secret.Set{}
-			tr := newTracer(&b, start, secrets, false)
-			tr.setWhere(func() string { return "x.lua:7" })
-			sink := tap.Multi(learnSecrets(secrets), tr)
+			tr := NewTracer(&b, start, secrets, false)
+			tr.SetWhere(func() string { return "x.lua:7" })
+			sink := tap.Multi(LearnSecrets(secrets), tr)
 			sink.Tap(tap.ToModem, start, []byte("AT+QMTCONN=0,\"c\",\"u\",\"passw0rd\"\r"))
 			for _, r := range tc.reads {
 				sink.Tap(tap.FromModem, start.Add(time.Millisecond), []byte(r))
@@ -67,9 +67,9 @@ func TestTracer(t *testing.T) {
 func TestTracerTagsArrival(t *testing.T) {
 	var b strings.Builder
 	start := time.Now()
-	tr := newTracer(&b, start, &secret.Set{}, false)
+	tr := NewTracer(&b, start, &secret.Set{}, false)
 	where := "x.lua:10"
-	tr.setWhere(func() string { return where })
+	tr.SetWhere(func() string { return where })
 	tr.Tap(tap.ToModem, start, []byte("AT+QMTPUB=0,0,0,0,\"t\"\r"))
 	tr.Tap(tap.FromModem, start, []byte("\r\n+QMTRECV: 0,0,\"d\",2,\"hi"))
 	where = "x.lua:12"
