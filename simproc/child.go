@@ -20,6 +20,11 @@ import (
 // Program is the simulator's executable.
 const Program = "atrun-sim"
 
+// HostArg, as atrun-sim's first argument, makes it run the rest of its
+// command line as atrun would, with the virtual modems in its own process:
+// atrun hands a run on many virtual modems (run --sims N) over to it so.
+const HostArg = "--host-atrun"
+
 // Options say which virtual modems to start; they become atrun-sim's flags.
 type Options struct {
 	Model  string   // "" is the EC20

@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 
 	"github.com/urfave/cli/v3"
+
+	"github.com/atrun/atrun/simproc"
 )
 
 // Exit codes, as atrun's.
@@ -28,6 +30,9 @@ const (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == simproc.HostArg {
+		os.Exit(hostAtrun(append(os.Args[:1:1], os.Args[2:]...)))
+	}
 	if n := len(os.Args); n > 1 && os.Args[n-1] == "--generate-bash-completion" {
 		// Completion scripts written for urfave/cli v2 ask with the old
 		// name; urfave/cli v3 reads os.Args itself to complete.
