@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -47,11 +46,6 @@ type Options struct {
 	Log func(line string)
 	// Program is the atrun-sim to run; "" finds it (Find).
 	Program string
-	// Links serves each modem on a connected Unix socket whose other end
-	// is its Modem.Link, instead of on a pseudo-terminal: no terminal
-	// layer in the kernel between the engine and the modem, which in a
-	// fleet costs more than the modems themselves (docs/performance.md).
-	Links bool
 }
 
 // args are the child's flags for o.
@@ -60,11 +54,8 @@ func (o Options) args() []string {
 	if o.Model != "" {
 		args = append(args, "--model", o.Model)
 	}
-	if o.Count > 1 || o.Links {
+	if o.Count > 1 {
 		args = append(args, "--count", strconv.Itoa(max(o.Count, 1)))
-	}
-	if o.Links {
-		args = append(args, "--links")
 	}
 	if o.Username != "" {
 		args = append(args, "--broker-user", o.Username)
@@ -174,22 +165,6 @@ func Start(ctx context.Context, o Options) (*Child, error) {
 	cmd := exec.Command(prog, o.args()...)
 	cmd.Env = o.env()
 	cmd.SysProcAttr = ownGroup()
-	var links []net.Conn
-	if o.Links {
-		var theirs []*os.File
-		var err error
-		if links, theirs, err = socketPairs(max(o.Count, 1)); err != nil {
-			return nil, err
-		}
-		cmd.ExtraFiles = theirs  // descriptors 3 to N+2, in order
-		defer closeFiles(theirs) // the child has its own copies once started
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			closeConns(links)
-		}
-	}()
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err
@@ -221,10 +196,6 @@ func Start(ctx context.Context, o Options) (*Child, error) {
 		cmd.Wait()
 		return nil, startError(err, logs.early())
 	}
-	for i := range links {
-		modems[i].Link = links[i]
-	}
-	ok = true
 	c.Modems = modems
 	logs.ready(modems[0].Password)
 	events := make(chan Line, 16)
@@ -320,16 +291,11 @@ func (c *Child) Publish(topic, payload string) error {
 // milliseconds.
 const stopWait = 5 * time.Second
 
-// Close closes the modems' links still open, then stops the child
+// Close stops the child
 // (closing its standard input is its signal to stop) and waits for it to
 // end. A child that ended other than cleanly is an error.
 func (c *Child) Close() error {
 	c.closeOnce.Do(func() {
-		for _, m := range c.Modems {
-			if m.Link != nil {
-				m.Link.Close() // a run's own close came first, or it never ran
-			}
-		}
 		c.mu.Lock()
 		if c.stopWatch != nil {
 			c.stopWatch()
@@ -353,16 +319,4 @@ func (c *Child) Close() error {
 		}
 	})
 	return c.closeErr
-}
-
-func closeConns(cs []net.Conn) {
-	for _, c := range cs {
-		c.Close()
-	}
-}
-
-func closeFiles(fs []*os.File) {
-	for _, f := range fs {
-		f.Close()
-	}
 }

@@ -39,9 +39,9 @@ type Modem struct {
 	// ("AT+CSQ", "ATE", "AT&F"); any other it answers ERROR.
 	Commands []string `json:"commands"`
 
-	// Link, when Options.Links asked for it, is this process's end of the
-	// socket the modem is served on, in place of a device: open, to be
-	// used once and closed by its user.
+	// Link, for a modem served in this process (atrun-sim hosting a run
+	// on many), is the engine's end of the line the modem is served on,
+	// in place of a device: open, to be used once and closed by its user.
 	Link net.Conn `json:"-"`
 }
 

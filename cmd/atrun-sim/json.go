@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"os"
 	"sync"
 
 	"github.com/urfave/cli/v3"
@@ -65,19 +63,11 @@ func serveModems(ctx context.Context, c *cli.Command, w *lineWriter) error {
 		return usagef("--count %d: give the number of virtual EC20s to start, at least 1", n)
 	case c.IsSet("count") && len(messages) > 0:
 		return usagef("--sms delivers to one modem: leave out --count for it")
-	case c.Bool("links") && !c.IsSet("count"):
-		return usagef("--links serves a fleet: give --count N with it")
 	}
 	opts.Log, opts.Verbose, opts.Reply = simLog(c.Root().ErrWriter, c), c.Bool("log"), c.String("reply")
 	ctx, stop := withInterrupt(ctx)
 	defer stop()
-	var lines []io.ReadWriteCloser
-	if c.Bool("links") {
-		if lines, err = inheritedLinks(n); err != nil {
-			return err
-		}
-	}
-	sims, closeAll, err := startSims(ctx, opts, n, c.IsSet("count"), lines)
+	sims, closeAll, err := startSims(ctx, opts, n, c.IsSet("count"))
 	if err != nil {
 		return stopped(ctx, &usageError{msg: "cannot start the virtual " + simproc.ShortName(opts.Model) + ": " + err.Error()})
 	}
@@ -106,16 +96,10 @@ func serveModems(ctx context.Context, c *cli.Command, w *lineWriter) error {
 		defer close(inputEnded)
 		readCommands(ctx, c.Root().Reader, b, w)
 	}()
-	// A modem on a device serves until stopped; one on a link ends when
-	// atrun closes its end, as each run does when it is over.
-	var firstDone <-chan struct{}
-	if lines == nil {
-		firstDone = sims[0].Done()
-	}
 	select {
 	case <-ctx.Done():
 	case <-inputEnded:
-	case <-firstDone:
+	case <-sims[0].Done():
 		return fmt.Errorf("the virtual %s stopped by itself: %v", simproc.ShortName(opts.Model), sims[0].Err())
 	}
 	return closeAll()
@@ -123,8 +107,7 @@ func serveModems(ctx context.Context, c *cli.Command, w *lineWriter) error {
 
 // startSims starts one virtual modem, or a fleet of n sharing one broker
 // (--count, even of 1: a fleet's members have their own identities).
-// With lines, member i is served on lines[i] instead of a device.
-func startSims(ctx context.Context, opts sim.Options, n int, fleet bool, lines []io.ReadWriteCloser) ([]*sim.Sim, func() error, error) {
+func startSims(ctx context.Context, opts sim.Options, n int, fleet bool) ([]*sim.Sim, func() error, error) {
 	if !fleet {
 		s, err := sim.Start(ctx, opts)
 		if err != nil {
@@ -132,11 +115,7 @@ func startSims(ctx context.Context, opts sim.Options, n int, fleet bool, lines [
 		}
 		return []*sim.Sim{s}, s.Close, nil
 	}
-	start := func() (*sim.Fleet, error) { return sim.StartFleet(ctx, n, opts) }
-	if lines != nil {
-		start = func() (*sim.Fleet, error) { return sim.StartFleetOn(ctx, lines, opts) }
-	}
-	f, err := start()
+	f, err := sim.StartFleet(ctx, n, opts)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -174,23 +153,4 @@ func readCommands(ctx context.Context, r io.Reader, b broker.Broker, w *lineWrit
 		}
 		w.write(simproc.Line{Published: res})
 	}
-}
-
-// inheritedLinks are the n connected sockets atrun passed as descriptors 3
-// to n+2 (simproc.Options.Links), one for each modem of the fleet.
-func inheritedLinks(n int) ([]io.ReadWriteCloser, error) {
-	lines := make([]io.ReadWriteCloser, n)
-	for i := range n {
-		f := os.NewFile(uintptr(3+i), fmt.Sprintf("link %d", i+1))
-		c, err := net.FileConn(f)
-		f.Close()
-		if err != nil {
-			for _, l := range lines[:i] {
-				l.Close()
-			}
-			return nil, fmt.Errorf("--links: descriptor %d is not the socket of modem %d: %v", 3+i, i+1, err)
-		}
-		lines[i] = c
-	}
-	return lines, nil
 }

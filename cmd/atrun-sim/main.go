@@ -1,9 +1,11 @@
 // Command atrun-sim runs virtual modems (a Quectel EC20, a SIMCom A7670E,
 // a u-blox SARA-R5) on pseudo-terminals, with an MQTT broker over TLS and
 // echo, web and NTP servers on loopback. It is a program of its own so
-// that atrun links none of it: `atrun sim` runs it in atrun's place, and
-// atrun run --sim, --sims, demo and term --sim start it as a child
-// (--json) through package simproc.
+// that atrun links none of it: `atrun sim` runs it in atrun's place,
+// atrun run --sim, demo and term --sim start it as a child (--json)
+// through package simproc, and atrun run --sims N hands the whole run
+// over to it (simproc.HostArg): atrun-sim then runs atrun's own command
+// line, package atruncli, with the modems in its process.
 package main
 
 import (

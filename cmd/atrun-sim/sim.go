@@ -79,7 +79,6 @@ Example:
 			&cli.StringFlag{Name: "reply", Value: simReply, Usage: "what the broker sends back on the modem's subscribed topics when it first publishes (`TEXT`; empty: nothing)"},
 			&cli.BoolFlag{Name: "json", Usage: "for atrun: describe each modem as a JSON line on stdout, take commands as JSON lines on stdin, stop when stdin ends"},
 			&cli.StringSliceFlag{Name: "watch", Usage: "with --json: report each message the broker receives on `TOPIC` (repeatable)"},
-			&cli.BoolFlag{Name: "links", Usage: "with --json and --count N: serve the modems on the N connected sockets atrun passed as descriptors 3 to N+2, not on devices"},
 		},
 		Action:                simAction,
 		HideVersion:           true,

@@ -65,7 +65,7 @@ func startFleet(ctx context.Context, c *cli.Command, n int, params map[string]st
 	// Not the run's context: the modems must outlive a Ctrl+C until
 	// every run has stopped cleanly.
 	modems, stop, err := hostOf(ctx).fleet(context.WithoutCancel(ctx), simproc.Options{Count: n, Faults: c.StringSlice("fault"),
-		Reply: simReply, Log: log, Username: given("username"), Password: given("password"), Links: true})
+		Reply: simReply, Log: log, Username: given("username"), Password: given("password")})
 	return modems, stop, simError(err)
 }
 
