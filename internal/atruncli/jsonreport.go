@@ -22,8 +22,9 @@ import (
 //
 // t is seconds since the run started. The last event is always "end".
 type jsonReport struct {
-	mu    *sync.Mutex // shared by the reports of a run on many ports
-	enc   *json.Encoder
+	w     io.Writer // shared by the reports of a run on many ports, which keeps each write whole
+	mu    sync.Mutex
+	enc   *json.Encoder // on w; under mu
 	start time.Time
 	port  string // tags every event of one run among many; "" for a single run
 }
@@ -59,16 +60,21 @@ type jsonError struct {
 	Hint    string `json:"hint,omitempty"`
 }
 
+// newJSONReport writes on w, which must keep each write whole when it is
+// shared (an *os.File does, as does a batchWriter).
 func newJSONReport(w io.Writer, start time.Time) *jsonReport {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	return &jsonReport{mu: &sync.Mutex{}, enc: enc, start: start}
+	return &jsonReport{w: w, enc: enc, start: start}
 }
 
 // forPort is the report of one run among many: the same output, each
-// event tagged with the run's port.
+// event tagged with the run's port. Each encodes on its own, so that
+// runs at once write at once.
 func (j *jsonReport) forPort(port string) *jsonReport {
-	return &jsonReport{mu: j.mu, enc: j.enc, start: j.start, port: port}
+	r := newJSONReport(j.w, j.start)
+	r.port = port
+	return r
 }
 
 func (j *jsonReport) emit(e jsonEvent) {

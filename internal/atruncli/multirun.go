@@ -112,11 +112,17 @@ func runMany(ctx context.Context, c *cli.Command, p *manyPlan, start time.Time) 
 	if h := hostOf(ctx); p.sims > 0 && h.fleet == nil {
 		return handOver(h.args)
 	}
+	out, errw := c.Root().Writer, c.Root().ErrWriter
+	if p.several {
+		out, errw = &batchWriter{w: out}, &batchWriter{w: errw}
+		defer flush(out, errw) // the end event of --json, and on a panic
+	}
 	var jr *jsonReport
 	if c.Bool("json") {
-		jr = newJSONReport(c.Root().Writer, start)
+		jr = newJSONReport(out, start)
 	}
-	outcomes, err := runManyJobs(ctx, c, p, jr, start)
+	outcomes, err := runManyJobs(ctx, c, p, runOutput{out, errw, jr}, start)
+	flush(out, errw)
 	if err == nil {
 		err = reportMany(c, p, outcomes, jr, time.Since(start))
 	}
@@ -126,8 +132,25 @@ func runMany(ctx context.Context, c *cli.Command, p *manyPlan, start time.Time) 
 	return err
 }
 
+// flush writes what the writers that batch hold: the runs' lines go
+// before the table and the message that follow them.
+func flush(ws ...io.Writer) {
+	for _, w := range ws {
+		if b, ok := w.(*batchWriter); ok {
+			b.Flush()
+		}
+	}
+}
+
+// runOutput is where the runs of runMany write: standard output and
+// error, shared by every run, and the JSON report when there is one.
+type runOutput struct {
+	out, errw io.Writer
+	jr        *jsonReport // nil without --json
+}
+
 // runManyJobs checks the script and the flags, then runs.
-func runManyJobs(ctx context.Context, c *cli.Command, p *manyPlan, jr *jsonReport, start time.Time) ([]session.Outcome, error) {
+func runManyJobs(ctx context.Context, c *cli.Command, p *manyPlan, o runOutput, start time.Time) ([]session.Outcome, error) {
 	if c.NArg() != 1 {
 		return nil, usagef("atrun run needs one SCRIPT: a .lua file or a shipped script's name (run 'atrun scripts')")
 	}
@@ -146,7 +169,7 @@ func runManyJobs(ctx context.Context, c *cli.Command, p *manyPlan, jr *jsonRepor
 	defer stop()
 	ctx, cancel := withRunTimeout(ctx, c.Duration("timeout"))
 	defer cancel()
-	flog := &fleetLog{w: c.Root().ErrWriter}
+	flog := &fleetLog{w: o.errw}
 	if p.sims > 0 {
 		modems, closeFleet, err := startFleet(ctx, c, p.sims, params, flog.line)
 		if err != nil {
@@ -157,11 +180,11 @@ func runManyJobs(ctx context.Context, c *cli.Command, p *manyPlan, jr *jsonRepor
 	}
 	reps := make([]runReporter, m.Size())
 	errws := make([]io.Writer, m.Size())
-	var mu sync.Mutex // one line at a time, whichever run writes it
+	jr := o.jr
 	m.Each = func(i int, port string, j *session.Job) {
-		out, errw := c.Root().Writer, c.Root().ErrWriter
+		out, errw := o.out, o.errw
 		if p.several {
-			out, errw = &lineTagger{mu: &mu, w: out, prefix: port}, &lineTagger{mu: &mu, w: errw, prefix: port}
+			out, errw = &lineTagger{w: out, prefix: port}, &lineTagger{w: errw, prefix: port}
 		}
 		reps[i-1], errws[i-1] = newHumanReport(out, errw), errw
 		if jr != nil {
@@ -346,12 +369,13 @@ func worstOf(outcomes []session.Outcome) error {
 }
 
 // lineTagger writes whole lines to w, each after its run's port, so that
-// the lines of runs at once never mix within a line. A run's writers share
-// one lock with every other run's.
+// the lines of runs at once never mix within a line: each Write passes w
+// the lines it ended in one write, and w (a batchWriter, shared by every
+// run) keeps writes whole.
 type lineTagger struct {
-	mu     *sync.Mutex
 	w      io.Writer
 	prefix string
+	mu     sync.Mutex
 	buf    []byte // a line begun and not ended; under mu
 }
 
@@ -359,16 +383,30 @@ func (t *lineTagger) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.buf = append(t.buf, p...)
+	var out []byte
 	for {
 		i := bytes.IndexByte(t.buf, '\n')
 		if i < 0 {
-			return len(p), nil
+			break
 		}
-		if _, err := fmt.Fprintf(t.w, "[%s] %s", t.prefix, t.buf[:i+1]); err != nil {
-			return len(p), err
-		}
+		out = t.tag(out, t.buf[:i+1])
 		t.buf = t.buf[i+1:]
 	}
+	if len(out) == 0 {
+		return len(p), nil
+	}
+	if _, err := t.w.Write(out); err != nil {
+		return len(p), err
+	}
+	return len(p), nil
+}
+
+// tag appends line to out after the run's port.
+func (t *lineTagger) tag(out, line []byte) []byte {
+	out = append(out, '[')
+	out = append(out, t.prefix...)
+	out = append(out, "] "...)
+	return append(out, line...)
 }
 
 // Flush writes a line left unended.
@@ -376,7 +414,7 @@ func (t *lineTagger) Flush() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if len(t.buf) > 0 {
-		fmt.Fprintf(t.w, "[%s] %s\n", t.prefix, t.buf)
+		t.w.Write(append(t.tag(nil, t.buf), '\n'))
 		t.buf = nil
 	}
 }
