@@ -27,12 +27,17 @@ func startups(cfg config) error {
 	if err != nil {
 		return err
 	}
+	depsHello, err := buildDepsHello(cfg.workdir)
+	if err != nil {
+		return err
+	}
 	trivial, err := writeFile(cfg.workdir, "trivial.lua", trivialLua)
 	if err != nil {
 		return err
 	}
 	starters := []starter{
 		{name: "Go hello world", what: "start to exit", argv: func(string) []string { return []string{hello} }},
+		{name: "hello + atrun's dependencies", what: "start to exit", argv: func(string) []string { return []string{depsHello} }},
 		{name: "atrun --version", what: "start to exit", argv: func(string) []string {
 			return []string{cfg.atrun, "--version"}
 		}},
