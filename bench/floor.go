@@ -64,7 +64,7 @@ func buildDepsHello(dir string) (string, error) {
 func importable(pkg string) bool {
 	switch {
 	case strings.HasPrefix(pkg, "github.com/atrun/atrun"),
-		pkg == "unsafe", pkg == "C", strings.HasPrefix(pkg, "runtime"),
+		pkg == "unsafe", pkg == "C", pkg == "runtime",
 		strings.HasPrefix(pkg, "internal/"), strings.Contains(pkg, "/internal/"),
 		strings.HasPrefix(pkg, "vendor/"):
 		return false
