@@ -6,17 +6,27 @@ import (
 	"github.com/atrun/atrun/engine/codes"
 )
 
-// answeredByRead are the names whose information lines usually answer the
-// read form ("+CREG: 0,1" answers AT+CREG?).
-var answeredByRead = map[string]bool{
-	"+CPIN": true, "+CREG": true, "+CGREG": true, "+CEREG": true, "+COPS": true, "+CGATT": true,
-	"+CFUN": true, "+QIACT": true, "+CMEE": true, "+CGDCONT": true, "+CGACT": true, "+QMTOPEN": true,
-	"+QMTCONN": true, "+CCLK": true, "+CSCS": true, "+CMGF": true, "+QURCCFG": true,
+// answeredByRead reports whether the information lines of name usually
+// answer its read form ("+CREG: 0,1" answers AT+CREG?). A switch, not a
+// map: a map literal is built at every start of every command.
+func answeredByRead(name string) bool {
+	switch name {
+	case "+CPIN", "+CREG", "+CGREG", "+CEREG", "+COPS", "+CGATT", "+CFUN", "+QIACT", "+CMEE",
+		"+CGDCONT", "+CGACT", "+QMTOPEN", "+QMTCONN", "+CCLK", "+CSCS", "+CMGF", "+QURCCFG":
+		return true
+	}
+	return false
 }
 
-// alsoAnswers are URC names that also answer their read command, so in a
-// log without commands they may be responses.
-var alsoAnswers = map[string]bool{"+CPIN": true, "+CFUN": true, "+CREG": true, "+CGREG": true, "+CEREG": true}
+// alsoAnswers reports whether name is a URC that also answers its read
+// command, so that in a log without commands it may be a response.
+func alsoAnswers(name string) bool {
+	switch name {
+	case "+CPIN", "+CFUN", "+CREG", "+CGREG", "+CEREG":
+		return true
+	}
+	return false
+}
 
 // inferCommands handles logs that show no commands: the information lines
 // right before a final result are taken as that command's response, and
@@ -66,7 +76,7 @@ func mayAnswer(s string) bool {
 	if !isInfoLine(s) {
 		return false
 	}
-	return !codes.IsURC(s) || alsoAnswers[infoName(s)]
+	return !codes.IsURC(s) || alsoAnswers(infoName(s))
 }
 
 // inferCommand names the command an information line answers: the test
@@ -77,7 +87,7 @@ func inferCommand(s string) string {
 	switch {
 	case strings.Contains(rest, "("):
 		return "AT" + name + "=?"
-	case answeredByRead[name]:
+	case answeredByRead(name):
 		return "AT" + name + "?"
 	}
 	return "AT" + name

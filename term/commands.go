@@ -26,11 +26,10 @@ var doHook func(line string)
 var errQuit = errors.New("quit")
 
 // metaCommands lists the terminal's own commands, in the order :help shows
-// them.
-var metaCommands []metaCommand
-
-func init() {
-	metaCommands = []metaCommand{
+// them. A function, not a table built by an init function: that would run
+// at every start of every atrun command.
+func metaCommands() []metaCommand {
+	return []metaCommand{
 		{"help", "", "list these commands", func(s *Session, _ context.Context, _ []string) error { s.help(); return nil }},
 		{"trace", "[on|off]", "show every byte to and from the modem, escaped (toggles)", (*Session).traceCmd},
 		{"record", "FILE.atr | off", "record a transcript of what follows into FILE.atr", (*Session).recordCmd},
@@ -69,7 +68,7 @@ func (s *Session) meta(ctx context.Context, text string) error {
 		return nil
 	}
 	name := strings.ToLower(fields[0])
-	for _, m := range metaCommands {
+	for _, m := range metaCommands() {
 		if m.name == name || (name == "q" && m.name == "quit") || (name == "h" && m.name == "help") {
 			err := m.run(s, ctx, fields[1:])
 			if err != nil && !errors.Is(err, errQuit) {
@@ -87,7 +86,7 @@ func (s *Session) help() {
 	s.out.linef(styleInfo, "Type an AT command and Enter to send it; Tab completes command names.")
 	s.out.linef(styleInfo, "After a > prompt, the next line is the payload (Ctrl+Z is added; ESC cancels).")
 	s.out.linef(styleInfo, "Ctrl+C cancels a waiting command; Ctrl+C twice or Ctrl+D leaves.")
-	for _, m := range metaCommands {
+	for _, m := range metaCommands() {
 		s.out.linef(styleInfo, "  :%-28s %s", strings.TrimSpace(m.name+" "+m.args), m.help)
 	}
 }

@@ -17,7 +17,7 @@ func (c *completer) Do(line []rune, pos int) ([][]rune, int) {
 	typed := string(line[:pos])
 	if strings.HasPrefix(typed, ":") && !strings.Contains(typed, " ") {
 		var out [][]rune
-		for _, m := range metaCommands {
+		for _, m := range metaCommands() {
 			if strings.HasPrefix(":"+m.name, typed) {
 				out = append(out, []rune((":" + m.name)[len(typed):]+" "))
 			}

@@ -7,19 +7,19 @@
 //
 // # Adding a subcommand
 //
-// Each subcommand lives in its own file and registers itself:
-//
-//	func init() { register("replay", replayCommand) }
+// Each subcommand lives in its own file, with the constructor that builds
+// it:
 //
 //	func replayCommand() *cli.Command { return &cli.Command{Name: "replay", ...} }
 //
-// register takes a constructor, so every App gets fresh commands and no file
-// edits a shared list: two people adding two commands never touch the
-// same line. When the command line names a command, only that one is
+// and one line in the table constructors. A constructor, so every App gets
+// fresh commands; when the command line names a command, only that one is
 // built: setting up every command's flags and help was a noticeable part
-// of each start (docs/performance.md, "Start-up"). The help lists commands sorted by name. Errors a command
-// returns are turned into a message and an exit code in one place,
-// exit.go; a command only returns them.
+// of each start (docs/performance.md, "Start-up"). The table is data the
+// linker lays out, not a register call in each file's init: init functions
+// run at every start, whatever the command. The help lists commands sorted
+// by name. Errors a command returns are turned into a message and an exit
+// code in one place, exit.go; a command only returns them.
 package atruncli
 
 import (
@@ -39,18 +39,28 @@ import (
 //	go build -ldflags "-X github.com/atrun/atrun/internal/atruncli.version=1.2.0" ./cmd/...
 var version = "dev"
 
-// constructor builds one registered subcommand.
+// constructor builds one subcommand.
 type constructor struct {
 	name  string // the command's Name: main builds only it when the command line names it
 	build func() *cli.Command
 }
 
-// constructors are the registered subcommands, in registration order.
-var constructors []constructor
-
-// register adds a subcommand named name. Call it from an init function.
-func register(name string, newCommand func() *cli.Command) {
-	constructors = append(constructors, constructor{name, newCommand})
+// constructors are the subcommands, each built only when needed. A table
+// the linker fills in, not a register call in each command's init: every
+// init function runs at each start, and each touched code pages of its own
+// file (docs/performance.md, "Start-up: the floor, part by part").
+var constructors = []constructor{
+	{"demo", demoCommand},
+	{"explain", explainCommand},
+	{"ports", portsCommand},
+	{"replay", replayCommand},
+	{"run", runCommand},
+	{"scripts", scriptsCommand},
+	{"send", sendCommand},
+	{"sim", simCommand},
+	{"term", termCommand},
+	{"transcript", transcriptCommand},
+	{"version", versionCommand},
 }
 
 // Main runs the command line args (args[0] is the program) as atrun, with

@@ -17,8 +17,6 @@ import (
 	"github.com/atrun/atrun/simproc"
 )
 
-func init() { register("demo", demoCommand) }
-
 // The demo's topics and the broker's reply. The topics are passed to the
 // script, so the broker side and the modem side cannot drift apart.
 const (

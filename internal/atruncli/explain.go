@@ -11,8 +11,6 @@ import (
 	"github.com/atrun/atrun/explain"
 )
 
-func init() { register("explain", explainCommand) }
-
 func explainCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "explain",
@@ -47,7 +45,7 @@ Example:
    atrun explain testdata/transcripts/ec20_qmtopen_failed.atr`,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object per line"},
-			&cli.StringFlag{Name: "format", Usage: formatFlagUsage},
+			&cli.StringFlag{Name: "format", Usage: formatFlagUsage()},
 		},
 		Action: explainAction,
 	}

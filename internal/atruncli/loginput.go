@@ -70,8 +70,11 @@ func logFormat(s string) (explain.Format, error) {
 	return "", usagef("--format %q: want one of %s (or leave it out to detect the format)", s, formatNames())
 }
 
-// formatFlagUsage is the --format flag's help, shared by explain and import.
-var formatFlagUsage = fmt.Sprintf("the log's wrapper `FORMAT`: %s (detected when left out; see --help)", formatNames())
+// formatFlagUsage is the --format flag's help, shared by explain and
+// import: made when one of them is built, not at every start.
+func formatFlagUsage() string {
+	return "the log's wrapper `FORMAT`: " + formatNames() + " (detected when left out; see --help)"
+}
 
 // formatDoc describes each format, for the commands' --help.
 func formatDoc() string {

@@ -12,8 +12,6 @@ import (
 	"github.com/atrun/atrun/engine"
 )
 
-func init() { register("ports", portsCommand) }
-
 func portsCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "ports",

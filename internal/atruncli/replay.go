@@ -17,8 +17,6 @@ import (
 	"github.com/atrun/atrun/session"
 )
 
-func init() { register("replay", replayCommand) }
-
 func replayCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "replay",

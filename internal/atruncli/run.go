@@ -15,8 +15,6 @@ import (
 	"github.com/atrun/atrun/session"
 )
 
-func init() { register("run", runCommand) }
-
 func runCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "run",

@@ -10,8 +10,6 @@ import (
 	"github.com/atrun/atrun/scripts"
 )
 
-func init() { register("scripts", scriptsCommand) }
-
 func scriptsCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "scripts",

@@ -16,8 +16,6 @@ import (
 	"github.com/atrun/atrun/session"
 )
 
-func init() { register("send", sendCommand) }
-
 func sendCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "send",

@@ -22,8 +22,6 @@ import (
 // package simproc for run --sim, demo and term --sim, and runs it in its
 // own place for `atrun sim` and for run --sims (fleet.go).
 
-func init() { register("sim", simCommand) }
-
 // simCommand is `atrun sim`, listed in atrun's help; main runs atrun-sim
 // in atrun's place before the command line is parsed (execSim), so the
 // flags are atrun-sim's own.

@@ -12,8 +12,6 @@ import (
 	"github.com/atrun/atrun/term"
 )
 
-func init() { register("term", termCommand) }
-
 func termCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "term",

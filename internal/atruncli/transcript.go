@@ -6,8 +6,6 @@ import (
 	"github.com/urfave/cli/v3"
 )
 
-func init() { register("transcript", transcriptCommand) }
-
 // transcriptCommand groups the commands that make and read transcripts.
 func transcriptCommand() *cli.Command {
 	return &cli.Command{
@@ -55,7 +53,7 @@ Example:
 				Name: "import",
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the transcript to `FILE` (standard output when left out)"},
-					&cli.StringFlag{Name: "format", Usage: formatFlagUsage},
+					&cli.StringFlag{Name: "format", Usage: formatFlagUsage()},
 				},
 				Usage:     "turn an AT log into a replayable transcript",
 				ArgsUsage: "LOG",

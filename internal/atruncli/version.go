@@ -7,8 +7,6 @@ import (
 	"github.com/urfave/cli/v3"
 )
 
-func init() { register("version", versionCommand) }
-
 func versionCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "version",
