@@ -179,7 +179,7 @@ func TestMissingUpvalueFlagFailsLoudly(t *testing.T) {
 		t.Fatal("fieldOf found a field that is not there")
 	}
 	saved := hasErrorFunc
-	hasErrorFunc = boolField{}
+	hasErrorFunc = func() boolField { return boolField{} }
 	defer func() { hasErrorFunc = saved }()
 	_, _, err := runSource(t, context.Background(), `print("ran")`)
 	if !errors.Is(err, errNoUpvalueFlag) || !strings.Contains(err.Error(), "gopher-lua issue 448") {

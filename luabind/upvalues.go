@@ -3,6 +3,7 @@ package luabind
 import (
 	"errors"
 	"reflect"
+	"sync"
 	"unsafe"
 
 	lua "github.com/yuin/gopher-lua"
@@ -40,8 +41,9 @@ type boolField struct {
 	ok     bool // false when the struct has no such bool field
 }
 
-// hasErrorFunc is the flag's place in lua.LState.
-var hasErrorFunc = fieldOf(reflect.TypeOf(lua.LState{}), "hasErrorFunc")
+// hasErrorFunc is the flag's place in lua.LState, looked up on the first
+// run: a command that runs no script does not pay for the reflection.
+var hasErrorFunc = sync.OnceValue(func() boolField { return fieldOf(reflect.TypeOf(lua.LState{}), "hasErrorFunc") })
 
 func fieldOf(t reflect.Type, name string) boolField {
 	f, ok := t.FieldByName(name)
@@ -56,7 +58,7 @@ var errNoUpvalueFlag = errors.New("this build's gopher-lua has no LState.hasErro
 
 // checkUpvalueFlag reports whether the workaround can work.
 func checkUpvalueFlag() error {
-	if !hasErrorFunc.ok {
+	if !hasErrorFunc().ok {
 		return errNoUpvalueFlag
 	}
 	return nil
@@ -64,10 +66,11 @@ func checkUpvalueFlag() error {
 
 // keepUpvalues sets the state's "error handler active" flag.
 func keepUpvalues(L *lua.LState) {
-	if !hasErrorFunc.ok {
+	f := hasErrorFunc()
+	if !f.ok {
 		return // Run refused to start; nothing to keep
 	}
-	*(*bool)(unsafe.Add(unsafe.Pointer(L), hasErrorFunc.offset)) = true
+	*(*bool)(unsafe.Add(unsafe.Pointer(L), f.offset)) = true
 }
 
 // keepUpvaluesInThreads wraps coroutine.create and coroutine.wrap so that
