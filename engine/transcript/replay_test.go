@@ -315,8 +315,15 @@ func TestReplayMismatchHidesSecrets(t *testing.T) {
 	}
 }
 
+// Close wakes a blocked Read with os.ErrClosed and leaves no mismatch
+// behind.
 func TestReplayClose(t *testing.T) {
 	rp := NewReplay(transcriptOf(t, cpinSession), Options{})
+	// The test stands for the session's script, busy until it closes the
+	// port: without it, the reader alone going idle where the transcript
+	// expects a write is a stall, and the replay could stop on that
+	// before Close (1 run in about 2,000).
+	rp.Clock().Busy()
 	readErr := make(chan error)
 	go func() {
 		_, err := rp.Read(make([]byte, 8))
