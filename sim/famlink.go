@@ -216,7 +216,10 @@ func (m *Modem) famConnected(l *famLink, gen int, raw net.Conn, conn *cutConn, c
 func (m *Modem) famRequest(l *famLink, op func(paho.Client) paho.Token, done func(tok paho.Token, ok bool)) {
 	gen, cli, ctx := l.gen, l.cli, m.ctx
 	m.goBackground(func() {
-		tok := op(cli)
+		tok, issued := issue(ctx, cli, op)
+		if !issued {
+			return // the modem stopped
+		}
 		ok := waitToken(ctx, tok, famConnectWait)
 		m.post(func() {
 			if gen == l.gen {

@@ -355,11 +355,14 @@ func recvLine(idx int, in inMsg, withLen bool) string {
 
 // mqttRequest runs a paho operation for an AT command in the background and
 // reports it as a URC built from whether it completed in time. op and urc
-// run in that goroutine: they must not touch the link.
+// run in the background: they must not touch the link.
 func (m *Modem) mqttRequest(l *mqttLink, op func(paho.Client) paho.Token, urc func(tok paho.Token, ok bool) string) {
 	gen, cli, wait, ctx := l.gen, l.cli, m.st.mcfg[l.idx].wait(), m.ctx
 	m.goBackground(func() {
-		tok := op(cli)
+		tok, issued := issue(ctx, cli, op)
+		if !issued {
+			return // the modem stopped: no URC to give
+		}
 		ok := waitToken(ctx, tok, wait)
 		text := urc(tok, ok)
 		m.post(func() {
@@ -368,6 +371,22 @@ func (m *Modem) mqttRequest(l *mqttLink, op func(paho.Client) paho.Token, urc fu
 			}
 		})
 	})
+}
+
+// issue calls op(cli) and returns its token, or false if ctx ends first.
+// op runs in a goroutine the modem's stop does not wait for: paho may block
+// in it (a publish handed to a client whose connection went away meanwhile
+// waits for paho's write timeout, 30 s), and a modem whose line closed
+// must stop at once. Such a call ends on its own, unheard.
+func issue(ctx context.Context, cli paho.Client, op func(paho.Client) paho.Token) (paho.Token, bool) {
+	issued := make(chan paho.Token, 1)
+	go func() { issued <- op(cli) }()
+	select {
+	case tok := <-issued:
+		return tok, true
+	case <-ctx.Done():
+		return nil, false
+	}
 }
 
 // waitToken waits for a paho token for up to d, or until the modem stops

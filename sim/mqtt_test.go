@@ -3,12 +3,15 @@ package sim
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
 	"strings"
 	"testing"
 	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/atrun/atrun/sim/broker"
 )
@@ -424,3 +427,32 @@ func TestOpenResults(t *testing.T) {
 		}
 	})
 }
+
+// A paho call that does not return (a publish handed to a client whose
+// connection went away meanwhile waits up to paho's 30 s write timeout)
+// does not hold the modem when its line closes: Serve returns, and the
+// call is left to end on its own.
+func TestStopDoesNotWaitForAStuckClientCall(t *testing.T) {
+	h := newHarness(t, Options{})
+	started, stuck := make(chan struct{}), make(chan struct{})
+	defer close(stuck)
+	h.m.post(func() {
+		h.m.mqttRequest(&mqttLink{}, func(paho.Client) paho.Token {
+			close(started)
+			<-stuck
+			return failedToken{}
+		}, func(paho.Token, bool) string { return "+QMTPUB: 0,0,2" })
+	})
+	<-started
+	h.stop() // fails the test if Serve has not returned within testTimeout
+}
+
+// failedToken is a paho.Token already completed with an error.
+type failedToken struct{}
+
+func (failedToken) Wait() bool                     { return true }
+func (failedToken) WaitTimeout(time.Duration) bool { return true }
+func (failedToken) Done() <-chan struct{}          { return closedChan }
+func (failedToken) Error() error                   { return errors.New("connection lost") }
+
+var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
