@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -84,14 +86,50 @@ func TestStartDescribesModems(t *testing.T) {
 	if err == nil && strings.Contains(string(cmdline), "s3cret-pw") {
 		t.Errorf("the password is on the child's command line: %q", cmdline)
 	}
+	// Held open across Close: a device's path may be taken at once by a
+	// new pty of another program, so "the path is gone" proves nothing;
+	// a hung-up line does.
+	held := map[string]*os.File{}
+	for d := range devices {
+		f, err := os.OpenFile(d, os.O_RDWR|syscall.O_NOCTTY|syscall.O_NONBLOCK, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		held[d] = f
+	}
 	if err := c.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
-	for d := range devices {
-		if _, err := os.Stat(d); err == nil {
-			t.Errorf("%s outlives Close", d)
+	for d, f := range held {
+		if err := readAll(f); !errors.Is(err, io.EOF) && !errors.Is(err, syscall.EIO) {
+			t.Errorf("%s after Close: reading ends with %v, want a hang-up: the modem's side is still open", d, err)
 		}
 	}
+}
+
+// readAll reads what f holds without waiting and returns how reading
+// ended: EAGAIN while the other side of a pty is open with nothing more to
+// say; io.EOF (Linux) or EIO once it has hung up.
+func readAll(f *os.File) error {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	readErr := error(nil)
+	buf := make([]byte, 256)
+	if err := rc.Read(func(fd uintptr) bool {
+		for readErr == nil {
+			var n int
+			if n, readErr = syscall.Read(int(fd), buf); n == 0 && readErr == nil {
+				readErr = io.EOF
+			}
+		}
+		return true
+	}); err != nil {
+		return err
+	}
+	return readErr
 }
 
 // A watched topic's messages come as events; Publish has the broker
