@@ -82,14 +82,12 @@ func serveModems(ctx context.Context, c *cli.Command, w *lineWriter) error {
 		}
 		go forward(ctx, sub, w)
 	}
+	// Delivered before the modems are described: a script that lists the
+	// messages at once finds them stored.
+	deliverSMS(c.Root().ErrWriter, sims[0].Modem, messages)
 	for i, s := range sims {
 		m := inproc.Describe(s, opts, i+1)
 		w.write(simproc.Line{Modem: &m})
-	}
-	for _, msg := range messages {
-		if err := sims[0].Modem.DeliverSMS(msg[0], msg[1]); err != nil {
-			fmt.Fprintln(c.Root().ErrWriter, "--sms: "+err.Error())
-		}
 	}
 	inputEnded := make(chan struct{})
 	go func() {

@@ -146,12 +146,10 @@ func simAction(ctx context.Context, c *cli.Command) error {
 		return stopped(ctx, &usageError{msg: "cannot start the virtual " + simproc.ShortName(opts.Model) + ": " + err.Error()})
 	}
 	defer s.Close()
+	// Delivered before the device is printed: whoever reads the device
+	// and lists the messages at once finds them stored.
+	deliverSMS(c.Root().ErrWriter, s.Modem, messages)
 	printSim(c.Root().Writer, s, opts, c.IsSet("broker-password"))
-	for _, msg := range messages {
-		if err := s.Modem.DeliverSMS(msg[0], msg[1]); err != nil {
-			fmt.Fprintln(c.Root().ErrWriter, "--sms: "+err.Error())
-		}
-	}
 	go readSimControls(c.Root().Reader, c.Root().ErrWriter, s.Modem)
 	select {
 	case <-ctx.Done():
@@ -309,6 +307,16 @@ func pinOf(faults []string) string {
 		return ""
 	}
 	return f.SIMPIN
+}
+
+// deliverSMS hands the modem the --sms messages. It posts them to the
+// modem's loop, which applies them before any command that comes after.
+func deliverSMS(w io.Writer, m *sim.Modem, messages [][2]string) {
+	for _, msg := range messages {
+		if err := m.DeliverSMS(msg[0], msg[1]); err != nil {
+			fmt.Fprintln(w, "--sms: "+err.Error())
+		}
+	}
 }
 
 // parseSMSFlags reads --sms FROM:TEXT values.
