@@ -17,12 +17,12 @@ import (
 
 // A run of one script on N virtual EC20s (atrun run --sims N) is CPU-bound:
 // the modems answer at once. Two fresh processes (atrun with the engines
-// and Lua states, atrun-sim with the modems) cost twice the start, the
-// page faults of two growing heaps and a socket between every engine and
-// its modem; one process with in-memory pipes costs a third of that
-// (docs/performance.md, "One script on many virtual EC20s"). So atrun
-// hands such a run over to atrun-sim, which runs this same command line
-// with the modems in its own process.
+// and Lua states, atrun-sim with the modems) cost two starts, the page
+// faults of two growing heaps and a socket between every engine and its
+// modem; one process with in-memory pipes runs 32 of them in 60 % of the
+// time and CPU (docs/performance.md, "One script on many virtual EC20s").
+// So atrun hands such a run over to atrun-sim, which runs this same
+// command line with the modems in its own process.
 
 // Fleet starts o.Count virtual modems sharing one broker in this process,
 // each reached over its Modem.Link, and returns them with the function
