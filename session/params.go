@@ -27,7 +27,7 @@ func HeaderParams(params map[string]string, src []byte, secrets *secret.Set, get
 		if _, given := params[name]; given {
 			continue
 		}
-		if v := getenv(EnvName(name)); v != "" {
+		if v := getenv(luabind.EnvName(name)); v != "" {
 			secrets.Add(v)
 			params = maps.Clone(params)
 			params[name] = v
@@ -54,10 +54,6 @@ func nameSecrets(params map[string]string, secrets *secret.Set) {
 		}
 	}
 }
-
-// EnvName is the environment variable a parameter is read from, as
-// param() reads it: ATRUN_ and the name in capitals, - and . made _.
-func EnvName(name string) string { return luabind.EnvName(name) }
 
 // moduleSecretNames are the names the shipped modules read with secret().
 func moduleSecretNames() map[string]bool {

@@ -38,9 +38,9 @@ func setupf(format string, args ...any) error {
 // Options say how to set up the link to the modem.
 type Options struct {
 	Port string // as given: a path, tcp://..., auto, or "" for none
-	// Link, when set, is the modem's line already open (a virtual modem's
-	// socket): the session uses it instead of opening Port, which then
-	// only names it.
+	// Link, when set, is the modem's line already open (a virtual modem
+	// served in this process): the session uses it instead of opening
+	// Port, which then only names it.
 	Link io.ReadWriteCloser
 	Baud int
 	// Line holds the serial line's other settings (data bits, parity,

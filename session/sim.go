@@ -43,7 +43,7 @@ type Sim struct {
 
 // start starts the simulator and fills in the broker parameters the
 // caller did not give; it returns the device to open, or for a modem
-// reached over a socket (link) the name to call it by. A user name or
+// reached over a link the name to call it by. A user name or
 // password given (in params, or in the environment as ATRUN_USERNAME and
 // ATRUN_PASSWORD, which the script reads as param() or secret() would)
 // becomes the embedded broker's, so that the script's own credentials are
@@ -59,7 +59,7 @@ func (v *Sim) start(ctx context.Context, params map[string]string, secrets *secr
 		if name != "username" && name != "password" {
 			return "", false
 		}
-		e := getenv(EnvName(name))
+		e := getenv(luabind.EnvName(name))
 		return e, e != ""
 	}
 	if err := v.run(ctx, given); err != nil {
@@ -93,11 +93,10 @@ func (v *Sim) start(ctx context.Context, params map[string]string, secrets *secr
 	return s.Name(), nil
 }
 
-// link is the open line to the virtual modem when it is reached over a
-// socket rather than a device, else nil (also for a run with no virtual
-// modem).
+// link is the open line to the virtual modem when it is reached over one
+// rather than a device, else nil (also for a run with no virtual modem).
 func (v *Sim) link() io.ReadWriteCloser {
-	if v == nil || v.modem.Link == nil {
+	if v == nil {
 		return nil
 	}
 	return v.modem.Link

@@ -30,9 +30,9 @@ type Options struct {
 	Link string
 
 	// Line, if set, is the modem's serial line instead of a new
-	// pseudo-terminal: a connected socket whose other end a host holds
-	// (atrun-sim --links serves a fleet on the sockets atrun passed it).
-	// DevicePath is then empty and Link is not made; Close closes Line.
+	// pseudo-terminal: a connection whose other end the host holds (the
+	// in-memory pipes of a run atrun-sim hosts, StartFleetOn). DevicePath
+	// is then empty and Link is not made; Close closes Line.
 	Line io.ReadWriteCloser
 
 	// Port is which modem port the simulated line is: "usbat" (default),

@@ -134,8 +134,6 @@ func startBroker(ctx context.Context, opts Options) (broker.Broker, error) {
 	return r, nil
 }
 
-// makeLink creates the optional symlink to the device, replacing an old
-// symlink but never a real file.
 // closeLine closes a line given in Options.Line when the modem for it
 // could not start: Start owns the line it is given, whatever happens.
 func closeLine(l io.ReadWriteCloser) {
@@ -157,6 +155,8 @@ func (o Options) line() (io.ReadWriteCloser, string, error) {
 	return p, p.Path, nil
 }
 
+// makeLink creates the optional symlink to the device, replacing an old
+// symlink but never a real file.
 func (s *Sim) makeLink(link string) error {
 	if link == "" || s.DevicePath == "" {
 		return nil

@@ -55,7 +55,7 @@ func (o Options) args() []string {
 		args = append(args, "--model", o.Model)
 	}
 	if o.Count > 1 {
-		args = append(args, "--count", strconv.Itoa(max(o.Count, 1)))
+		args = append(args, "--count", strconv.Itoa(o.Count))
 	}
 	if o.Username != "" {
 		args = append(args, "--broker-user", o.Username)
@@ -291,9 +291,9 @@ func (c *Child) Publish(topic, payload string) error {
 // milliseconds.
 const stopWait = 5 * time.Second
 
-// Close stops the child
-// (closing its standard input is its signal to stop) and waits for it to
-// end. A child that ended other than cleanly is an error.
+// Close stops the child (closing its standard input is its signal to
+// stop) and waits for it to end. A child that ended other than cleanly is
+// an error.
 func (c *Child) Close() error {
 	c.closeOnce.Do(func() {
 		c.mu.Lock()

@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"strings"
-	"sync"
 
 	"github.com/atrun/atrun/internal/atruncli"
 	"github.com/atrun/atrun/sim"
@@ -25,17 +23,22 @@ func hostAtrun(args []string) int {
 }
 
 // hostedFleet is atruncli.Fleet: o.Count virtual modems sharing one
-// broker, started as atrun-sim --json --count N --links would start them,
-// each served on one end of a net.Pipe whose other end is its Link.
+// broker, started as atrun-sim --json --count N starts them, each served
+// on one end of a net.Pipe whose other end is its Link. A refusal is a
+// *simproc.Error, as the child reports it.
 func hostedFleet(ctx context.Context, o simproc.Options) ([]simproc.Modem, func() error, error) {
 	model := strings.ToLower(o.Model)
 	if err := sim.CheckModel(model); err != nil {
 		return nil, nil, &simproc.Error{Message: "--model: " + err.Error()}
 	}
 	faults, err := parseFaults(o.Faults)
-	var usage *usageError
-	if errors.As(err, &usage) {
-		return nil, nil, &simproc.Error{Message: usage.msg, Hint: usage.hint}
+	if err != nil {
+		refused := &simproc.Error{Message: err.Error()}
+		var usage *usageError
+		if errors.As(err, &usage) {
+			refused.Hint = usage.hint
+		}
+		return nil, nil, refused
 	}
 	opts := sim.Options{Model: model, Faults: faults, Reply: o.Reply, Verbose: o.Verbose,
 		Broker: sim.BrokerOptions{Username: o.Username, Password: o.Password}}
@@ -59,24 +62,4 @@ func hostedFleet(ctx context.Context, o simproc.Options) ([]simproc.Modem, func(
 		modems[i].Link = links[i]
 	}
 	return modems, f.Close, nil
-}
-
-// redactedLog is log (nil for none) given each line of the modems as
-// atrun-sim's child writes it, "virtual EC20: modem 2: ...", with the
-// secrets it was given replaced by ***.
-func redactedLog(log func(string), name string, secrets ...string) func(string) {
-	if log == nil {
-		return nil
-	}
-	var mu sync.Mutex
-	return func(line string) {
-		for _, s := range secrets {
-			if s != "" {
-				line = strings.ReplaceAll(line, s, "***")
-			}
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		log(fmt.Sprintf("virtual %s: %s", name, line))
-	}
 }

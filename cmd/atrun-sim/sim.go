@@ -283,20 +283,27 @@ const simReply = `{"led":"on"}`
 // and PIN the command line gave replaced: AT+QMTCONN and AT+CPIN carry
 // them.
 func simLog(w io.Writer, c *cli.Command) func(string) {
-	var secrets []string
-	for _, v := range []string{c.String("broker-password"), pinOf(c.StringSlice("fault"))} {
-		if v != "" {
-			secrets = append(secrets, v)
-		}
+	return redactedLog(func(line string) { fmt.Fprintln(w, line) }, "EC20",
+		c.String("broker-password"), pinOf(c.StringSlice("fault")))
+}
+
+// redactedLog passes log (nil for none) each line of the modems as
+// "virtual <name>: <line>", with the secrets given ("" for none) replaced
+// by ***, one line at a time. A hosted run's fleet (host.go) logs so too.
+func redactedLog(log func(string), name string, secrets ...string) func(string) {
+	if log == nil {
+		return nil
 	}
 	var mu sync.Mutex
 	return func(line string) {
-		for _, v := range secrets {
-			line = strings.ReplaceAll(line, v, "***")
+		for _, s := range secrets {
+			if s != "" {
+				line = strings.ReplaceAll(line, s, "***")
+			}
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		fmt.Fprintln(w, "virtual EC20: "+line)
+		log(fmt.Sprintf("virtual %s: %s", name, line))
 	}
 }
 

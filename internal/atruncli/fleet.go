@@ -11,7 +11,7 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/atrun/atrun/internal/lazyre"
-	"github.com/atrun/atrun/session"
+	"github.com/atrun/atrun/luabind"
 	"github.com/atrun/atrun/simproc"
 )
 
@@ -60,7 +60,7 @@ func startFleet(ctx context.Context, c *cli.Command, n int, params map[string]st
 		if v, ok := params[name]; ok {
 			return v
 		}
-		return os.Getenv(session.EnvName(name))
+		return os.Getenv(luabind.EnvName(name))
 	}
 	// Not the run's context: the modems must outlive a Ctrl+C until
 	// every run has stopped cleanly.

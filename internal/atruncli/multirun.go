@@ -395,10 +395,8 @@ func (t *lineTagger) Write(p []byte) (int, error) {
 	if len(out) == 0 {
 		return len(p), nil
 	}
-	if _, err := t.w.Write(out); err != nil {
-		return len(p), err
-	}
-	return len(p), nil
+	_, err := t.w.Write(out)
+	return len(p), err
 }
 
 // tag appends line to out after the run's port.
