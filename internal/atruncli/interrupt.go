@@ -17,8 +17,21 @@ import (
 // After the first signal the default handling is back: a second Ctrl+C
 // kills a run that does not stop.
 func withInterrupt(parent context.Context) (context.Context, func()) {
-	return sigctx.WithSignals(parent, func(s os.Signal) error { return &interruptedError{signal: s} })
+	return sigctx.WithSignals(parent, interruptCause)
 }
+
+// catchInterrupt is withInterrupt armed when the caller says: before
+// anything that needs a clean stop is opened (sigctx.Catcher).
+func catchInterrupt(parent context.Context) (context.Context, *sigctx.Catcher) {
+	return sigctx.New(parent, interruptCause)
+}
+
+func interruptCause(s os.Signal) error { return &interruptedError{signal: s} }
+
+// portlessArm is how long a run that holds nothing to stop (no port, no
+// virtual modem, no transcript) goes before Ctrl+C is caught: short enough
+// that a user cannot tell, long enough that a short script ends first.
+const portlessArm = 10 * time.Millisecond
 
 // withRunTimeout bounds a run by d (no bound when d is 0).
 func withRunTimeout(parent context.Context, d time.Duration) (context.Context, context.CancelFunc) {

@@ -148,10 +148,18 @@ func runScript(ctx context.Context, c *cli.Command, rep runReporter, start time.
 // run, atrun demo): Ctrl+C and the time limit stop it cleanly, the port is
 // resolved saying so on stderr, and setup mistakes are usage errors.
 func runJob(parent context.Context, job session.Job, timeout time.Duration, stderr io.Writer, start time.Time) (*luabind.Result, error) {
-	// Signals are caught before the port opens: from then on, Ctrl+C must
-	// go through the run's clean stop.
-	ctx, stop := withInterrupt(parent)
-	defer stop()
+	ctx, sig := catchInterrupt(parent)
+	defer sig.Stop()
+	if job.Port != "" || job.Sim != nil || job.Record != "" {
+		// Signals are caught before the port opens: from then on, Ctrl+C
+		// must go through the run's clean stop.
+		sig.Arm()
+	} else {
+		// A script with no port has nothing to stop cleanly; one that
+		// ends within portlessArm never pays for catching signals, and a
+		// longer one is still reported as interrupted.
+		sig.ArmAfter(portlessArm)
+	}
 	ctx, cancel := withRunTimeout(ctx, timeout)
 	defer cancel()
 	job.Version, job.Start, job.Stopped = version, start, stopped

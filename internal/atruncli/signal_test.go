@@ -1,6 +1,9 @@
 package atruncli
 
 import (
+	"bufio"
+	"bytes"
+	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -77,5 +80,41 @@ func TestInterrupt(t *testing.T) {
 				t.Errorf("replay of the interrupted run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 			}
 		})
+	}
+}
+
+// A script with no port is not caught at once (it holds nothing to stop,
+// and os/signal's threads cost a short run 1.3 ms), but once it has run a
+// while Ctrl+C stops it as any other: exit 130, said where.
+func TestInterruptWithoutPort(t *testing.T) {
+	dir := t.TempDir()
+	// 300 ms is thirty times the time after which the run catches
+	// signals (portlessArm).
+	writeFile(t, dir, "wait.lua", "sleep('300ms')\nprint('ready')\nsleep('1h')\n")
+	cmd, _, stderr := call{args: []string{"run", "wait.lua"}, dir: dir}.command(t)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	cmd.Stdout = w
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if line != "ready\n" {
+		cmd.Process.Kill()
+		t.Fatalf("stdout %q, %v; stderr: %s", line, err, stderr)
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	o := waitFor(t, cmd, &bytes.Buffer{}, stderr, 10*time.Second)
+	if o.code != exitInterrupted {
+		t.Fatalf("exit %d, want 130\n%s", o.code, o.stderr)
+	}
+	if !strings.Contains(o.stderr, "atrun: interrupted by Ctrl+C (SIGINT) at wait.lua:3") {
+		t.Errorf("stderr: %s", o.stderr)
 	}
 }

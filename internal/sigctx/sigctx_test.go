@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"syscall"
 	"testing"
 	"time"
@@ -35,5 +36,78 @@ func TestWithSignals(t *testing.T) {
 	stop()
 	if !errors.Is(context.Cause(ctx), context.Canceled) {
 		t.Fatalf("released: cause %v", context.Cause(ctx))
+	}
+}
+
+// helperEnv makes the test binary, run again as a child, play the part
+// named by its value instead of running the tests.
+const helperEnv = "SIGCTX_TEST_HELPER"
+
+func TestMain(m *testing.M) {
+	switch os.Getenv(helperEnv) {
+	case "unarmed":
+		// A catcher not yet armed leaves SIGTERM its default action: the
+		// process ends at once, by the signal.
+		_, c := New(context.Background(), func(s os.Signal) error { return &stoppedBy{s} })
+		c.ArmAfter(time.Hour)
+		syscall.Kill(os.Getpid(), syscall.SIGTERM)
+		os.Exit(3) // reached only if the signal was caught
+	}
+	os.Exit(m.Run())
+}
+
+func TestUnarmedKeepsTheDefaultAction(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), helperEnv+"=unarmed")
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		t.Fatalf("the child ended with %v, want death by SIGTERM", err)
+	}
+	ws := ee.Sys().(syscall.WaitStatus)
+	if !ws.Signaled() || ws.Signal() != syscall.SIGTERM {
+		t.Fatalf("the child ended with %v (exit code %d), want death by SIGTERM", err, ws.ExitStatus())
+	}
+}
+
+// ArmAfter arms the catcher on its own: a signal then cancels the context.
+func TestArmAfter(t *testing.T) {
+	ctx, c := New(context.Background(), func(s os.Signal) error { return &stoppedBy{s} })
+	defer c.Stop()
+	c.ArmAfter(time.Millisecond)
+	select {
+	case <-c.Armed():
+	case <-time.After(10 * time.Second):
+		t.Fatal("ArmAfter never armed")
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("SIGINT did not cancel the context")
+	}
+	var sb *stoppedBy
+	if cause := context.Cause(ctx); !errors.As(cause, &sb) || sb.sig != syscall.SIGINT {
+		t.Fatalf("cause %v", cause)
+	}
+}
+
+// A stopped catcher is never armed, whatever asks for it later: its
+// signals would cancel a context nobody reads.
+func TestStoppedIsNeverArmed(t *testing.T) {
+	ctx, c := New(context.Background(), func(s os.Signal) error { return &stoppedBy{s} })
+	c.ArmAfter(time.Hour)
+	c.Stop()
+	c.Arm()
+	c.ArmAfter(0)
+	select {
+	case <-c.Armed():
+		t.Fatal("armed after Stop")
+	default:
+	}
+	if !errors.Is(context.Cause(ctx), context.Canceled) {
+		t.Fatalf("stopped: cause %v", context.Cause(ctx))
 	}
 }
