@@ -3,14 +3,16 @@ package atruncli
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // Without atrun-sim beside atrun or in PATH, every command that needs a
@@ -73,12 +75,33 @@ func TestSimChildEndsWithAtrun(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd.Wait()
-	deadline := time.Now().Add(10 * time.Second)
-	for syscall.Kill(child, 0) == nil {
-		if time.Now().After(deadline) {
-			t.Fatalf("atrun-sim (pid %d) still runs 10 s after atrun was killed", child)
+	if !exitsWithin(t, child, 10*time.Second) {
+		t.Fatalf("atrun-sim (pid %d) still runs 10 s after atrun was killed", child)
+	}
+}
+
+// exitsWithin reports whether process pid, not a child of the test's,
+// ends within d: its pidfd becomes readable when it does.
+func exitsWithin(t *testing.T, pid int, d time.Duration) bool {
+	t.Helper()
+	fd, err := unix.PidfdOpen(pid, 0)
+	if errors.Is(err, unix.ESRCH) {
+		return true // already gone
+	}
+	if err != nil {
+		t.Fatalf("pidfd_open %d: %v", pid, err)
+	}
+	defer unix.Close(fd)
+	fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+	for {
+		n, err := unix.Poll(fds, int(d.Milliseconds()))
+		if errors.Is(err, unix.EINTR) {
+			continue
 		}
-		time.Sleep(10 * time.Millisecond)
+		if err != nil {
+			t.Fatalf("poll on the pidfd of %d: %v", pid, err)
+		}
+		return n == 1
 	}
 }
 
