@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/atrun/atrun/internal/human"
 )
 
 // Summary counts the results of a suite.
@@ -57,26 +59,5 @@ func (s Summary) String() string {
 		}
 	}
 	return fmt.Sprintf("%s: %s (replayed %s of sessions in %s)",
-		Plural(s.Total, "transcript"), strings.Join(parts, ", "), HumanDuration(s.Virtual), HumanDuration(s.Wall))
-}
-
-// Plural writes a count and its noun: "1 transcript", "2 transcripts".
-func Plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-// HumanDuration writes d the way people read it: 340 µs, 12 ms, 1.2 s.
-func HumanDuration(d time.Duration) string {
-	switch {
-	case d < time.Millisecond:
-		return fmt.Sprintf("%d µs", d.Microseconds())
-	case d < time.Second:
-		return fmt.Sprintf("%d ms", d.Milliseconds())
-	case d < time.Minute:
-		return fmt.Sprintf("%.1f s", d.Seconds())
-	}
-	return d.Round(time.Second).String()
+		human.Plural(s.Total, "transcript"), strings.Join(parts, ", "), human.Duration(s.Virtual), human.Duration(s.Wall))
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -16,6 +15,7 @@ import (
 	"github.com/atrun/atrun/engine/secret"
 	"github.com/atrun/atrun/engine/tap"
 	"github.com/atrun/atrun/engine/transcript"
+	"github.com/atrun/atrun/internal/human"
 )
 
 // Session is an open conversation with a modem: it runs what the user
@@ -130,7 +130,7 @@ func (s *Session) tap(dir tap.Dir, at time.Time, p []byte) {
 // and keeps it for the export.
 func (s *Session) showURC(u engine.URC) {
 	text := u.Text
-	s.out.linef(styleURC, "URC %s%s", s.secrets.Redact(text), decoded(s.secrets.Redact(text), ""))
+	s.out.linef(styleURC, "URC %s%s", s.secrets.Redact(text), codes.Decode(s.secrets.Redact(text), "").Suffix())
 	if len(u.Data) > 0 {
 		s.out.linef(styleURC, "    data (%d bytes): %s", len(u.Data), shown(s.secrets, []byte(u.Data)))
 	}
@@ -332,7 +332,7 @@ func (s *Session) printAnswer(cmd string, resp *engine.Response, err error) {
 			s.out.linef(styleData, "  data (%d bytes): %s", len(resp.Data), shown(s.secrets, resp.Data))
 		}
 		for _, l := range resp.Lines {
-			s.out.linef(styleLine, "  %s%s", red(l), decoded(red(l), cmd))
+			s.out.linef(styleLine, "  %s%s", red(l), codes.Decode(red(l), cmd).Suffix())
 		}
 	}
 	var me *engine.ModemError
@@ -369,18 +369,7 @@ func elapsed(resp *engine.Response) string {
 	if resp == nil {
 		return "?"
 	}
-	return humanDuration(resp.Elapsed)
-}
-
-// humanDuration is a duration at a precision a person reads.
-func humanDuration(d time.Duration) string {
-	switch {
-	case d < time.Millisecond:
-		return d.Round(time.Microsecond).String()
-	case d < time.Second:
-		return d.Round(time.Millisecond).String()
-	}
-	return d.Round(10 * time.Millisecond).String()
+	return human.Duration(resp.Elapsed)
 }
 
 // shownData is how many bytes of a download are printed.
@@ -393,18 +382,6 @@ func shown(secrets *secret.Set, data []byte) string {
 		s += "..."
 	}
 	return secrets.Redact(s)
-}
-
-// decoded is a line's meaning as a suffix, "" when nothing is known.
-func decoded(line, cmd string) string {
-	n := codes.Decode(line, cmd)
-	switch {
-	case n.Meaning != "" && n.Hint != "":
-		return fmt.Sprintf("  (%s; %s)", n.Meaning, n.Hint)
-	case n.Meaning != "":
-		return fmt.Sprintf("  (%s)", n.Meaning)
-	}
-	return ""
 }
 
 // memRecorder records the session into memory.

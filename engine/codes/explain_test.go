@@ -180,3 +180,20 @@ func TestSplitParamsHonoursQuotes(t *testing.T) {
 		}
 	}
 }
+
+func TestNoteSuffix(t *testing.T) {
+	tests := []struct {
+		n    Note
+		want string
+	}{
+		{Note{}, ""},
+		{Note{Meaning: "SIM not inserted"}, "  (SIM not inserted)"},
+		{Note{Meaning: "SIM not inserted", Hint: "check the SIM tray"}, "  (SIM not inserted; check the SIM tray)"},
+		{Note{Hint: "a hint alone says nothing of the line"}, ""},
+	}
+	for _, tc := range tests {
+		if got := tc.n.Suffix(); got != tc.want {
+			t.Errorf("%+v.Suffix() = %q, want %q", tc.n, got, tc.want)
+		}
+	}
+}

@@ -8,6 +8,18 @@ type Note struct {
 	Hint    string
 }
 
+// Suffix is the note as it follows a line shown to a person,
+// "  (meaning; hint)", or "" when nothing is known.
+func (n Note) Suffix() string {
+	switch {
+	case n.Meaning != "" && n.Hint != "":
+		return "  (" + n.Meaning + "; " + n.Hint + ")"
+	case n.Meaning != "":
+		return "  (" + n.Meaning + ")"
+	}
+	return ""
+}
+
 // lineCtx is what a decoder knows about the command a line may answer.
 type lineCtx struct {
 	// answers is true when the command's name equals the line's name, so

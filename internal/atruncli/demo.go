@@ -11,6 +11,7 @@ import (
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/atrun/atrun/internal/human"
 	"github.com/atrun/atrun/luabind"
 	"github.com/atrun/atrun/scripts"
 	"github.com/atrun/atrun/session"
@@ -210,7 +211,7 @@ func (d *demo) conclude(err error, faults string, took time.Duration) {
 	d.mu.Lock()
 	up := d.uplink
 	d.mu.Unlock()
-	fmt.Fprintf(w, "\nDone in %s. Both messages went through:\n", humanDuration(took))
+	fmt.Fprintf(w, "\nDone in %s. Both messages went through:\n", human.Duration(took))
 	fmt.Fprintf(w, "  modem  -> broker  on %s: %s\n", demoUp, up)
 	fmt.Fprintf(w, "  broker -> modem   on %s: %s\n\n", demoDown, demoReply)
 	fmt.Fprintln(w, "Next:")

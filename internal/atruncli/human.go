@@ -9,6 +9,7 @@ import (
 
 	"github.com/atrun/atrun/engine"
 	"github.com/atrun/atrun/internal/ansi"
+	"github.com/atrun/atrun/internal/human"
 	"github.com/atrun/atrun/luabind"
 )
 
@@ -47,13 +48,13 @@ func (h *humanReport) Step(name, status string, elapsed time.Duration, err error
 		fmt.Fprintf(h.err, "%s%s %s\n", indent, ansi.Paint(h.colour, ansi.Dim, "▸"), name)
 		h.depth++
 	case "ok":
-		fmt.Fprintf(h.err, "%s%s %s (%s)\n", indent, ansi.Paint(h.colour, ansi.Green, "✓"), name, humanDuration(elapsed))
+		fmt.Fprintf(h.err, "%s%s %s (%s)\n", indent, ansi.Paint(h.colour, ansi.Green, "✓"), name, human.Duration(elapsed))
 	default:
 		msg := ""
 		if err != nil {
 			msg = ": " + err.Error()
 		}
-		fmt.Fprintf(h.err, "%s%s %s (%s)%s\n", indent, ansi.Paint(h.colour, ansi.Red, "✗"), name, humanDuration(elapsed), msg)
+		fmt.Fprintf(h.err, "%s%s %s (%s)%s\n", indent, ansi.Paint(h.colour, ansi.Red, "✗"), name, human.Duration(elapsed), msg)
 	}
 }
 

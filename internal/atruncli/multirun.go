@@ -15,6 +15,7 @@ import (
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/atrun/atrun/internal/human"
 	"github.com/atrun/atrun/luabind"
 	"github.com/atrun/atrun/replay"
 	"github.com/atrun/atrun/session"
@@ -273,7 +274,7 @@ func printManyTable(w io.Writer, outcomes []session.Outcome, wall time.Duration)
 		result := resultOf(o.Err)
 		counts[result]++
 		step, msg := failedStep(o.Err)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", o.Port, result, humanDuration(o.Elapsed), step, msg)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", o.Port, result, human.Duration(o.Elapsed), step, msg)
 	}
 	tw.Flush()
 	var parts []string
@@ -282,7 +283,7 @@ func printManyTable(w io.Writer, outcomes []session.Outcome, wall time.Duration)
 			parts = append(parts, fmt.Sprintf("%d %s", counts[r], r))
 		}
 	}
-	fmt.Fprintf(w, "%s: %s (in %s)\n", replay.Plural(len(outcomes), "port"), strings.Join(parts, ", "), humanDuration(wall))
+	fmt.Fprintf(w, "%s: %s (in %s)\n", human.Plural(len(outcomes), "port"), strings.Join(parts, ", "), human.Duration(wall))
 }
 
 // failedStep is the step a run failed in and the first line of why.
@@ -335,7 +336,7 @@ type manyError struct {
 }
 
 func (e *manyError) Error() string {
-	return fmt.Sprintf("%d of %s did not succeed; worst: %s: %s", e.bad, replay.Plural(e.total, "port"),
+	return fmt.Sprintf("%d of %s did not succeed; worst: %s: %s", e.bad, human.Plural(e.total, "port"),
 		e.worst.Port, classify(e.worst.Err).message)
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/atrun/atrun/engine/transcript"
 	"github.com/atrun/atrun/internal/ansi"
+	"github.com/atrun/atrun/internal/human"
 	"github.com/atrun/atrun/replay"
 )
 
@@ -42,9 +43,9 @@ func (p *replayText) Result(r replay.FileResult) {
 	word := ansi.Paint(p.colour, statusColour[r.Status], string(r.Status))
 	switch r.Status {
 	case replay.StatusPass:
-		fmt.Fprintf(p.w, "%s %s (replayed %s of session in %s%s)\n", word, r.File, humanDuration(r.Virtual), humanDuration(r.Wall), unrecordedNote(r))
+		fmt.Fprintf(p.w, "%s %s (replayed %s of session in %s%s)\n", word, r.File, human.Duration(r.Virtual), human.Duration(r.Wall), unrecordedNote(r))
 	case replay.StatusMismatch, replay.StatusFail, replay.StatusTimeout, replay.StatusOverrun:
-		fmt.Fprintf(p.w, "%s %s (after %s of session, in %s%s)\n", word, r.File, humanDuration(r.Virtual), humanDuration(r.Wall), unrecordedNote(r))
+		fmt.Fprintf(p.w, "%s %s (after %s of session, in %s%s)\n", word, r.File, human.Duration(r.Virtual), human.Duration(r.Wall), unrecordedNote(r))
 	case replay.StatusSkipped:
 		fmt.Fprintf(p.w, "%s %s (interrupted)\n", word, r.File)
 	default:

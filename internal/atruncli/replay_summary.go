@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/atrun/atrun/engine/transcript"
+	"github.com/atrun/atrun/internal/human"
 	"github.com/atrun/atrun/replay"
 )
 
@@ -17,9 +18,9 @@ func replayErr(s replay.Summary) error {
 	case s.Mismatched > 0:
 		return &replayMismatchError{count: s.Mismatched, total: s.Total, first: s.FirstMismatch}
 	case s.Failed+s.TimedOut+s.Overran > 0:
-		return fmt.Errorf("%d of %s failed", s.Failed+s.TimedOut+s.Overran, replay.Plural(s.Total, "transcript"))
+		return fmt.Errorf("%d of %s failed", s.Failed+s.TimedOut+s.Overran, human.Plural(s.Total, "transcript"))
 	case s.Unreadable > 0:
-		return usagef("%d of %s could not be read", s.Unreadable, replay.Plural(s.Total, "transcript"))
+		return usagef("%d of %s could not be read", s.Unreadable, human.Plural(s.Total, "transcript"))
 	}
 	return nil
 }
@@ -33,7 +34,7 @@ type replayMismatchError struct {
 }
 
 func (e *replayMismatchError) Error() string {
-	return fmt.Sprintf("%d of %s mismatched", e.count, replay.Plural(e.total, "transcript"))
+	return fmt.Sprintf("%d of %s mismatched", e.count, human.Plural(e.total, "transcript"))
 }
 
 func (e *replayMismatchError) Unwrap() error {

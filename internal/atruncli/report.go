@@ -1,10 +1,7 @@
 package atruncli
 
 import (
-	"time"
-
 	"github.com/atrun/atrun/luabind"
-	"github.com/atrun/atrun/replay"
 	"github.com/atrun/atrun/session"
 )
 
@@ -14,6 +11,3 @@ type runReporter interface {
 	// Finish reports the run's outcome; res is nil when it never started.
 	Finish(res *luabind.Result, err error)
 }
-
-// humanDuration writes d the way people read it: 340 µs, 12 ms, 1.2 s.
-func humanDuration(d time.Duration) string { return replay.HumanDuration(d) }

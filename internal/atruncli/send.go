@@ -13,6 +13,7 @@ import (
 	"github.com/atrun/atrun/engine"
 	"github.com/atrun/atrun/engine/codes"
 	"github.com/atrun/atrun/engine/secret"
+	"github.com/atrun/atrun/internal/human"
 	"github.com/atrun/atrun/session"
 )
 
@@ -84,7 +85,7 @@ func sendAll(ctx context.Context, conn *engine.Conn, out, stderr io.Writer, cmds
 		opts = append(opts, engine.Timeout(timeout))
 	}
 	conn.OnURC(engine.Matcher{}, func(u engine.URC) {
-		fmt.Fprintf(out, "URC %s%s\n", u.Text, decoded(u.Text, ""))
+		fmt.Fprintf(out, "URC %s%s\n", u.Text, codes.Decode(u.Text, "").Suffix())
 	})
 	failed := 0
 	for i, cmd := range cmds {
@@ -129,7 +130,7 @@ func printAnswer(out io.Writer, cmd string, resp *engine.Response, err error) {
 	if resp != nil {
 		printData(out, resp.Data)
 		for _, l := range resp.Lines {
-			fmt.Fprintf(out, "%s%s\n", l, decoded(l, cmd))
+			fmt.Fprintf(out, "%s%s\n", l, codes.Decode(l, cmd).Suffix())
 		}
 	}
 	var me *engine.ModemError
@@ -145,7 +146,7 @@ func printAnswer(out io.Writer, cmd string, resp *engine.Response, err error) {
 	case err != nil:
 		fmt.Fprintf(out, "no answer: %v\n", err)
 	default:
-		fmt.Fprintf(out, "%s  (%s)\n", resp.Final, humanDuration(resp.Elapsed))
+		fmt.Fprintf(out, "%s  (%s)\n", resp.Final, human.Duration(resp.Elapsed))
 	}
 }
 
@@ -163,16 +164,4 @@ func printData(out io.Writer, data []byte) {
 		shown += "..."
 	}
 	fmt.Fprintf(out, "data (%d bytes): %s\n", len(data), shown)
-}
-
-// decoded is a line's meaning as a suffix, "" when nothing is known.
-func decoded(line, cmd string) string {
-	n := codes.Decode(line, cmd)
-	switch {
-	case n.Meaning != "" && n.Hint != "":
-		return fmt.Sprintf("  (%s; %s)", n.Meaning, n.Hint)
-	case n.Meaning != "":
-		return fmt.Sprintf("  (%s)", n.Meaning)
-	}
-	return ""
 }
