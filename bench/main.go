@@ -44,7 +44,7 @@ type config struct {
 	atrun   string // a built atrun, "" to build ../cmd/atrun
 	before  string // another atrun to compare with, "" for none
 	only    string // "roundtrip", "startup" or "" for both
-	pin     string // round trip: "split" or "same" CPUs for the fake modem and the clients, "" unpinned
+	pin     string // round trip: "split" or "same" CPUs for the fake modem and the clients, "none" unpinned, "auto" split where it can
 	workdir string // temporary folder for binaries and scripts
 }
 
@@ -56,7 +56,7 @@ func main() {
 	flag.IntVar(&cfg.starts, "starts", 20, "interleaved rounds of the start-up comparison")
 	flag.StringVar(&cfg.atrun, "atrun", "", "an atrun binary to measure (default: build ../cmd/atrun)")
 	flag.StringVar(&cfg.before, "before", "", "another atrun binary (an older build) to measure beside it, in the same runs")
-	flag.StringVar(&cfg.pin, "pin", "", "round trip: `split` (fake modem on CPU 0, clients on CPU 1) or same (both on CPU 0), so that runs do not fall into fast and slow modes by chance (needs taskset; see pin.go)")
+	flag.StringVar(&cfg.pin, "pin", "auto", "round trip: `split` (fake modem on CPU 0, clients on CPU 1), same (both on CPU 0) or none, so that runs do not fall into fast and slow modes by chance (needs taskset; see pin.go); auto: split where it can")
 	flag.StringVar(&cfg.only, "only", "", "run only `roundtrip` or startup")
 	client := flag.String("client", "", "internal: run one client (raw, handoff, callerreads, engine) against -port and print its median in ns")
 	port := flag.String("port", "", "internal: the port for -client")

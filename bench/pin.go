@@ -25,6 +25,22 @@ import (
 //     per command lengthens its round trip: the placement that shows
 //     overhead most.
 
+// defaultPin resolves -pin: "auto" (the default) is split where it can
+// be, so that the harness's own command gives the stable figures, and
+// unpinned with the reason where it cannot; "none" is unpinned.
+func defaultPin(pin string) (resolved, why string) {
+	switch pin {
+	case "none", "":
+		return "", ""
+	case "auto":
+		if _, _, err := pinPlaces("split"); err != nil {
+			return "", err.Error()
+		}
+		return "split", ""
+	}
+	return pin, ""
+}
+
 // pinPlaces returns the CPUs of the fake modem and of the clients for a
 // -pin value.
 func pinPlaces(pin string) (modem, client int, err error) {

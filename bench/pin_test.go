@@ -57,3 +57,22 @@ func TestPinSelfAndBack(t *testing.T) {
 		t.Errorf("pinned argv: %s", got)
 	}
 }
+
+// -pin auto (the default) is split where split works and unpinned, with
+// the reason, where it does not; none is unpinned.
+func TestDefaultPin(t *testing.T) {
+	if p, why := defaultPin("none"); p != "" || why != "" {
+		t.Errorf("-pin none: %q %q", p, why)
+	}
+	if p, why := defaultPin("same"); p != "same" || why != "" {
+		t.Errorf("-pin same: %q %q", p, why)
+	}
+	p, why := defaultPin("auto")
+	_, _, err := pinPlaces("split")
+	switch {
+	case err == nil && (p != "split" || why != ""):
+		t.Errorf("-pin auto where split works: %q %q", p, why)
+	case err != nil && (p != "" || why != err.Error()):
+		t.Errorf("-pin auto where split fails (%v): %q %q", err, p, why)
+	}
+}

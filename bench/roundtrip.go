@@ -51,8 +51,12 @@ func roundTrips(cfg config) error {
 		}})
 	}
 	where, clientCPU := "unpinned", -1
-	if cfg.pin != "" {
-		modemCPU, c, err := pinPlaces(cfg.pin)
+	pin, why := defaultPin(cfg.pin)
+	if why != "" {
+		where = "unpinned (" + why + ")"
+	}
+	if pin != "" {
+		modemCPU, c, err := pinPlaces(pin)
 		if err != nil {
 			return err
 		}
