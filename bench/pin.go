@@ -36,9 +36,27 @@ func defaultPin(pin string) (resolved, why string) {
 		if _, _, err := pinPlaces("split"); err != nil {
 			return "", err.Error()
 		}
+		if err := allowed(0, 1); err != nil {
+			return "", err.Error()
+		}
 		return "split", ""
 	}
 	return pin, ""
+}
+
+// allowed checks that this process may run on each of cpus (a cpuset or
+// taskset may leave some out).
+func allowed(cpus ...int) error {
+	var set unix.CPUSet
+	if err := unix.SchedGetaffinity(0, &set); err != nil {
+		return fmt.Errorf("reading this process's CPUs: %w", err)
+	}
+	for _, c := range cpus {
+		if !set.IsSet(c) {
+			return fmt.Errorf("CPU %d is not among this process's CPUs", c)
+		}
+	}
+	return nil
 }
 
 // pinPlaces returns the CPUs of the fake modem and of the clients for a

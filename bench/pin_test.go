@@ -69,10 +69,33 @@ func TestDefaultPin(t *testing.T) {
 	}
 	p, why := defaultPin("auto")
 	_, _, err := pinPlaces("split")
+	if err == nil {
+		err = allowed(0, 1)
+	}
 	switch {
 	case err == nil && (p != "split" || why != ""):
 		t.Errorf("-pin auto where split works: %q %q", p, why)
 	case err != nil && (p != "" || why != err.Error()):
 		t.Errorf("-pin auto where split fails (%v): %q %q", err, p, why)
+	}
+}
+
+// A CPU left out of the process's set is not allowed: -pin auto then runs
+// unpinned instead of failing to pin.
+func TestAllowedCPUs(t *testing.T) {
+	if err := allowed(runtime.NumCPU() + 64); err == nil {
+		t.Error("a CPU beyond the machine's was allowed")
+	}
+	var set unix.CPUSet
+	if err := unix.SchedGetaffinity(0, &set); err != nil {
+		t.Fatal(err)
+	}
+	for c := range 1024 {
+		if set.IsSet(c) {
+			if err := allowed(c); err != nil {
+				t.Errorf("CPU %d is in the set: %v", c, err)
+			}
+			break
+		}
 	}
 }

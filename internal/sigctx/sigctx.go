@@ -69,7 +69,7 @@ func (c *Catcher) Arm() {
 
 // ArmAfter arms the catcher after d unless it was armed or stopped before:
 // a run that holds nothing to stop is still reported as interrupted once
-// it has lasted d.
+// it has lasted d. Only the first ArmAfter counts; Arm still arms at once.
 func (c *Catcher) ArmAfter(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -83,7 +83,8 @@ func (c *Catcher) ArmAfter(d time.Duration) {
 func (c *Catcher) Armed() <-chan struct{} { return c.armed }
 
 // Stop gives the signals back their default action and releases the
-// context (a context not cancelled by a signal ends with a nil cause).
+// context: one that no signal cancelled ends with context.Canceled as its
+// cause.
 func (c *Catcher) Stop() {
 	c.mu.Lock()
 	c.stopped = true
