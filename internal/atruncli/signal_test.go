@@ -88,9 +88,9 @@ func TestInterrupt(t *testing.T) {
 // while Ctrl+C stops it as any other: exit 130, said where.
 func TestInterruptWithoutPort(t *testing.T) {
 	dir := t.TempDir()
-	// 300 ms is thirty times the time after which the run catches
-	// signals (portlessArm).
-	writeFile(t, dir, "wait.lua", "sleep('300ms')\nprint('ready')\nsleep('1h')\n")
+	// A second is a hundred times the time after which the run catches
+	// signals (portlessArm): room for a timer late on a loaded machine.
+	writeFile(t, dir, "wait.lua", "sleep('1s')\nprint('ready')\nsleep('1h')\n")
 	cmd, _, stderr := call{args: []string{"run", "wait.lua"}, dir: dir}.command(t)
 	r, w, err := os.Pipe()
 	if err != nil {
