@@ -15,15 +15,16 @@ func main() {
 }
 
 // growStack makes the main goroutine's stack 16 KB while the goroutine is
-// two frames deep. Go starts it at 8 KB, and every command goes deeper:
-// growing it there copies the stack and reads the tables of each frame
-// on it, whose pages the run touches for nothing else. That was 0.8–1.2 ms
-// of a 13 ms start (docs/performance.md, "Start-up: the main goroutine's
-// stack").
+// two frames deep. Go starts a goroutine's stack at 2 KB and doubles it
+// each time a call needs more, and a command's calls need several
+// doublings: each one at depth copies the stack and reads the tables of every
+// frame on it, whose pages the run touches for nothing else. That was
+// 0.8–1.2 ms of a 13 ms start (docs/performance.md, "Start-up: the main
+// goroutine's stack").
 //
 //go:noinline
 func growStack() {
-	var frame [12 << 10]byte // with the frames above it, more than 8 KB: the runtime doubles to 16
+	var frame [12 << 10]byte // more than 8 KB: the runtime doubles to 16 in one copy
 	touch(frame[:])
 }
 
