@@ -22,11 +22,18 @@ import (
 // report back with the gen they started under, and results for an older
 // gen are dropped.
 type famLink struct {
+	clientLink
+}
+
+// clientLink is what every family's MQTT client holds of its connection:
+// the EC20's links (mqttLink) and the other families' (famLink) add their
+// own state to it. Loop-owned, as they are.
+type clientLink struct {
 	state  linkState // linkClosed, linkConnecting, linkConnected, linkDisconnecting
-	gen    int
+	gen    int       // bumped by teardown: a goroutine's report under an older gen is dropped
 	cancel context.CancelFunc
-	raw    net.Conn
-	conn   *cutConn
+	raw    net.Conn // the TCP connection (closing it cuts the link)
+	conn   *cutConn // what MQTT runs over: raw or TLS on raw
 	cli    paho.Client
 	drop   Timer
 }
@@ -251,8 +258,9 @@ func (m *Modem) famDisconnect(l *famLink, done func()) {
 	})
 }
 
-// teardown closes whatever the link holds.
-func (l *famLink) teardown(m *Modem) {
+// teardown closes whatever the link holds and forgets it; anything still
+// running for it reports under an old gen and is ignored.
+func (l *clientLink) teardown(m *Modem) {
 	l.gen++
 	if l.cancel != nil {
 		l.cancel()

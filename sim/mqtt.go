@@ -37,18 +37,12 @@ const (
 // AT+QMTCONN. Loop-owned; goroutines report back with the gen they started
 // under, and results for an older gen are dropped.
 type mqttLink struct {
-	idx    int
-	state  linkState
-	gen    int
-	host   string
-	port   int
-	cancel context.CancelFunc
-	raw    net.Conn // the TCP connection (closing it cuts the link)
-	conn   *cutConn // what MQTT runs over: raw or TLS on raw
-	watch  *linkWatch
-	cli    paho.Client
-	drop   Timer
-	slots  [recvSlots]*inMsg
+	clientLink
+	idx   int
+	host  string
+	port  int
+	watch *linkWatch
+	slots [recvSlots]*inMsg
 }
 
 // inMsg is a message the broker delivered.
@@ -164,24 +158,11 @@ func (m *Modem) linkLost(l *mqttLink, gen int, want linkState, code int) {
 	m.urc(fmt.Sprintf("+QMTSTAT: %d,%d", l.idx, code))
 }
 
-// teardown closes whatever the link holds and forgets it; anything still
-// running for it reports under an old gen and is ignored.
+// teardown closes whatever the link holds and forgets it, with the
+// EC20's own state: its server, its watch and the messages it held.
 func (l *mqttLink) teardown(m *Modem) {
-	l.gen++
-	if l.cancel != nil {
-		l.cancel()
-	}
-	if l.drop != nil {
-		l.drop.Stop()
-	}
-	if l.raw != nil {
-		l.raw.Close()
-	}
-	if cli := l.cli; cli != nil {
-		m.goBackground(func() { cli.Disconnect(0) })
-	}
-	l.state, l.host, l.port = linkClosed, "", 0
-	l.cancel, l.raw, l.conn, l.watch, l.cli, l.drop = nil, nil, nil, nil, nil, nil
+	l.clientLink.teardown(m)
+	l.host, l.port, l.watch = "", 0, nil
 	l.slots = [recvSlots]*inMsg{}
 }
 
