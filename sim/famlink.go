@@ -243,6 +243,16 @@ func (m *Modem) famDisconnect(l *famLink, done func()) {
 		done()
 		return
 	}
+	m.sendDisconnect(&l.clientLink, func() {
+		l.teardown(m)
+		done()
+	})
+}
+
+// sendDisconnect sends an MQTT DISCONNECT on a connected link, off the
+// loop, then runs closed on the loop unless the link was torn down
+// meanwhile; closed tears it down.
+func (m *Modem) sendDisconnect(l *clientLink, closed func()) {
 	l.state = linkDisconnecting
 	gen, cli := l.gen, l.cli
 	m.goBackground(func() {
@@ -252,8 +262,7 @@ func (m *Modem) famDisconnect(l *famLink, done func()) {
 				return
 			}
 			l.cli = nil
-			l.teardown(m)
-			done()
+			closed()
 		})
 	})
 }

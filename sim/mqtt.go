@@ -284,19 +284,10 @@ func (m *Modem) disconnectLink(l *mqttLink) {
 		m.urc(fmt.Sprintf("+QMTDISC: %d,-1", l.idx))
 		return
 	}
-	l.state = linkDisconnecting
-	gen, cli := l.gen, l.cli
-	m.goBackground(func() {
-		cli.Disconnect(250)
-		m.post(func() {
-			if gen != l.gen {
-				return
-			}
-			l.cli = nil
-			l.teardown(m)
-			m.urc(fmt.Sprintf("+QMTDISC: %d,0", l.idx))
-			m.urc(fmt.Sprintf("+QMTSTAT: %d,5", l.idx))
-		})
+	m.sendDisconnect(&l.clientLink, func() {
+		l.teardown(m)
+		m.urc(fmt.Sprintf("+QMTDISC: %d,0", l.idx))
+		m.urc(fmt.Sprintf("+QMTSTAT: %d,5", l.idx))
 	})
 }
 
