@@ -112,29 +112,19 @@ func (m *Modem) famConnect(l *famLink, s famSession, hooks famHooks, done func(f
 	})
 }
 
-func famDial(ctx context.Context, dial func(context.Context, string, string) (net.Conn, error),
-	addr string, s famSession) (raw, conn net.Conn, fail famFailure) {
-	dctx, cancel := context.WithTimeout(ctx, dialTimeout)
-	defer cancel()
-	raw, err := dial(dctx, "tcp", addr)
-	if err != nil {
-		var dnsErr *net.DNSError
-		if errors.As(err, &dnsErr) {
-			return nil, nil, famDNS
-		}
-		return nil, nil, famTCP
-	}
-	if s.tls == nil {
-		return raw, raw, famNone
-	}
-	hctx, cancel2 := context.WithTimeout(ctx, s.handshake)
-	defer cancel2()
-	tc := tls.Client(raw, s.tls)
-	if err := tc.HandshakeContext(hctx); err != nil {
-		raw.Close()
+// famDial opens TCP and, with the session's TLS, TLS over it; the failure
+// says which step failed.
+func famDial(ctx context.Context, dial dialFunc, addr string, s famSession) (raw, conn net.Conn, fail famFailure) {
+	raw, conn, err := dialConn(ctx, dial, "tcp", addr, s.tls, s.handshake)
+	switch {
+	case err == nil:
+		return raw, conn, famNone
+	case notResolved(err):
+		return nil, nil, famDNS
+	case failedHandshake(err):
 		return nil, nil, famTLS
 	}
-	return raw, tc, famNone
+	return nil, nil, famTCP
 }
 
 func famMQTTConnect(opts *paho.ClientOptions) (paho.Client, famOutcome) {

@@ -96,29 +96,15 @@ func (m *Modem) openLink(l *mqttLink, host string, port int) {
 // dialLink opens TCP and, with tlsCfg, TLS. Its code is the +QMTOPEN
 // result: 0, 4 when the name does not resolve, -1 for any other failure
 // (refused, unreachable, handshake), which is what EC25/BG95/BG96 print.
-func dialLink(ctx context.Context, dial func(context.Context, string, string) (net.Conn, error),
-	addr string, tlsCfg *tls.Config, handshake time.Duration) (raw, conn net.Conn, code int) {
-	dctx, cancel := context.WithTimeout(ctx, dialTimeout)
-	defer cancel()
-	raw, err := dial(dctx, "tcp", addr)
-	if err != nil {
-		var dnsErr *net.DNSError
-		if errors.As(err, &dnsErr) {
-			return nil, nil, 4
-		}
-		return nil, nil, -1
+func dialLink(ctx context.Context, dial dialFunc, addr string, tlsCfg *tls.Config, handshake time.Duration) (raw, conn net.Conn, code int) {
+	raw, conn, err := dialConn(ctx, dial, "tcp", addr, tlsCfg, handshake)
+	switch {
+	case err == nil:
+		return raw, conn, 0
+	case notResolved(err):
+		return nil, nil, 4
 	}
-	if tlsCfg == nil {
-		return raw, raw, 0
-	}
-	hctx, cancel2 := context.WithTimeout(ctx, handshake)
-	defer cancel2()
-	tc := tls.Client(raw, tlsCfg)
-	if err := tc.HandshakeContext(hctx); err != nil {
-		raw.Close()
-		return nil, nil, -1
-	}
-	return raw, tc, 0
+	return nil, nil, -1
 }
 
 // closedAddr returns a local address nothing listens on (server-down).

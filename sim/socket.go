@@ -168,29 +168,15 @@ func (m *Modem) openSocket(s *socket, tlsCfg *tls.Config, handshake time.Duratio
 
 // dialSocket opens the connection and, with tlsCfg, TLS over it. The code
 // is 0, 565 when the name does not resolve, 566 for anything else.
-func dialSocket(ctx context.Context, dial func(context.Context, string, string) (net.Conn, error),
-	network, addr string, tlsCfg *tls.Config, handshake time.Duration) (raw, conn net.Conn, code int) {
-	dctx, cancel := context.WithTimeout(ctx, dialTimeout)
-	defer cancel()
-	raw, err := dial(dctx, network, addr)
-	if err != nil {
-		var dnsErr *net.DNSError
-		if errors.As(err, &dnsErr) {
-			return nil, nil, errSockDNS
-		}
-		return nil, nil, errSockConnect
+func dialSocket(ctx context.Context, dial dialFunc, network, addr string, tlsCfg *tls.Config, handshake time.Duration) (raw, conn net.Conn, code int) {
+	raw, conn, err := dialConn(ctx, dial, network, addr, tlsCfg, handshake)
+	switch {
+	case err == nil:
+		return raw, conn, 0
+	case notResolved(err):
+		return nil, nil, errSockDNS
 	}
-	if tlsCfg == nil {
-		return raw, raw, 0
-	}
-	hctx, cancel2 := context.WithTimeout(ctx, handshake)
-	defer cancel2()
-	tc := tls.Client(raw, tlsCfg)
-	if err := tc.HandshakeContext(hctx); err != nil {
-		raw.Close()
-		return nil, nil, errSockConnect
-	}
-	return raw, tc, 0
+	return nil, nil, errSockConnect
 }
 
 // closedUDPAddr is a local UDP port nothing listens on (server-down): the
