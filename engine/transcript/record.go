@@ -147,13 +147,7 @@ func (r *Recorder) File(at time.Time, name string, data []byte) {
 	start := 0
 	for _, end := range cuts {
 		ev := Event{At: off, Kind: File, Name: name}
-		var sub []secret.Span
-		for _, s := range spans {
-			if s.Start >= start && s.End <= end {
-				sub = append(sub, secret.Span{Start: s.Start - start, End: s.End - start})
-			}
-		}
-		appendRedacted(&ev.Data, data[start:end], sub)
+		appendRedacted(&ev.Data, data[start:end], spansIn(spans, start, end))
 		r.buf = appendEvent(r.buf, ev)
 		start = end
 	}
@@ -294,6 +288,19 @@ func (r *Recorder) release(n int) {
 	r.held = append(r.held[:0], r.held[n:]...)
 }
 
+// spansIn returns the secrets' spans that lie within data[start:end],
+// counted from start: an event's data is cut at span boundaries
+// (splitPoints), so a span is either wholly in an event or not in it.
+func spansIn(spans []secret.Span, start, end int) []secret.Span {
+	var sub []secret.Span
+	for _, s := range spans {
+		if s.Start >= start && s.End <= end {
+			sub = append(sub, secret.Span{Start: s.Start - start, End: s.End - start})
+		}
+	}
+	return sub
+}
+
 // emit appends the event lines for data to r.buf. A new event starts after
 // each line's end, where the arrival time changes, and every maxEventBytes
 // literal bytes; never inside a secret. A secret that arrived across two
@@ -303,13 +310,7 @@ func (r *Recorder) emit(kind Kind, data []byte, marks []mark, spans []secret.Spa
 	start := 0
 	for _, end := range cuts {
 		ev := Event{At: timeAt(marks, start, spans), Kind: kind}
-		var sub []secret.Span
-		for _, s := range spans {
-			if s.Start >= start && s.End <= end {
-				sub = append(sub, secret.Span{Start: s.Start - start, End: s.End - start})
-			}
-		}
-		appendRedacted(&ev.Data, data[start:end], sub)
+		appendRedacted(&ev.Data, data[start:end], spansIn(spans, start, end))
 		r.buf = appendEvent(r.buf, ev)
 		start = end
 	}
