@@ -35,6 +35,14 @@ func InlinePayload(head string) (start, n int, ok bool) {
 	if !s.number() || !s.byte(',') || !s.number() || !s.byte(',') || !s.quoted() || !s.byte(',') {
 		return 0, 0, false
 	}
+	return lengthThenPayload(&s, head, rest)
+}
+
+// lengthThenPayload reads the tail the inline-payload URCs share,
+// <length>,"<payload>: the length, a comma and the payload's opening
+// quote. start is where the payload begins in head; s scans rest, the
+// line after its name.
+func lengthThenPayload(s *scanner, head, rest string) (start, n int, ok bool) {
 	lenAt := s.i
 	if !s.number() {
 		return 0, 0, false

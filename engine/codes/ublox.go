@@ -156,13 +156,5 @@ func ubloxInlinePayload(head string) (start, n int, ok bool) {
 		!s.number() || !s.byte(',') || !s.quoted() || !s.byte(',') {
 		return 0, 0, false
 	}
-	lenAt := s.i
-	if !s.number() {
-		return 0, 0, false
-	}
-	n, err := strconv.Atoi(rest[lenAt:s.i])
-	if err != nil || n > MaxPayload || !s.byte(',') || !s.byte('"') {
-		return 0, 0, false
-	}
-	return len(head) - len(rest) + s.i, n, true
+	return lengthThenPayload(&s, head, rest)
 }
