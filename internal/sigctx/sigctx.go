@@ -33,7 +33,7 @@ func WithSignals(parent context.Context, cause func(os.Signal) error) (context.C
 type Catcher struct {
 	cause  func(os.Signal) error
 	cancel context.CancelCauseFunc
-	armed  chan struct{} // closed once signals are caught
+	armed  chan struct{} // closed once signals are caught, for a test to wait on
 
 	mu      sync.Mutex // guards the fields below: Arm may run on a timer's goroutine
 	ch      chan os.Signal
@@ -78,9 +78,6 @@ func (c *Catcher) ArmAfter(d time.Duration) {
 	}
 	c.timer = time.AfterFunc(d, c.Arm)
 }
-
-// Armed is closed once signals are caught.
-func (c *Catcher) Armed() <-chan struct{} { return c.armed }
 
 // Stop gives the signals back their default action and releases the
 // context: one that no signal cancelled ends with context.Canceled as its

@@ -79,7 +79,7 @@ func TestArmAfter(t *testing.T) {
 	defer c.Stop()
 	c.ArmAfter(time.Millisecond)
 	select {
-	case <-c.Armed():
+	case <-c.armed:
 	case <-time.After(10 * time.Second):
 		t.Fatal("ArmAfter never armed")
 	}
@@ -105,7 +105,7 @@ func TestStoppedIsNeverArmed(t *testing.T) {
 	c.Stop()
 	c.Arm()
 	select {
-	case <-c.Armed():
+	case <-c.armed:
 		t.Fatal("armed after Stop")
 	default:
 	}
